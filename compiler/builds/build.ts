@@ -1,0 +1,74 @@
+/**
+ * The Build contract: everything flightdeck can compile with (and later
+ * execute) implements it. A build is opened against one catalog database and
+ * compiles SQL text into a plan printed at the three canonical levels, or a
+ * typed failure. `crash` and `timeout` are failures of the build itself
+ * (its process died or hung), never of the harness.
+ */
+
+export type BuildKind = 'reference' | 'duckdb' | 'command';
+
+export interface PrintedPlan {
+  /** the plan's shape: operators and their defining arguments, no ids or estimates */
+  readonly simplified: string;
+  /** everything, with estimates */
+  readonly explain: string;
+  /** the plan as canonical JSON data */
+  readonly json: unknown;
+}
+
+export interface CompileSuccess {
+  readonly ok: true;
+  readonly plan: PrintedPlan;
+  /** estimated total cost of the plan, in the build's own units */
+  readonly cost: number;
+  /** estimated output rows */
+  readonly rows: number;
+  /** ids of the rules that changed the plan, in the order they fired (empty for builds that do not say) */
+  readonly rulesFired: readonly string[];
+  /** wall time of the compile inside the build, in milliseconds */
+  readonly timingMs: number;
+  /** SQL that executes this plan as planned, with any settings it needs (when the build can give one) */
+  readonly sql?: string;
+}
+
+export interface CompileFailure {
+  readonly ok: false;
+  /** `error`: the build rejected the query; `crash`: the build died; `timeout`: it did not answer in time */
+  readonly status: 'error' | 'crash' | 'timeout';
+  readonly error: {
+    readonly code: string;
+    readonly message: string;
+    readonly line?: number;
+    readonly column?: number;
+  };
+  readonly timingMs: number;
+}
+
+export type CompileResult = CompileSuccess | CompileFailure;
+
+export interface CompileOptions {
+  /** per-query time limit; default from the build's open options */
+  readonly timeoutMs?: number;
+}
+
+export interface Build {
+  /** the spec it was opened from, e.g. `duckdb@1.3.2?disabled_optimizers=join_order` */
+  readonly spec: string;
+  readonly kind: BuildKind;
+  /** one line for people: what exactly this build is (version, ref, profile) */
+  readonly description: string;
+  compile(sql: string, options?: CompileOptions): Promise<CompileResult>;
+  close(): Promise<void>;
+}
+
+export interface OpenBuildOptions {
+  /** the DuckDB database the build binds against */
+  readonly catalogPath: string;
+  /** default per-query time limit, ms (default 10000) */
+  readonly timeoutMs?: number;
+  /** repository root, for `reference@<ref>` (default: the flightdeck checkout) */
+  readonly repoRoot?: string;
+  /** where worktrees and caches go (default `.flightdeck/cache`) */
+  readonly cacheDir?: string;
+}

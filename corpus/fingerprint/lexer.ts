@@ -1,0 +1,288 @@
+/**
+ * A single-pass SQL lexer for fingerprinting. It does not parse: it walks the
+ * text once with charCodeAt and reports tokens to a sink, already
+ * normalised for grouping queries into templates:
+ *
+ * - constants (numbers, strings, E'' / N'' / dollar-quoted strings,
+ *   `$1` parameters, TRUE/FALSE, a minus sign in front of a number where it
+ *   can only be unary) become one CONST token;
+ * - a parenthesised list of only constants right after IN collapses to one
+ *   constant (`IN (1, 2, 3)` ≡ `IN (?)`), so IN-list length does not matter;
+ * - comments and whitespace vanish; unquoted identifiers and keywords are
+ *   case-folded by the sink; quoted identifiers keep their case.
+ *
+ * Unterminated strings, quoted identifiers and block comments are reported
+ * through `problem` but still produce a deterministic token stream.
+ */
+
+export const enum Tok {
+  /** unquoted identifier or keyword: the sink folds it to lower case */
+  Ident = 1,
+  /** double-quoted identifier, including its quotes */
+  QuotedIdent = 2,
+  /** any constant */
+  Const = 3,
+  /** operator or punctuation */
+  Punct = 4,
+}
+
+export type LexProblem = 'unterminated-string' | 'unterminated-comment' | 'unterminated-identifier';
+
+export interface TokenSink {
+  /** `start`/`end` index into the SQL text; ignored for Const */
+  token(type: Tok, start: number, end: number): void;
+}
+
+/** keywords after which a `-` is a sign, not a subtraction */
+const SIGN_CONTEXT = new Set([
+  'select', 'where', 'and', 'or', 'not', 'then', 'else', 'when', 'between', 'in', 'by', 'values',
+  'limit', 'offset', 'like', 'is', 'case', 'on', 'having', 'return', 'returning', 'set', 'as',
+]);
+
+const CH_TAB = 9, CH_LF = 10, CH_CR = 13, CH_SPACE = 32, CH_QUOTE = 39, CH_DQUOTE = 34, CH_DOLLAR = 36;
+const CH_LPAREN = 40, CH_RPAREN = 41, CH_STAR = 42, CH_COMMA = 44, CH_MINUS = 45, CH_DOT = 46, CH_SLASH = 47;
+const CH_0 = 48, CH_9 = 57, CH_SEMI = 59, CH_BACKSLASH = 92, CH_UNDERSCORE = 95;
+
+function isDigit(c: number): boolean {
+  return c >= CH_0 && c <= CH_9;
+}
+
+function isIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === CH_UNDERSCORE || c > 127;
+}
+
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || isDigit(c) || c === CH_DOLLAR;
+}
+
+/** Case-insensitive compare of sql[start,end) with a lower-case ASCII word. */
+function wordIs(sql: string, start: number, end: number, word: string): boolean {
+  if (end - start !== word.length) return false;
+  for (let i = 0; i < word.length; i++) {
+    if ((sql.charCodeAt(start + i) | 32) !== word.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+function isBooleanWord(sql: string, start: number, end: number): boolean {
+  return wordIs(sql, start, end, 'true') || wordIs(sql, start, end, 'false');
+}
+
+const MULTI_CHAR_OPS = ['<>', '<=', '>=', '!=', '::', '||', '->>', '->', '#>>', '#>', '@>', '<@', '~~*', '!~~*', '~~', '!~~', '~*', '!~*', '!~', '=>', '**'];
+
+export function lexSql(sql: string, sink: TokenSink): LexProblem | null {
+  const n = sql.length;
+  let i = 0;
+  let problem: LexProblem | null = null;
+  // state for sign detection and IN-list collapsing
+  let prevType: Tok | 0 = 0;
+  let prevStart = 0;
+  let prevEnd = 0;
+  let afterIn = false; // last token was IN
+  let inList = 0; // 0: not in a list; 1: right after `IN (`, collecting constants
+  let pendingConsts = 0; // constants seen in the current IN list
+  let pendingCommas = 0;
+  let commaAt = -1; // where a held-back comma is, to report it with real positions
+
+  const flushList = () => {
+    // the list turned out not to be all constants: emit what was held back
+    for (let k = 0; k < pendingConsts; k++) {
+      sink.token(Tok.Const, 0, 0);
+      if (k < pendingCommas) sink.token(Tok.Punct, commaAt, commaAt + 1);
+    }
+    inList = 0;
+    pendingConsts = 0;
+    pendingCommas = 0;
+  };
+
+  const emit = (type: Tok, start: number, end: number) => {
+    if (inList) {
+      if (type === Tok.Const && pendingConsts === pendingCommas) {
+        pendingConsts++;
+        prevType = type;
+        return;
+      }
+      if (type === Tok.Punct && end - start === 1 && sql.charCodeAt(start) === CH_COMMA && pendingConsts === pendingCommas + 1) {
+        pendingCommas++;
+        commaAt = start;
+        prevType = type;
+        prevStart = start;
+        prevEnd = end;
+        return;
+      }
+      if (type === Tok.Punct && end - start === 1 && sql.charCodeAt(start) === CH_RPAREN && pendingConsts > 0 && pendingConsts === pendingCommas + 1) {
+        sink.token(Tok.Const, 0, 0);
+        inList = 0;
+        pendingConsts = 0;
+        pendingCommas = 0;
+      } else {
+        flushList();
+      }
+    }
+    sink.token(type, start, end);
+    if (afterIn && type === Tok.Punct && end - start === 1 && sql.charCodeAt(start) === CH_LPAREN) inList = 1;
+    afterIn = type === Tok.Ident && wordIs(sql, start, end, 'in');
+    prevType = type;
+    prevStart = start;
+    prevEnd = end;
+  };
+
+  const minusIsSign = (): boolean => {
+    if (prevType === 0) return true;
+    if (prevType === Tok.Punct) {
+      const c = sql.charCodeAt(prevStart);
+      return !(prevEnd - prevStart === 1 && c === CH_RPAREN);
+    }
+    if (prevType === Tok.Ident) return SIGN_CONTEXT.has(sql.slice(prevStart, prevEnd).toLowerCase());
+    return false;
+  };
+
+  while (i < n) {
+    const c = sql.charCodeAt(i);
+    // whitespace
+    if (c === CH_SPACE || c === CH_LF || c === CH_TAB || c === CH_CR || c === 12 || c === 11) {
+      i++;
+      continue;
+    }
+    // -- comment
+    if (c === CH_MINUS && sql.charCodeAt(i + 1) === CH_MINUS) {
+      i += 2;
+      while (i < n && sql.charCodeAt(i) !== CH_LF) i++;
+      continue;
+    }
+    // /* comment */ (nested, as in PostgreSQL)
+    if (c === CH_SLASH && sql.charCodeAt(i + 1) === CH_STAR) {
+      let depth = 1;
+      i += 2;
+      while (i < n && depth > 0) {
+        const d = sql.charCodeAt(i);
+        if (d === CH_STAR && sql.charCodeAt(i + 1) === CH_SLASH) {
+          depth--;
+          i += 2;
+        } else if (d === CH_SLASH && sql.charCodeAt(i + 1) === CH_STAR) {
+          depth++;
+          i += 2;
+        } else i++;
+      }
+      if (depth > 0) problem ??= 'unterminated-comment';
+      continue;
+    }
+    // strings: '...', E'...', N'...', B'...', X'...'
+    if (c === CH_QUOTE || ((c | 32) === 101 || (c | 32) === 110 || (c | 32) === 98 || (c | 32) === 120) && sql.charCodeAt(i + 1) === CH_QUOTE) {
+      const backslashEscapes = (c | 32) === 101;
+      i += c === CH_QUOTE ? 1 : 2;
+      let closed = false;
+      while (i < n) {
+        const d = sql.charCodeAt(i);
+        if (backslashEscapes && d === CH_BACKSLASH) {
+          i += 2;
+          continue;
+        }
+        if (d === CH_QUOTE) {
+          if (sql.charCodeAt(i + 1) === CH_QUOTE) {
+            i += 2;
+            continue;
+          }
+          i++;
+          closed = true;
+          break;
+        }
+        i++;
+      }
+      if (!closed) problem ??= 'unterminated-string';
+      emit(Tok.Const, 0, 0);
+      continue;
+    }
+    // "quoted identifier"
+    if (c === CH_DQUOTE) {
+      const start = i;
+      i++;
+      let closed = false;
+      while (i < n) {
+        if (sql.charCodeAt(i) === CH_DQUOTE) {
+          if (sql.charCodeAt(i + 1) === CH_DQUOTE) {
+            i += 2;
+            continue;
+          }
+          i++;
+          closed = true;
+          break;
+        }
+        i++;
+      }
+      if (!closed) problem ??= 'unterminated-identifier';
+      emit(Tok.QuotedIdent, start, i);
+      continue;
+    }
+    // $1 parameters and $tag$ dollar-quoted strings
+    if (c === CH_DOLLAR) {
+      if (isDigit(sql.charCodeAt(i + 1))) {
+        i++;
+        while (i < n && isDigit(sql.charCodeAt(i))) i++;
+        emit(Tok.Const, 0, 0);
+        continue;
+      }
+      let j = i + 1;
+      while (j < n && isIdentPart(sql.charCodeAt(j)) && sql.charCodeAt(j) !== CH_DOLLAR) j++;
+      if (sql.charCodeAt(j) === CH_DOLLAR) {
+        const tag = sql.slice(i, j + 1);
+        const close = sql.indexOf(tag, j + 1);
+        if (close < 0) {
+          problem ??= 'unterminated-string';
+          i = n;
+        } else i = close + tag.length;
+        emit(Tok.Const, 0, 0);
+        continue;
+      }
+    }
+    // numbers, with a sign where it can only be one
+    if (isDigit(c) || (c === CH_DOT && isDigit(sql.charCodeAt(i + 1))) || (c === CH_MINUS && minusIsSign() && isNumberAhead(sql, i + 1))) {
+      if (c === CH_MINUS) {
+        i++;
+        while (i < n && (sql.charCodeAt(i) === CH_SPACE || sql.charCodeAt(i) === CH_TAB)) i++;
+      }
+      while (i < n) {
+        const d = sql.charCodeAt(i);
+        if (isDigit(d) || d === CH_DOT || d === CH_UNDERSCORE) i++;
+        else if ((d | 32) === 101 && (isDigit(sql.charCodeAt(i + 1)) || ((sql.charCodeAt(i + 1) === 43 || sql.charCodeAt(i + 1) === CH_MINUS) && isDigit(sql.charCodeAt(i + 2))))) i += 2;
+        else break;
+      }
+      emit(Tok.Const, 0, 0);
+      continue;
+    }
+    // identifiers and keywords
+    if (isIdentStart(c)) {
+      const start = i;
+      i++;
+      while (i < n && isIdentPart(sql.charCodeAt(i))) i++;
+      if (isBooleanWord(sql, start, i)) emit(Tok.Const, 0, 0);
+      else emit(Tok.Ident, start, i);
+      continue;
+    }
+    // a trailing semicolon (or several) is not part of the query
+    if (c === CH_SEMI && isOnlySpaceAfter(sql, i + 1)) break;
+    // operators
+    let len = 1;
+    for (const op of MULTI_CHAR_OPS) {
+      if (op.length > len && sql.startsWith(op, i)) len = op.length;
+    }
+    emit(Tok.Punct, i, i + len);
+    i += len;
+  }
+  if (inList) flushList();
+  return problem;
+}
+
+function isNumberAhead(sql: string, i: number): boolean {
+  while (sql.charCodeAt(i) === CH_SPACE || sql.charCodeAt(i) === CH_TAB) i++;
+  const c = sql.charCodeAt(i);
+  return isDigit(c) || (c === CH_DOT && isDigit(sql.charCodeAt(i + 1)));
+}
+
+function isOnlySpaceAfter(sql: string, i: number): boolean {
+  for (; i < sql.length; i++) {
+    const c = sql.charCodeAt(i);
+    if (c !== CH_SPACE && c !== CH_LF && c !== CH_TAB && c !== CH_CR && c !== CH_SEMI) return false;
+  }
+  return true;
+}

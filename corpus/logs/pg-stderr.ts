@@ -1,0 +1,100 @@
+/**
+ * PostgreSQL stderr logs (log_destination = 'stderr'), as written with
+ * log_min_duration_statement or log_statement:
+ *
+ *   2024-03-01 10:00:00.123 UTC [4242] app@shop LOG:  duration: 12.345 ms  statement: SELECT ...
+ *   <continuation lines of a multi-line statement>
+ *   ... LOG:  duration: 0.5 ms  execute S_1: SELECT ... WHERE id = $1
+ *   ... DETAIL:  parameters: $1 = '42'
+ *   ... ERROR:  relation "nope" does not exist
+ *   ... STATEMENT:  SELECT * FROM nope
+ *
+ * The line prefix follows log_line_prefix (default `%m [%p] `); pass the
+ * server's setting when it differs.
+ */
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { reject, type LogEntry, type LogRecord } from './types.ts';
+import { parsePgMessage, substituteParameters } from './pg-statement.ts';
+
+export const DEFAULT_LOG_LINE_PREFIX = '%m [%p] ';
+
+const TS_MS = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d+(?: [A-Za-z]{1,5}|[+-]\\d\\d(?::?\\d\\d)?)?';
+const TS = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?: [A-Za-z]{1,5}|[+-]\\d\\d(?::?\\d\\d)?)?';
+const ESCAPES: Record<string, string> = {
+  m: `(?<ts>${TS_MS})`, t: `(?<ts>${TS})`, n: '[\\d.]+', s: TS, p: '(?<pid>\\d+)', u: '(?<user>[^@\\s\\]]*)', d: '(?<db>[^\\s\\]@]*)',
+  a: '[^\\s]*', h: '[^\\s]*', r: '[^\\s]*', l: '\\d+', c: '[0-9a-f.]+', e: '[0-9A-Z]{5}', x: '\\S*', v: '\\S*', i: '\\S*', b: '[\\w ]*?', q: '', Q: '\\d*', '%': '%',
+};
+const SEVERITY = '(?<sev>LOG|ERROR|WARNING|NOTICE|INFO|DEBUG\\d?|FATAL|PANIC|DETAIL|HINT|CONTEXT|STATEMENT|QUERY|LOCATION):\\s{1,2}(?<msg>.*)$';
+
+/** A regex matching a line that starts a new log record under this prefix. */
+export function prefixRegex(logLinePrefix: string = DEFAULT_LOG_LINE_PREFIX): RegExp {
+  let re = '^';
+  for (let i = 0; i < logLinePrefix.length; i++) {
+    const ch = logLinePrefix[i]!;
+    if (ch === '%' && i + 1 < logLinePrefix.length) {
+      const esc = ESCAPES[logLinePrefix[++i]!];
+      re += esc ?? '\\S*';
+    } else re += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(re + SEVERITY);
+}
+
+interface PendingRecord {
+  sev: string;
+  msg: string;
+  line: number;
+  ts?: string;
+  user?: string;
+  db?: string;
+}
+
+export async function* readPgStderr(file: string, logLinePrefix: string = DEFAULT_LOG_LINE_PREFIX): AsyncGenerator<LogRecord> {
+  const re = prefixRegex(logLinePrefix);
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let n = 0;
+  let rec: PendingRecord | null = null;
+  let entry: LogEntry | null = null; // a statement waiting for a possible DETAIL with parameters
+  let afterError = false;
+  const out: LogRecord[] = [];
+
+  const finish = (r: PendingRecord) => {
+    const base = { ts: r.ts, user: r.user || undefined, project: r.db || undefined, source: { file, line: r.line } };
+    if (r.sev === 'DETAIL') {
+      if (entry && /parameters:/.test(r.msg)) entry = { ...entry, sql: substituteParameters(entry.sql, r.msg) };
+      return;
+    }
+    if (r.sev === 'STATEMENT') {
+      if (afterError) out.push({ kind: 'entry', sql: r.msg.trim(), ...base, status: 'error' });
+      afterError = false;
+      return;
+    }
+    if (entry) out.push(entry);
+    entry = null;
+    if (r.sev === 'ERROR' || r.sev === 'FATAL') {
+      afterError = true;
+      return;
+    }
+    afterError = false;
+    const stmt = parsePgMessage(r.msg);
+    if (stmt) entry = { kind: 'entry', sql: stmt.sql, ...base, durationMs: stmt.durationMs, status: 'ok' };
+  };
+
+  for await (const line of lines) {
+    n++;
+    const m = re.exec(line);
+    if (m) {
+      if (rec) finish(rec);
+      const g = m.groups!;
+      rec = { sev: g.sev!, msg: g.msg!, line: n, ts: g.ts, user: g.user, db: g.db };
+    } else if (rec) {
+      rec.msg += '\n' + line;
+    } else if (line.trim()) {
+      out.push(reject('unrecognised-line', `line does not start with the log_line_prefix '${logLinePrefix}'`, file, n));
+    }
+    while (out.length) yield out.shift()!;
+  }
+  if (rec) finish(rec);
+  if (entry) out.push(entry);
+  while (out.length) yield out.shift()!;
+}

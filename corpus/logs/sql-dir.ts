@@ -1,0 +1,94 @@
+/**
+ * A folder of .sql files: each file holds one query or several separated by
+ * semicolons (outside strings, quoted identifiers, comments and dollar quotes).
+ * Files are read one at a time, in name order.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { LogRecord } from './types.ts';
+
+export async function* readSqlDir(dir: string): AsyncGenerator<LogRecord> {
+  const names = (await readdir(dir, { recursive: true })).filter((n) => n.endsWith('.sql')).sort();
+  for (const name of names) {
+    const file = join(dir, name);
+    const text = await readFile(file, 'utf8');
+    for (const stmt of splitStatements(text)) {
+      yield { kind: 'entry', sql: stmt.sql, source: { file, line: stmt.line } };
+    }
+  }
+}
+
+/** Split SQL text on top-level semicolons; returns non-empty statements with their 1-based start line. */
+export function splitStatements(text: string): { sql: string; line: number }[] {
+  const out: { sql: string; line: number }[] = [];
+  let start = 0;
+  let line = 1;
+  let startLine = 1;
+  let i = 0;
+  const n = text.length;
+  const push = (end: number) => {
+    const raw = text.slice(start, end);
+    const lead = leadingNoise(raw);
+    const sql = raw.slice(lead).trim();
+    if (sql && !isOnlyComments(sql)) out.push({ sql, line: startLine + countNl(raw.slice(0, lead)) });
+  };
+  while (i < n) {
+    const c = text[i]!;
+    if (c === '\n') {
+      line++;
+      i++;
+    } else if (c === '-' && text[i + 1] === '-') {
+      while (i < n && text[i] !== '\n') i++;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      const stop = end < 0 ? n : end + 2;
+      line += countNl(text.slice(i, stop));
+      i = stop;
+    } else if (c === "'" || c === '"') {
+      let j = i + 1;
+      while (j < n && !(text[j] === c && text[j + 1] !== c)) j += text[j] === c ? 2 : 1;
+      line += countNl(text.slice(i, j + 1));
+      i = j + 1;
+    } else if (c === '$') {
+      const m = /^\$[A-Za-z_]*\$/.exec(text.slice(i, i + 64));
+      if (m) {
+        const end = text.indexOf(m[0], i + m[0].length);
+        const stop = end < 0 ? n : end + m[0].length;
+        line += countNl(text.slice(i, stop));
+        i = stop;
+      } else i++;
+    } else if (c === ';') {
+      push(i);
+      i++;
+      start = i;
+      startLine = line;
+    } else i++;
+  }
+  push(n);
+  return out;
+}
+
+/** Length of the whitespace and comments a statement starts with. */
+function leadingNoise(s: string): number {
+  let i = 0;
+  for (;;) {
+    while (i < s.length && /\s/.test(s[i]!)) i++;
+    if (s.startsWith('--', i)) {
+      const e = s.indexOf('\n', i);
+      i = e < 0 ? s.length : e + 1;
+    } else if (s.startsWith('/*', i)) {
+      const e = s.indexOf('*/', i + 2);
+      i = e < 0 ? s.length : e + 2;
+    } else return i;
+  }
+}
+
+function countNl(s: string): number {
+  let k = 0;
+  for (const ch of s) if (ch === '\n') k++;
+  return k;
+}
+
+function isOnlyComments(sql: string): boolean {
+  return sql.replace(/--[^\n]*/g, '').replace(/\/\*[\s\S]*?\*\//g, '').trim() === '';
+}

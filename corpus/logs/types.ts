@@ -1,0 +1,52 @@
+/**
+ * Log entries as every reader yields them. Readers never throw on bad input:
+ * a line they cannot use becomes a `LogReject` with a reason and where it
+ * was, and reading goes on.
+ */
+
+export type LogFormat = 'jsonl' | 'csv' | 'sql-dir' | 'pg-csvlog' | 'pg-stderr';
+
+export const LOG_FORMATS: readonly LogFormat[] = ['jsonl', 'csv', 'sql-dir', 'pg-csvlog', 'pg-stderr'];
+
+export interface SourcePosition {
+  readonly file: string;
+  /** 1-based line where the entry starts */
+  readonly line: number;
+}
+
+export interface LogEntry {
+  readonly kind: 'entry';
+  readonly sql: string;
+  readonly ts?: string;
+  readonly user?: string;
+  readonly project?: string;
+  readonly durationMs?: number;
+  /** `ok`, `error`, or whatever the log says */
+  readonly status?: string;
+  /** lower runs first in a phased release; free-form number from the log */
+  readonly priority?: number;
+  readonly source: SourcePosition;
+}
+
+export type RejectReason =
+  | 'malformed-json'
+  | 'missing-sql'
+  | 'bad-field'
+  | 'bad-csv-row'
+  | 'unrecognised-line'
+  | 'malformed-sql'
+  | 'unparsable-sql'
+  | 'not-a-query';
+
+export interface LogReject {
+  readonly kind: 'reject';
+  readonly reason: RejectReason;
+  readonly message: string;
+  readonly source: SourcePosition;
+}
+
+export type LogRecord = LogEntry | LogReject;
+
+export function reject(reason: RejectReason, message: string, file: string, line: number): LogReject {
+  return { kind: 'reject', reason, message, source: { file, line } };
+}

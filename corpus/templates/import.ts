@@ -1,0 +1,153 @@
+/**
+ * Import query logs into templates, streaming: every entry is fingerprinted
+ * and folded into its template's counters; memory grows with the number of
+ * templates, never with the number of lines. Lines that cannot be used are
+ * counted per reason, with the first line numbers of each, and the import
+ * goes on.
+ */
+import { fingerprintSql, normalizeSql } from '../fingerprint/fingerprint.ts';
+import { readLog, type ReadLogOptions } from '../logs/read-log.ts';
+import type { LogFormat, RejectReason, SourcePosition } from '../logs/types.ts';
+import type { Template } from './template.ts';
+
+export interface RejectSummary {
+  readonly reason: RejectReason;
+  readonly count: number;
+  /** the first few places, for the report */
+  readonly examples: readonly (SourcePosition & { readonly message: string })[];
+}
+
+export interface ImportResult {
+  readonly templates: Template[];
+  readonly entries: number;
+  readonly rejected: number;
+  readonly rejects: RejectSummary[];
+  readonly files: { readonly path: string; readonly format: LogFormat }[];
+  /** non-SELECT statements by kind (insert, update, ddl, ...) */
+  readonly skippedByKind: Readonly<Record<string, number>>;
+}
+
+export interface ImportOptions extends ReadLogOptions {
+  /** called every `progressEvery` lines */
+  readonly onProgress?: (linesRead: number) => void;
+  readonly progressEvery?: number;
+  /**
+   * Checks a new template's SQL once (not every line): return an error
+   * message to reject all its lines as `unparsable-sql`, or null.
+   */
+  readonly validate?: (sql: string) => string | null;
+  /** how many example places to keep per reject reason (default 5) */
+  readonly examplesPerReason?: number;
+}
+
+interface Accumulator {
+  fingerprint: string;
+  sql: string;
+  count: number;
+  errors: number;
+  totalDurationMs: number;
+  timedCount: number;
+  users: Set<string>;
+  projects: Set<string>;
+  priorities: Set<number>;
+  firstSeen?: string;
+  lastSeen?: string;
+  first: SourcePosition;
+  rejectedAs?: string;
+}
+
+export async function importLogs(paths: readonly string[], options: ImportOptions = {}): Promise<ImportResult> {
+  const acc = new Map<string, Accumulator>();
+  const rejects = new Map<RejectReason, { count: number; examples: (SourcePosition & { message: string })[] }>();
+  const skippedByKind: Record<string, number> = {};
+  const keep = options.examplesPerReason ?? 5;
+  const every = options.progressEvery ?? 10_000;
+  const files: { path: string; format: LogFormat }[] = [];
+  let lines = 0;
+  let entries = 0;
+  let rejected = 0;
+
+  const addReject = (reason: RejectReason, where: SourcePosition, message: string) => {
+    rejected++;
+    let r = rejects.get(reason);
+    if (!r) rejects.set(reason, (r = { count: 0, examples: [] }));
+    r.count++;
+    if (r.examples.length < keep) r.examples.push({ ...where, message });
+  };
+
+  for (const path of paths) {
+    const { format, records } = await readLog(path, options);
+    files.push({ path, format });
+    for await (const rec of records) {
+      lines++;
+      if (options.onProgress && lines % every === 0) options.onProgress(lines);
+      if (rec.kind === 'reject') {
+        addReject(rec.reason, rec.source, rec.message);
+        continue;
+      }
+      const fp = fingerprintSql(rec.sql);
+      if (fp.problem) {
+        addReject('malformed-sql', rec.source, fp.problem);
+        continue;
+      }
+      if (fp.kind !== 'select') {
+        skippedByKind[fp.kind] = (skippedByKind[fp.kind] ?? 0) + 1;
+        addReject('not-a-query', rec.source, `${fp.kind} statement`);
+        continue;
+      }
+      let a = acc.get(fp.fingerprint);
+      if (!a) {
+        const problem = options.validate?.(rec.sql) ?? null;
+        a = {
+          fingerprint: fp.fingerprint, sql: rec.sql, count: 0, errors: 0, totalDurationMs: 0, timedCount: 0,
+          users: new Set(), projects: new Set(), priorities: new Set(), first: rec.source, rejectedAs: problem ?? undefined,
+        };
+        acc.set(fp.fingerprint, a);
+      }
+      if (a.rejectedAs) {
+        addReject('unparsable-sql', rec.source, a.rejectedAs);
+        continue;
+      }
+      entries++;
+      a.count++;
+      if (rec.status && rec.status !== 'ok') a.errors++;
+      if (rec.durationMs !== undefined) {
+        a.totalDurationMs += rec.durationMs;
+        a.timedCount++;
+      }
+      if (rec.user !== undefined) a.users.add(rec.user);
+      if (rec.project !== undefined) a.projects.add(rec.project);
+      if (rec.priority !== undefined) a.priorities.add(rec.priority);
+      if (rec.ts !== undefined) {
+        if (a.firstSeen === undefined || rec.ts < a.firstSeen) a.firstSeen = rec.ts;
+        if (a.lastSeen === undefined || rec.ts > a.lastSeen) a.lastSeen = rec.ts;
+      }
+    }
+  }
+  options.onProgress?.(lines);
+
+  const kept = [...acc.values()].filter((a) => !a.rejectedAs);
+  const totalDuration = kept.reduce((s, a) => s + a.totalDurationMs, 0);
+  const templates: Template[] = kept.map((a) => ({
+    fingerprint: a.fingerprint,
+    normalized: normalizeSql(a.sql),
+    sql: a.sql,
+    count: a.count,
+    errorCount: a.errors,
+    totalDurationMs: a.totalDurationMs,
+    meanDurationMs: a.timedCount ? a.totalDurationMs / a.timedCount : null,
+    weight: entries ? a.count / entries : 0,
+    durationShare: totalDuration ? a.totalDurationMs / totalDuration : 0,
+    users: [...a.users].sort(),
+    projects: [...a.projects].sort(),
+    priorities: [...a.priorities].sort((x, y) => x - y),
+    firstSeen: a.firstSeen ?? null,
+    lastSeen: a.lastSeen ?? null,
+    firstSource: a.first,
+  }));
+  templates.sort((x, y) => y.count - x.count || (x.fingerprint < y.fingerprint ? -1 : 1));
+  const rejectList = [...rejects.entries()]
+    .map(([reason, r]) => ({ reason, count: r.count, examples: r.examples }))
+    .sort((x, y) => y.count - x.count || x.reason.localeCompare(y.reason));
+  return { templates, entries, rejected, rejects: rejectList, files, skippedByKind };
+}

@@ -1,0 +1,85 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fingerprintSql, normalizeSql } from '../../../corpus/fingerprint/fingerprint.ts';
+
+const fp = (sql: string) => fingerprintSql(sql).fingerprint;
+const same = (a: string, b: string) => assert.equal(fp(a), fp(b), `expected one template:\n  ${a}\n  ${b}`);
+const differ = (a: string, b: string) => assert.notEqual(fp(a), fp(b), `expected two templates:\n  ${a}\n  ${b}`);
+
+test('literal values do not matter', () => {
+  same("select * from orders where id = 42 and status = 'paid'", "select * from orders where id = 7 and status = 'refunded'");
+  same('select * from t where price > 1.5e3', 'select * from t where price > 0.25');
+  same("select * from t where d >= date '2024-01-01'", "select * from t where d >= date '1999-12-31'");
+  same("select * from t where s = E'it\\'s'", "select * from t where s = 'x'");
+  same('select * from t where s = $$a;b$$', "select * from t where s = 'z'");
+  same('select * from t where a = $1', 'select * from t where a = 3');
+  same('select * from t where flag = true', 'select * from t where flag = false');
+});
+
+test('negative numbers are constants, subtraction is not', () => {
+  same('select * from t where a = -5', 'select * from t where a = 5');
+  same('select * from t where a in (-1, -2)', 'select * from t where a in (3)');
+  differ('select a - 1 from t', 'select a from t');
+  assert.equal(normalizeSql('select a-1 from t where b = - 2'), 'select a - ? from t where b = ?');
+});
+
+test('whitespace, keyword case, comments and trailing semicolons do not matter', () => {
+  same('SELECT  a,\n\tb FROM T WHERE x=1', 'select a, b from t where x = 2');
+  same('select a /* why */ from t -- note\n where x = 1;', 'select a from t where x = 1');
+  same('select a from t /* nested /* comment */ still */ where x = 1', 'select a from t where x = 1');
+  same('select a from t;;', 'select a from t');
+});
+
+test('IN-list length does not matter, but IN lists with columns are kept', () => {
+  same('select * from t where id in (1, 2, 3, 4)', 'select * from t where id in (9)');
+  same("select * from t where s in ('a','b')", "select * from t where s IN ( 'c' )");
+  differ('select * from t where id in (1, b)', 'select * from t where id in (1)');
+  differ('select * from t where id in (select x from u)', 'select * from t where id in (1)');
+  assert.equal(normalizeSql('select * from t where id in (1, b)'), 'select * from t where id in (?, b)');
+});
+
+test('structure matters: tables, columns, operators, quoted identifiers', () => {
+  differ('select a from t', 'select a from u');
+  differ('select a from t', 'select b from t');
+  differ('select * from t where a = 1', 'select * from t where a > 1');
+  differ('select * from t where a in (1, 2)', 'select * from t where a = 1');
+  differ('select "Name" from t', 'select "name" from t');
+  differ('select a, b from t', 'select b, a from t');
+  same('select "Name" from t where x = 1', 'select "Name" from t where x = 2');
+});
+
+test('!= and <> are the same operator', () => {
+  same('select * from t where a != 1', 'select * from t where a <> 1');
+});
+
+test('normalized text is readable and stable', () => {
+  assert.equal(
+    normalizeSql("SELECT c.name, count(*) FROM customers c WHERE c.city IN ('Oslo','Rome') AND c.age > 30 GROUP BY c.name;"),
+    'select c.name, count(*) from customers c where c.city in (?) and c.age > ? group by c.name',
+  );
+});
+
+test('statement kinds', () => {
+  assert.equal(fingerprintSql('select 1').kind, 'select');
+  assert.equal(fingerprintSql('(select 1) union (select 2)').kind, 'select');
+  assert.equal(fingerprintSql('with x as (select 1) select * from x').kind, 'select');
+  assert.equal(fingerprintSql('with x as (select 1) delete from t where a in (select * from x)').kind, 'delete');
+  assert.equal(fingerprintSql('INSERT INTO t VALUES (1)').kind, 'insert');
+  assert.equal(fingerprintSql('update t set a = 1').kind, 'update');
+  assert.equal(fingerprintSql('create table t (a int)').kind, 'ddl');
+  assert.equal(fingerprintSql('BEGIN').kind, 'utility');
+  assert.equal(fingerprintSql('  -- only a comment\n').kind, 'empty');
+});
+
+test('malformed text still fingerprints deterministically and says what is wrong', () => {
+  const a = fingerprintSql("select * from t where s = 'unterminated");
+  assert.equal(a.problem, 'unterminated-string');
+  assert.equal(a.fingerprint, fingerprintSql("select * from t where s = 'unterminated").fingerprint);
+  assert.equal(fingerprintSql('select /* open comment').problem, 'unterminated-comment');
+  assert.equal(fingerprintSql('select "open from t').problem, 'unterminated-identifier');
+  assert.equal(fingerprintSql('select 1').problem, null);
+});
+
+test('the fingerprint is 16 hex digits', () => {
+  assert.match(fp('select 1'), /^[0-9a-f]{16}$/);
+});

@@ -1,0 +1,108 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readLog, detectFormat } from '../../../corpus/logs/read-log.ts';
+import { mappingFrom } from '../../../corpus/logs/fields.ts';
+import { splitStatements } from '../../../corpus/logs/sql-dir.ts';
+import type { LogRecord, LogEntry, LogReject } from '../../../corpus/logs/types.ts';
+
+const FIX = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'logs');
+
+async function collect(path: string, opts = {}): Promise<{ format: string; entries: LogEntry[]; rejects: LogReject[] }> {
+  const { format, records } = await readLog(path, opts);
+  const all: LogRecord[] = [];
+  for await (const r of records) all.push(r);
+  return { format, entries: all.filter((r): r is LogEntry => r.kind === 'entry'), rejects: all.filter((r): r is LogReject => r.kind === 'reject') };
+}
+
+test('detects every format from the file itself', async () => {
+  assert.equal(await detectFormat(join(FIX, 'native.jsonl')), 'jsonl');
+  assert.equal(await detectFormat(join(FIX, 'mapped.csv')), 'csv');
+  assert.equal(await detectFormat(join(FIX, 'pg-csvlog.csv')), 'pg-csvlog');
+  assert.equal(await detectFormat(join(FIX, 'pg-stderr.log')), 'pg-stderr');
+  assert.equal(await detectFormat(join(FIX, 'sql-dir')), 'sql-dir');
+});
+
+test('a missing log is a not-found error naming the path', async () => {
+  await assert.rejects(readLog(join(FIX, 'nope.jsonl')), (e: Error & { code?: string }) => e.code === 'not-found' && /nope\.jsonl/.test(e.message));
+});
+
+test('JSON lines: fields mapped, bad lines rejected with reason and line number, reading goes on', async () => {
+  const { entries, rejects } = await collect(join(FIX, 'native.jsonl'));
+  assert.equal(entries.length, 4);
+  assert.deepEqual(entries[0], {
+    kind: 'entry', sql: 'select * from orders where id = 42', ts: '2026-11-01T10:00:00Z', user: 'ana', project: 'shop',
+    durationMs: 12.5, status: 'ok', priority: 2, source: { file: join(FIX, 'native.jsonl'), line: 1 },
+  });
+  assert.equal(entries[2]!.sql, "update orders set status = 'paid' where id = 3");
+  assert.equal(entries[3]!.priority, 3);
+  assert.equal(entries[3]!.status, 'error');
+  assert.deepEqual(rejects.map((r) => [r.reason, r.source.line]), [['malformed-json', 3], ['missing-sql', 4], ['malformed-json', 6], ['bad-field', 7]]);
+});
+
+test('CSV with a column mapping: multi-line quoted SQL keeps its first line number; bad rows rejected', async () => {
+  const mapping = mappingFrom({ sql: 'query_text', ts: 'started', user: 'who', durationMs: 'elapsed_ms', project: 'db' });
+  const { entries, rejects } = await collect(join(FIX, 'mapped.csv'), { mapping });
+  assert.equal(entries[0]!.sql, 'select *\nfrom orders\nwhere id = 1');
+  assert.equal(entries[0]!.source.line, 2);
+  assert.equal(entries[0]!.user, 'ana');
+  assert.equal(entries[0]!.durationMs, 5);
+  assert.equal(entries[1]!.source.line, 5);
+  assert.equal(entries.length, 2);
+  assert.deepEqual(rejects.map((r) => r.reason).sort(), ['bad-csv-row', 'bad-field']);
+  assert.equal(rejects.find((r) => r.reason === 'bad-field')!.source.line, 6);
+});
+
+test('PostgreSQL csvlog: statements from messages, parameters substituted, errors marked, noise skipped', async () => {
+  const { entries, rejects } = await collect(join(FIX, 'pg-csvlog.csv'));
+  assert.equal(entries.length, 3);
+  assert.equal(entries[0]!.sql, 'SELECT o.id, o.total\nFROM orders o\nWHERE o.customer_id = 17');
+  assert.equal(entries[0]!.durationMs, 12.345);
+  assert.equal(entries[0]!.user, 'app');
+  assert.equal(entries[0]!.project, 'shop');
+  assert.equal(entries[0]!.source.line, 1);
+  assert.equal(entries[1]!.sql, "select * from customers where id = '5' and city = 'O''Hara'");
+  assert.equal(entries[1]!.source.line, 5);
+  assert.deepEqual([entries[2]!.sql, entries[2]!.status], ['select * from nope', 'error']);
+  assert.deepEqual(rejects.map((r) => [r.reason, r.source.line]), [['bad-csv-row', 7]]);
+});
+
+test('PostgreSQL stderr: continuation lines, execute + DETAIL parameters, ERROR + STATEMENT', async () => {
+  const { entries, rejects } = await collect(join(FIX, 'pg-stderr.log'));
+  assert.deepEqual(
+    entries.map((e) => [e.source.line, e.sql, e.durationMs, e.status]),
+    [
+      [1, 'SELECT o.id, o.total\n\tFROM orders o\n\tWHERE o.customer_id = 17', 12.345, 'ok'],
+      [5, "select * from customers where id = '5'", 0.512, 'ok'],
+      [8, 'select * from nope', undefined, 'error'],
+      [9, 'select count(*) from orders', undefined, 'ok'],
+    ],
+  );
+  assert.equal(entries[0]!.ts, '2026-11-01 10:00:00.123 UTC');
+  assert.deepEqual(rejects, []);
+});
+
+test('PostgreSQL stderr with a custom log_line_prefix; text before the first record is rejected', async () => {
+  const { entries, rejects } = await collect(join(FIX, 'pg-stderr-prefixed.log'), { format: 'pg-stderr', logLinePrefix: '%t [%p] %u@%d ' });
+  assert.deepEqual(entries.map((e) => [e.sql, e.user, e.project]), [['select 1', 'app', 'shop']]);
+  assert.deepEqual(rejects.map((r) => [r.reason, r.source.line]), [['unrecognised-line', 1]]);
+});
+
+test('a folder of .sql files: semicolons split statements outside strings, identifiers, comments and dollar quotes', async () => {
+  const { entries } = await collect(join(FIX, 'sql-dir'));
+  assert.deepEqual(
+    entries.map((e) => [e.source.file.slice(FIX.length + 1), e.source.line, e.sql]),
+    [
+      ['sql-dir/a.sql', 2, 'select * from orders where id = 1'],
+      ['sql-dir/a.sql', 4, `select 'a;b' as s, "x;y" from t /* ; */`],
+      ['sql-dir/nested/b.sql', 1, 'select $$ ; $$ as d'],
+    ],
+  );
+  assert.deepEqual(splitStatements('-- only a comment\n;\n'), []);
+});
+
+test('an unknown format names the options', async () => {
+  await assert.rejects(readLog(join(FIX, 'sql-dir', 'readme.txt')), /pass --format/);
+  await assert.rejects(readLog(join(FIX, 'native.jsonl'), { format: 'xml' as never }), /unknown log format 'xml'/);
+});

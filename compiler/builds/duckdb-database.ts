@@ -4,20 +4,22 @@
  * per process: this always loads the current @duckdb/node-api; other
  * versions run only inside their own build server process.
  */
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
 import { FlightdeckError } from '../errors.ts';
 
 export type Row = Record<string, unknown>;
+/** positional ($1, $2 / ?) parameter values: plain JS scalars */
+export type Params = readonly (string | number | boolean | bigint | null)[];
 
 export interface Database {
   readonly path: string;
   /** run statements, ignore results */
-  run(sql: string): Promise<void>;
+  run(sql: string, params?: Params): Promise<void>;
   /** rows as plain JS objects (bigints stay bigint, decimals become numbers, dates become Date) */
-  all(sql: string): Promise<Row[]>;
+  all(sql: string, params?: Params): Promise<Row[]>;
   /** rows as JSON-safe objects (bigints and decimals as strings, dates as ISO text) */
-  allJson(sql: string): Promise<Row[]>;
+  allJson(sql: string, params?: Params): Promise<Row[]>;
   /** rows as arrays of JSON-safe values, plus column names */
   rows(sql: string): Promise<{ columns: string[]; rows: unknown[][] }>;
   readonly connection: DuckDBConnection;
@@ -52,15 +54,15 @@ export async function openDatabase(path: string, options: OpenOptions = {}): Pro
   return {
     path,
     connection,
-    async run(sql) {
-      await connection.run(sql);
+    async run(sql, params) {
+      await connection.run(sql, params as DuckDBValue[] | undefined);
     },
-    async all(sql) {
-      const reader = await connection.runAndReadAll(sql);
+    async all(sql, params) {
+      const reader = await connection.runAndReadAll(sql, params as DuckDBValue[] | undefined);
       return reader.getRowObjectsJS() as Row[];
     },
-    async allJson(sql) {
-      const reader = await connection.runAndReadAll(sql);
+    async allJson(sql, params) {
+      const reader = await connection.runAndReadAll(sql, params as DuckDBValue[] | undefined);
       return reader.getRowObjectsJson() as Row[];
     },
     async rows(sql) {

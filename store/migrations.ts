@@ -1,0 +1,115 @@
+/**
+ * The results store's schema, as an ordered list of migrations. A store
+ * records the versions it has applied in `schema_migrations`; opening a store
+ * applies the missing ones in order, each in a transaction. Never edit a
+ * shipped migration: add the next one.
+ */
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'workloads, templates, runs, outcomes, diffs, clusters',
+    sql: `
+      CREATE TABLE workloads (
+        name VARCHAR PRIMARY KEY,
+        created_at TIMESTAMP NOT NULL,
+        sources VARCHAR NOT NULL,          -- JSON: [{path, format}]
+        entries BIGINT NOT NULL,
+        rejected BIGINT NOT NULL,
+        rejects VARCHAR NOT NULL           -- JSON: [{reason, count, examples}]
+      );
+      CREATE TABLE templates (
+        workload VARCHAR NOT NULL,
+        fingerprint VARCHAR NOT NULL,
+        normalized VARCHAR NOT NULL,
+        sql VARCHAR NOT NULL,
+        count BIGINT NOT NULL,
+        error_count BIGINT NOT NULL,
+        total_duration_ms DOUBLE NOT NULL,
+        mean_duration_ms DOUBLE,
+        weight DOUBLE NOT NULL,
+        duration_share DOUBLE NOT NULL,
+        users VARCHAR[] NOT NULL,
+        projects VARCHAR[] NOT NULL,
+        priorities DOUBLE[] NOT NULL,
+        first_seen VARCHAR,
+        last_seen VARCHAR,
+        source VARCHAR NOT NULL,           -- file:line of the first entry
+        PRIMARY KEY (workload, fingerprint)
+      );
+      CREATE TABLE runs (
+        id VARCHAR PRIMARY KEY,
+        kind VARCHAR NOT NULL,             -- playback | flight
+        workload VARCHAR NOT NULL,
+        catalog VARCHAR NOT NULL,
+        base_spec VARCHAR NOT NULL,
+        head_spec VARCHAR NOT NULL,
+        base_description VARCHAR,
+        head_description VARCHAR,
+        status VARCHAR NOT NULL,           -- running | done | failed
+        queue VARCHAR NOT NULL,            -- local | redis://...
+        total INTEGER NOT NULL,
+        options VARCHAR NOT NULL,          -- JSON
+        created_at TIMESTAMP NOT NULL,
+        finished_at TIMESTAMP,
+        error VARCHAR
+      );
+      CREATE TABLE outcomes (
+        run_id VARCHAR NOT NULL,
+        fingerprint VARCHAR NOT NULL,
+        verdict VARCHAR NOT NULL,
+        reason VARCHAR NOT NULL,
+        weight DOUBLE NOT NULL,
+        count BIGINT NOT NULL,
+        base_status VARCHAR NOT NULL,      -- ok | error | crash | timeout
+        head_status VARCHAR NOT NULL,
+        base_cost DOUBLE,
+        head_cost DOUBLE,
+        cost_ratio DOUBLE,
+        impact DOUBLE,
+        base_plan_hash VARCHAR,
+        head_plan_hash VARCHAR,
+        base_simplified VARCHAR,
+        head_simplified VARCHAR,
+        base_explain VARCHAR,
+        head_explain VARCHAR,
+        base_error VARCHAR,                -- JSON {code, message, line?, column?}
+        head_error VARCHAR,
+        base_rules VARCHAR[],
+        head_rules VARCHAR[],
+        rules_diff VARCHAR[],              -- rules fired by exactly one of the builds, '+id' head only, '-id' base only
+        base_ms DOUBLE,
+        head_ms DOUBLE,
+        signature VARCHAR,                 -- change signature (cluster key), null when identical
+        approved BOOLEAN NOT NULL DEFAULT false,
+        worker VARCHAR,
+        PRIMARY KEY (run_id, fingerprint)
+      );
+      CREATE TABLE diffs (
+        run_id VARCHAR NOT NULL,
+        fingerprint VARCHAR NOT NULL,
+        edits VARCHAR NOT NULL,            -- JSON: the edit script
+        text_diff VARCHAR NOT NULL,
+        description VARCHAR NOT NULL,
+        PRIMARY KEY (run_id, fingerprint)
+      );
+      CREATE TABLE clusters (
+        run_id VARCHAR NOT NULL,
+        signature VARCHAR NOT NULL,
+        description VARCHAR NOT NULL,
+        templates INTEGER NOT NULL,
+        weight DOUBLE NOT NULL,
+        impact DOUBLE NOT NULL,
+        verdicts VARCHAR NOT NULL,         -- JSON {verdict: count}
+        example VARCHAR NOT NULL,          -- fingerprint of the heaviest template
+        PRIMARY KEY (run_id, signature)
+      );
+    `,
+  },
+];

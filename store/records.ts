@@ -1,0 +1,125 @@
+/**
+ * The records the store keeps, as plain data. Column names in SQL are the
+ * snake_case of these fields (see migrations.ts).
+ */
+
+/** Every verdict an outcome can carry (the store is the lowest layer that names them). */
+export const VERDICTS = [
+  'identical',
+  'plan-changed',
+  'improved',
+  'regressed',
+  'new-error',
+  'fixed-error',
+  'both-error',
+  'crash',
+  'timeout',
+  'result-mismatch',
+  'nondeterministic',
+  'inconclusive',
+] as const;
+
+export type Verdict = (typeof VERDICTS)[number];
+
+export interface WorkloadRecord {
+  readonly name: string;
+  readonly sources: readonly { readonly path: string; readonly format: string }[];
+  readonly entries: number;
+  readonly rejected: number;
+  readonly rejects: readonly { readonly reason: string; readonly count: number; readonly examples: readonly { file: string; line: number; message: string }[] }[];
+  readonly createdAt?: string;
+}
+
+export interface StoredTemplate {
+  readonly fingerprint: string;
+  readonly normalized: string;
+  readonly sql: string;
+  readonly count: number;
+  readonly errorCount: number;
+  readonly totalDurationMs: number;
+  readonly meanDurationMs: number | null;
+  readonly weight: number;
+  readonly durationShare: number;
+  readonly users: readonly string[];
+  readonly projects: readonly string[];
+  readonly priorities: readonly number[];
+  readonly firstSeen: string | null;
+  readonly lastSeen: string | null;
+  /** file:line of the first entry */
+  readonly source: string;
+}
+
+export interface RunRecord {
+  readonly id: string;
+  readonly kind: 'playback' | 'flight';
+  readonly workload: string;
+  readonly catalog: string;
+  readonly baseSpec: string;
+  readonly headSpec: string;
+  readonly baseDescription: string | null;
+  readonly headDescription: string | null;
+  readonly status: 'running' | 'done' | 'failed';
+  readonly queue: string;
+  readonly total: number;
+  readonly options: Record<string, unknown>;
+  readonly createdAt: string;
+  readonly finishedAt: string | null;
+  readonly error: string | null;
+}
+
+export interface CompileErrorRecord {
+  readonly code: string;
+  readonly message: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+export interface OutcomeRecord {
+  readonly runId: string;
+  readonly fingerprint: string;
+  readonly verdict: Verdict;
+  readonly reason: string;
+  readonly weight: number;
+  readonly count: number;
+  readonly baseStatus: string;
+  readonly headStatus: string;
+  readonly baseCost: number | null;
+  readonly headCost: number | null;
+  readonly costRatio: number | null;
+  readonly impact: number | null;
+  readonly basePlanHash: string | null;
+  readonly headPlanHash: string | null;
+  readonly baseSimplified: string | null;
+  readonly headSimplified: string | null;
+  readonly baseExplain: string | null;
+  readonly headExplain: string | null;
+  readonly baseError: CompileErrorRecord | null;
+  readonly headError: CompileErrorRecord | null;
+  readonly baseRules: readonly string[];
+  readonly headRules: readonly string[];
+  readonly rulesDiff: readonly string[];
+  readonly baseMs: number | null;
+  readonly headMs: number | null;
+  readonly signature: string | null;
+  readonly approved: boolean;
+  readonly worker: string | null;
+}
+
+export interface DiffRecord {
+  readonly runId: string;
+  readonly fingerprint: string;
+  readonly edits: readonly unknown[];
+  readonly textDiff: string;
+  readonly description: string;
+}
+
+export interface ClusterRecord {
+  readonly signature: string;
+  readonly description: string;
+  readonly templates: number;
+  readonly weight: number;
+  readonly impact: number;
+  readonly verdicts: Readonly<Record<string, number>>;
+  /** fingerprint of the heaviest template in the cluster */
+  readonly example: string;
+}

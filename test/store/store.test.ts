@@ -1,0 +1,101 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Store } from '../../store/store.ts';
+import { MIGRATIONS } from '../../store/migrations.ts';
+import type { OutcomeRecord, StoredTemplate } from '../../store/records.ts';
+
+const template = (fp: string, count: number): StoredTemplate => ({
+  fingerprint: fp, normalized: `select ? from t${fp}`, sql: `select 1 from t${fp}`, count, errorCount: 0, totalDurationMs: count * 2,
+  meanDurationMs: 2, weight: count / 10, durationShare: count / 10, users: ['ana', "o'hara"], projects: ['shop'], priorities: [1, 3],
+  firstSeen: '2026-01-01', lastSeen: null, source: 'log.jsonl:3',
+});
+
+const outcome = (runId: string, fp: string, verdict: OutcomeRecord['verdict'], worker = 'w1'): OutcomeRecord => ({
+  runId, fingerprint: fp, verdict, reason: 'cost ×1.50', weight: 0.5, count: 5, baseStatus: 'ok', headStatus: 'ok', baseCost: 10, headCost: 15,
+  costRatio: 1.5, impact: 0.25, basePlanHash: 'a', headPlanHash: 'b', baseSimplified: 'Scan', headSimplified: 'Scan2', baseExplain: 'x', headExplain: 'y',
+  baseError: null, headError: { code: 'parse-error', message: 'm', line: 1, column: 2 }, baseRules: ['r1'], headRules: ['r1', 'r2'], rulesDiff: ['+r2'],
+  baseMs: 1, headMs: 2, signature: 'Scan → Scan2 at root', approved: false, worker,
+});
+
+async function withStore(fn: (s: Store, path: string) => Promise<void>) {
+  const dir = mkdtempSync(join(tmpdir(), 'fd-store-'));
+  const path = join(dir, 'nested', 'flightdeck.duckdb');
+  const s = await Store.open(path);
+  try {
+    await fn(s, path);
+  } finally {
+    s.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('a new store is migrated to the latest schema, and reopening applies nothing twice', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fd-store-'));
+  try {
+    const path = join(dir, 'nested', 'flightdeck.duckdb');
+    const s = await Store.open(path);
+    assert.equal(await s.schemaVersion(), MIGRATIONS.at(-1)!.version);
+    s.close();
+    const again = await Store.open(path);
+    assert.equal((await again.query('SELECT count(*) AS n FROM schema_migrations'))[0]!.n, String(MIGRATIONS.length));
+    again.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('workloads and templates round-trip, and re-importing a workload replaces its templates', async () => {
+  await withStore(async (s) => {
+    const w = { name: 'shop', sources: [{ path: 'a.jsonl', format: 'jsonl' }], entries: 8, rejected: 1, rejects: [{ reason: 'malformed-json', count: 1, examples: [{ file: 'a.jsonl', line: 3, message: 'x' }] }] };
+    await s.saveWorkload(w, [template('1', 5), template('2', 3)]);
+    const back = await s.getTemplates('shop');
+    assert.deepEqual(back, [template('1', 5), template('2', 3)]);
+    await s.saveWorkload(w, [template('3', 1)]);
+    assert.deepEqual((await s.getTemplates('shop')).map((t) => t.fingerprint), ['3']);
+    const list = await s.listWorkloads();
+    assert.equal(list[0]!.templates, 1);
+    assert.deepEqual((await s.getWorkload('shop'))!.rejects, w.rejects);
+    assert.equal(await s.getWorkload('nope'), null);
+  });
+});
+
+test('outcomes are idempotent per run and template; pending work is what has no outcome', async () => {
+  await withStore(async (s) => {
+    await s.saveWorkload({ name: 'w', sources: [], entries: 3, rejected: 0, rejects: [] }, [template('1', 1), template('2', 1), template('3', 1)]);
+    await s.createRun({ id: 'r1', kind: 'playback', workload: 'w', catalog: 'c.duckdb', baseSpec: 'reference', headSpec: 'reference#none', baseDescription: null, headDescription: null, queue: 'local', total: 3, options: {} });
+    await s.saveOutcomes([outcome('r1', '1', 'regressed')], [{ runId: 'r1', fingerprint: '1', edits: [{ type: 'update' }], textDiff: '---', description: 'd' }]);
+    await s.saveOutcomes([outcome('r1', '1', 'regressed', 'w2'), outcome('r1', '2', 'identical')]);
+    const outs = await s.getOutcomes('r1');
+    assert.equal(outs.length, 2);
+    assert.equal(outs[0]!.worker, 'w2');
+    assert.deepEqual(outs[0], outcome('r1', '1', 'regressed', 'w2'));
+    assert.deepEqual(await s.pendingFingerprints('r1'), ['3']);
+    assert.equal((await s.getRun('r1'))!.done, 2);
+    assert.deepEqual((await s.getOutcomes('r1', { verdicts: ['identical'] })).map((o) => o.fingerprint), ['2']);
+    assert.equal((await s.getDiff('r1', '1'))!.description, 'd');
+    await s.finishRun('r1', 'done');
+    assert.equal((await s.getRun('r1'))!.status, 'done');
+    // plain SQL works on the store
+    const rows = await s.query(`SELECT verdict, count(*) AS n FROM outcomes WHERE run_id = 'r1' GROUP BY verdict ORDER BY verdict`);
+    assert.deepEqual(rows, [{ verdict: 'identical', n: '1' }, { verdict: 'regressed', n: '1' }]);
+  });
+});
+
+test('an infinite cost ratio is stored as NULL, not a crash', async () => {
+  await withStore(async (s) => {
+    await s.saveOutcomes([{ ...outcome('r', '1', 'regressed'), costRatio: Infinity }]);
+    assert.equal((await s.getOutcomes('r'))[0]!.costRatio, null);
+  });
+});
+
+test('a store held by another process gives a clear environment error', async () => {
+  await withStore(async (_s, path) => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', `import('${join(process.cwd(), 'store/store.ts')}').then(m => m.Store.open('${path}')).then(() => process.exit(0), e => { console.log(e.code + ': ' + e.message); process.exit(3); })`], { encoding: 'utf8' });
+    assert.equal(r.status, 3, r.stderr);
+    assert.match(r.stdout, /environment-error: the store .* is in use by another flightdeck process/);
+  });
+});

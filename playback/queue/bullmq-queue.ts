@@ -1,0 +1,100 @@
+/**
+ * The coordinator side of the BullMQ path. Jobs get deterministic ids (run,
+ * batch, content), so adding a job that exists is a no-op — a resumed
+ * coordinator re-adds what is pending and harvests what workers finished
+ * while it was away. Results are harvested by polling job states, not by
+ * listening to events, so nothing is missed across coordinator restarts or
+ * Redis restarts; a job that vanished (Redis lost its data) is added again.
+ */
+import { Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { FlightdeckError } from '../../compiler/errors.ts';
+import { hashString } from '../diff/plan-tree.ts';
+import type { PlaybackJob, PlaybackJobResult } from '../job.ts';
+import type { PlaybackQueue } from './queue.ts';
+import { assertRedisReachable, createConnection, QUEUE_NAME } from './bullmq-connection.ts';
+
+export interface BullmqQueueOptions {
+  /** how often job states are polled, ms (default 200) */
+  readonly pollMs?: number;
+  /** how often vanished jobs are looked for, ms (default 2000) */
+  readonly checkMs?: number;
+  /** attempts per job (default 3) before the run fails */
+  readonly attempts?: number;
+}
+
+export function jobIdFor(job: PlaybackJob): string {
+  return `${job.runId}:${job.batch}:${hashString(job.templates.map((t) => t.fingerprint).join(','))}`;
+}
+
+export class BullmqQueue implements PlaybackQueue {
+  private constructor(
+    readonly name: string,
+    private readonly connection: Redis,
+    private readonly queue: Queue,
+    private readonly options: BullmqQueueOptions,
+  ) {}
+
+  static async connect(url: string, options: BullmqQueueOptions = {}): Promise<BullmqQueue> {
+    await assertRedisReachable(url);
+    const connection = createConnection(url);
+    connection.on('error', () => {}); // reconnects are handled by ioredis; commands wait
+    const queue = new Queue(QUEUE_NAME, { connection });
+    queue.on('error', () => {});
+    return new BullmqQueue(url, connection, queue, options);
+  }
+
+  private async add(job: PlaybackJob): Promise<void> {
+    await this.queue.add('compile-batch', job, {
+      jobId: jobIdFor(job),
+      attempts: this.options.attempts ?? 3,
+      backoff: { type: 'fixed', delay: 500 },
+      removeOnComplete: false,
+      removeOnFail: false,
+    });
+  }
+
+  async run(jobs: readonly PlaybackJob[], onResult: (result: PlaybackJobResult) => Promise<void>): Promise<void> {
+    const outstanding = new Map<string, PlaybackJob>();
+    for (const j of jobs) {
+      outstanding.set(jobIdFor(j), j);
+      await this.add(j);
+    }
+    const pollMs = this.options.pollMs ?? 200;
+    const checkMs = this.options.checkMs ?? 2000;
+    let lastCheck = Date.now();
+    while (outstanding.size) {
+      const completed = await this.queue.getJobs(['completed'], 0, 500, true);
+      for (const job of completed) {
+        const id = job.id!;
+        if (!outstanding.has(id)) continue;
+        await onResult(job.returnvalue as PlaybackJobResult);
+        outstanding.delete(id);
+        await job.remove().catch(() => {});
+      }
+      const failed = await this.queue.getJobs(['failed'], 0, 500, true);
+      for (const job of failed) {
+        if (!outstanding.has(job.id!)) continue;
+        throw new FlightdeckError('build-error', `playback job ${job.id} failed after ${job.attemptsMade} attempts: ${job.failedReason}`, { retryable: true });
+      }
+      if (Date.now() - lastCheck >= checkMs) {
+        lastCheck = Date.now();
+        for (const [id, j] of outstanding) {
+          const existing = await Job.fromId(this.queue, id);
+          if (!existing) await this.add(j); // Redis restarted without its data: add it again
+        }
+      }
+      if (outstanding.size) await new Promise((r) => setTimeout(r, pollMs));
+    }
+  }
+
+  /** Counts by state, for progress and tests. */
+  async counts(): Promise<Record<string, number>> {
+    return this.queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close().catch(() => {});
+    this.connection.disconnect();
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The embedded default: N worker slots in this process, each with its own
+ * base and head build processes (a build answers one request at a time), so
+ * N slots keep 2N build processes busy — one slot per core by default.
+ */
+import { availableParallelism } from 'node:os';
+import { BuildPool, processPlaybackJob, type PlaybackJob, type PlaybackJobResult } from '../job.ts';
+import type { PlaybackQueue } from './queue.ts';
+
+export interface LocalQueueOptions {
+  readonly concurrency?: number;
+  /** attempts per job before the run fails (default 2) */
+  readonly attempts?: number;
+}
+
+export class LocalQueue implements PlaybackQueue {
+  readonly name = 'local';
+  private readonly pools: BuildPool[];
+  private readonly attempts: number;
+
+  constructor(options: LocalQueueOptions = {}) {
+    const n = Math.max(1, options.concurrency ?? availableParallelism());
+    this.pools = Array.from({ length: n }, () => new BuildPool());
+    this.attempts = options.attempts ?? 2;
+  }
+
+  async run(jobs: readonly PlaybackJob[], onResult: (result: PlaybackJobResult) => Promise<void>): Promise<void> {
+    let next = 0;
+    const slot = async (pool: BuildPool, index: number) => {
+      while (next < jobs.length) {
+        const job = jobs[next++]!;
+        let result: PlaybackJobResult | null = null;
+        for (let attempt = 1; !result; attempt++) {
+          try {
+            result = await processPlaybackJob(job, pool, `local:${process.pid}:${index}`);
+          } catch (err) {
+            if (attempt >= this.attempts) throw err;
+          }
+        }
+        await onResult(result);
+      }
+    };
+    await Promise.all(this.pools.map((p, i) => slot(p, i)));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.pools.map((p) => p.close()));
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Write a run's reports into a folder: report.md, junit.xml, report.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderJunit } from './junit.ts';
+import { renderMarkdown } from './markdown.ts';
+import type { ReportData } from './report-data.ts';
+
+export function renderJson(r: ReportData): string {
+  return JSON.stringify(
+    {
+      run: r.run,
+      counts: r.counts,
+      workloadImpact: r.workloadImpact,
+      clusters: r.clusters,
+      outcomes: r.outcomes.map((o) => ({ ...o, template: r.templates.get(o.fingerprint)?.normalized ?? null })),
+    },
+    (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
+    2,
+  ) + '\n';
+}
+
+export function writeReports(dir: string, r: ReportData): { markdown: string; junit: string; json: string } {
+  mkdirSync(dir, { recursive: true });
+  const paths = { markdown: join(dir, 'report.md'), junit: join(dir, 'junit.xml'), json: join(dir, 'report.json') };
+  writeFileSync(paths.markdown, renderMarkdown(r));
+  writeFileSync(paths.junit, renderJunit(r));
+  writeFileSync(paths.json, renderJson(r));
+  return paths;
+}

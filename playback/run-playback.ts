@@ -1,0 +1,127 @@
+/**
+ * The playback coordinator: plan a Run (templates → batched jobs), hand the
+ * jobs to a queue, write each result to the store as it arrives (keyed, so
+ * a result delivered twice is one row), then compute workload impact and
+ * change clusters. A run stopped halfway is resumed from what the store
+ * still lacks.
+ */
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { FlightdeckError } from '../compiler/errors.ts';
+import type { Store } from '../store/store.ts';
+import type { StoredTemplate } from '../store/records.ts';
+import { computeClusters } from './clusters.ts';
+import type { PlaybackJob } from './job.ts';
+import type { PlaybackQueue } from './queue/queue.ts';
+import { DEFAULT_THRESHOLDS, type CostThresholds, type Verdict } from './verdict.ts';
+
+export interface PlaybackOptions {
+  readonly workload: string;
+  readonly catalogPath: string;
+  readonly baseSpec: string;
+  readonly headSpec: string;
+  readonly batchSize?: number;
+  readonly timeoutMs?: number;
+  readonly thresholds?: CostThresholds;
+  readonly runId?: string;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface RunSummary {
+  readonly runId: string;
+  readonly total: number;
+  readonly counts: Readonly<Partial<Record<Verdict, number>>>;
+  readonly clusters: number;
+}
+
+export function newRunId(now = new Date()): string {
+  const ts = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `run-${ts}-${randomBytes(2).toString('hex')}`;
+}
+
+export function planJobs(runId: string, templates: readonly StoredTemplate[], o: { baseSpec: string; headSpec: string; catalogPath: string; batchSize: number; timeoutMs: number; thresholds: CostThresholds }): PlaybackJob[] {
+  const jobs: PlaybackJob[] = [];
+  for (let i = 0; i < templates.length; i += o.batchSize) {
+    jobs.push({
+      runId,
+      batch: i / o.batchSize,
+      baseSpec: o.baseSpec,
+      headSpec: o.headSpec,
+      catalogPath: o.catalogPath,
+      timeoutMs: o.timeoutMs,
+      thresholds: o.thresholds,
+      templates: templates.slice(i, i + o.batchSize).map((t) => ({ fingerprint: t.fingerprint, sql: t.sql, weight: t.weight, count: t.count })),
+    });
+  }
+  return jobs;
+}
+
+export async function startPlayback(store: Store, queue: PlaybackQueue, options: PlaybackOptions): Promise<RunSummary> {
+  const workload = await store.getWorkload(options.workload);
+  if (!workload) throw new FlightdeckError('not-found', `no workload '${options.workload}' in the store; import one with: flightdeck corpus import LOG --workload ${options.workload}`);
+  const templates = await store.getTemplates(options.workload);
+  const runId = options.runId ?? newRunId();
+  const settings = {
+    batchSize: options.batchSize ?? 25,
+    timeoutMs: options.timeoutMs ?? 10_000,
+    thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,
+  };
+  await store.createRun({
+    id: runId, kind: 'playback', workload: options.workload, catalog: resolve(options.catalogPath), baseSpec: options.baseSpec, headSpec: options.headSpec,
+    baseDescription: null, headDescription: null, queue: queue.name, total: templates.length, options: settings,
+  });
+  return executeRun(store, queue, runId, templates, options.onProgress);
+}
+
+export async function resumePlayback(store: Store, queue: PlaybackQueue, runId: string, onProgress?: (done: number, total: number) => void): Promise<RunSummary> {
+  const run = await store.getRun(runId);
+  if (!run) throw new FlightdeckError('not-found', `no run '${runId}' in the store`);
+  if (run.kind !== 'playback') throw new FlightdeckError('usage-error', `run ${runId} is a ${run.kind} run, not a playback`);
+  const pending = await store.pendingFingerprints(runId);
+  await store.reopenRun(runId);
+  const templates = pending.length ? await store.getTemplates(run.workload, pending) : [];
+  return executeRun(store, queue, runId, templates, onProgress, run.done);
+}
+
+async function executeRun(store: Store, queue: PlaybackQueue, runId: string, templates: readonly StoredTemplate[], onProgress?: (done: number, total: number) => void, alreadyDone = 0): Promise<RunSummary> {
+  const run = (await store.getRun(runId))!;
+  const o = run.options as { batchSize: number; timeoutMs: number; thresholds: CostThresholds };
+  const jobs = planJobs(runId, templates, { baseSpec: run.baseSpec, headSpec: run.headSpec, catalogPath: run.catalog, ...o });
+  let done = alreadyDone;
+  let described = run.baseDescription !== null;
+  onProgress?.(done, run.total);
+  try {
+    await queue.run(jobs, async (result) => {
+      if (result.runId !== runId) return;
+      await store.saveOutcomes(result.outcomes, result.diffs);
+      if (!described) {
+        await store.setRunDescriptions(runId, result.descriptions.base, result.descriptions.head);
+        described = true;
+      }
+      done = (await store.getRun(runId))!.done;
+      onProgress?.(done, run.total);
+    });
+  } catch (err) {
+    await store.finishRun(runId, 'failed', err instanceof Error ? err.message : String(err));
+    throw err;
+  }
+  return finishRun(store, runId);
+}
+
+/** Workload impact (in SQL, over the whole run) and change clusters; marks the run done. */
+export async function finishRun(store: Store, runId: string): Promise<RunSummary> {
+  await store.db.run(
+    `UPDATE outcomes SET impact = CASE WHEN base_cost IS NOT NULL AND head_cost IS NOT NULL AND w.total > 0
+        THEN count * (head_cost - base_cost) / w.total END
+     FROM (SELECT coalesce(sum(count * base_cost), 0) AS total FROM outcomes WHERE run_id = ? AND base_cost IS NOT NULL AND head_cost IS NOT NULL) w
+     WHERE run_id = ?`,
+    [runId, runId],
+  );
+  const outcomes = await store.getOutcomes(runId);
+  const clusters = await computeClusters(store, runId, outcomes);
+  await store.saveClusters(runId, clusters);
+  await store.finishRun(runId, 'done');
+  const counts: Partial<Record<Verdict, number>> = {};
+  for (const o of outcomes) counts[o.verdict] = (counts[o.verdict] ?? 0) + 1;
+  return { runId, total: outcomes.length, counts, clusters: clusters.length };
+}

@@ -28,6 +28,7 @@ const SEED_A = 0x811c9dc5;
 const SEED_B = 0x050c5d1f;
 const CONST_CODE = 63; // '?'
 const SEPARATOR = 32;
+const PRIME_B = 0x01000193 ^ 0x5bd1e995;
 
 class HashSink implements TokenSink {
   a = SEED_A;
@@ -37,11 +38,6 @@ class HashSink implements TokenSink {
   firstEnd = -1;
   constructor(private readonly sql: string) {}
 
-  private feed(code: number): void {
-    this.a = Math.imul(this.a ^ code, FNV_PRIME);
-    this.b = Math.imul(this.b ^ code, 0x01000193 ^ 0x5bd1e995);
-  }
-
   token(type: Tok, start: number, end: number): void {
     const sql = this.sql;
     if (this.tokens === 0 && type === Tok.Ident) {
@@ -49,20 +45,26 @@ class HashSink implements TokenSink {
       this.firstEnd = end;
     }
     this.tokens++;
+    let a = this.a;
+    let b = this.b;
     if (type === Tok.Const) {
-      this.feed(CONST_CODE);
-    } else if (type === Tok.Ident) {
-      for (let i = start; i < end; i++) {
-        const c = sql.charCodeAt(i);
-        this.feed(c >= 65 && c <= 90 ? c + 32 : c);
-      }
+      a = Math.imul(a ^ CONST_CODE, FNV_PRIME);
+      b = Math.imul(b ^ CONST_CODE, PRIME_B);
     } else if (type === Tok.Punct && end - start === 2 && sql.charCodeAt(start) === 33 && sql.charCodeAt(start + 1) === 61) {
-      this.feed(60); // != is <>
-      this.feed(62);
+      // != is <>
+      a = Math.imul(Math.imul(a ^ 60, FNV_PRIME) ^ 62, FNV_PRIME);
+      b = Math.imul(Math.imul(b ^ 60, PRIME_B) ^ 62, PRIME_B);
     } else {
-      for (let i = start; i < end; i++) this.feed(sql.charCodeAt(i));
+      const fold = type === Tok.Ident;
+      for (let i = start; i < end; i++) {
+        let c = sql.charCodeAt(i);
+        if (fold && c >= 65 && c <= 90) c += 32;
+        a = Math.imul(a ^ c, FNV_PRIME);
+        b = Math.imul(b ^ c, PRIME_B);
+      }
     }
-    this.feed(SEPARATOR);
+    this.a = Math.imul(a ^ SEPARATOR, FNV_PRIME);
+    this.b = Math.imul(b ^ SEPARATOR, PRIME_B);
   }
 
   hex(): string {

@@ -68,74 +68,105 @@ function isBooleanWord(sql: string, start: number, end: number): boolean {
   return wordIs(sql, start, end, 'true') || wordIs(sql, start, end, 'false');
 }
 
+/** 1 at the char codes that start a multi-character operator */
+const OP_START = new Uint8Array(128);
+for (const ch of '<>!:|-#@~=*') OP_START[ch.charCodeAt(0)] = 1;
+
 const MULTI_CHAR_OPS = ['<>', '<=', '>=', '!=', '::', '||', '->>', '->', '#>>', '#>', '@>', '<@', '~~*', '!~~*', '~~', '!~~', '~*', '!~*', '!~', '=>', '**'];
+
+/**
+ * Lexer state lives in one reusable object rather than closures: a closure
+ * per call would be re-created for every log line.
+ */
+class ListState {
+  sql = '';
+  sink: TokenSink = { token() {} };
+  prevType: Tok | 0 = 0;
+  prevStart = 0;
+  prevEnd = 0;
+  /** last token was IN */
+  afterIn = false;
+  /** right after `IN (`, holding back constants */
+  inList = false;
+  pendingConsts = 0;
+  pendingCommas = 0;
+  /** where a held-back comma is, to report it with real positions */
+  commaAt = -1;
+
+  reset(sql: string, sink: TokenSink): void {
+    this.sql = sql;
+    this.sink = sink;
+    this.prevType = 0;
+    this.prevStart = 0;
+    this.prevEnd = 0;
+    this.afterIn = false;
+    this.inList = false;
+    this.pendingConsts = 0;
+    this.pendingCommas = 0;
+    this.commaAt = -1;
+  }
+
+  /** the list turned out not to be all constants: emit what was held back */
+  flushList(): void {
+    for (let k = 0; k < this.pendingConsts; k++) {
+      this.sink.token(Tok.Const, 0, 0);
+      if (k < this.pendingCommas) this.sink.token(Tok.Punct, this.commaAt, this.commaAt + 1);
+    }
+    this.inList = false;
+    this.pendingConsts = 0;
+    this.pendingCommas = 0;
+  }
+
+  emit(type: Tok, start: number, end: number): void {
+    const sql = this.sql;
+    if (this.inList) {
+      if (type === Tok.Const && this.pendingConsts === this.pendingCommas) {
+        this.pendingConsts++;
+        this.prevType = type;
+        return;
+      }
+      const single = type === Tok.Punct && end - start === 1 ? sql.charCodeAt(start) : -1;
+      if (single === CH_COMMA && this.pendingConsts === this.pendingCommas + 1) {
+        this.pendingCommas++;
+        this.commaAt = start;
+        this.prevType = type;
+        this.prevStart = start;
+        this.prevEnd = end;
+        return;
+      }
+      if (single === CH_RPAREN && this.pendingConsts > 0 && this.pendingConsts === this.pendingCommas + 1) {
+        this.sink.token(Tok.Const, 0, 0);
+        this.inList = false;
+        this.pendingConsts = 0;
+        this.pendingCommas = 0;
+      } else {
+        this.flushList();
+      }
+    }
+    this.sink.token(type, start, end);
+    if (this.afterIn && type === Tok.Punct && end - start === 1 && sql.charCodeAt(start) === CH_LPAREN) this.inList = true;
+    this.afterIn = type === Tok.Ident && end - start === 2 && wordIs(sql, start, end, 'in');
+    this.prevType = type;
+    this.prevStart = start;
+    this.prevEnd = end;
+  }
+
+  minusIsSign(): boolean {
+    if (this.prevType === 0) return true;
+    if (this.prevType === Tok.Punct) return !(this.prevEnd - this.prevStart === 1 && this.sql.charCodeAt(this.prevStart) === CH_RPAREN);
+    if (this.prevType === Tok.Ident) return SIGN_CONTEXT.has(this.sql.slice(this.prevStart, this.prevEnd).toLowerCase());
+    return false;
+  }
+}
+
+const STATE = new ListState();
 
 export function lexSql(sql: string, sink: TokenSink): LexProblem | null {
   const n = sql.length;
   let i = 0;
   let problem: LexProblem | null = null;
-  // state for sign detection and IN-list collapsing
-  let prevType: Tok | 0 = 0;
-  let prevStart = 0;
-  let prevEnd = 0;
-  let afterIn = false; // last token was IN
-  let inList = 0; // 0: not in a list; 1: right after `IN (`, collecting constants
-  let pendingConsts = 0; // constants seen in the current IN list
-  let pendingCommas = 0;
-  let commaAt = -1; // where a held-back comma is, to report it with real positions
-
-  const flushList = () => {
-    // the list turned out not to be all constants: emit what was held back
-    for (let k = 0; k < pendingConsts; k++) {
-      sink.token(Tok.Const, 0, 0);
-      if (k < pendingCommas) sink.token(Tok.Punct, commaAt, commaAt + 1);
-    }
-    inList = 0;
-    pendingConsts = 0;
-    pendingCommas = 0;
-  };
-
-  const emit = (type: Tok, start: number, end: number) => {
-    if (inList) {
-      if (type === Tok.Const && pendingConsts === pendingCommas) {
-        pendingConsts++;
-        prevType = type;
-        return;
-      }
-      if (type === Tok.Punct && end - start === 1 && sql.charCodeAt(start) === CH_COMMA && pendingConsts === pendingCommas + 1) {
-        pendingCommas++;
-        commaAt = start;
-        prevType = type;
-        prevStart = start;
-        prevEnd = end;
-        return;
-      }
-      if (type === Tok.Punct && end - start === 1 && sql.charCodeAt(start) === CH_RPAREN && pendingConsts > 0 && pendingConsts === pendingCommas + 1) {
-        sink.token(Tok.Const, 0, 0);
-        inList = 0;
-        pendingConsts = 0;
-        pendingCommas = 0;
-      } else {
-        flushList();
-      }
-    }
-    sink.token(type, start, end);
-    if (afterIn && type === Tok.Punct && end - start === 1 && sql.charCodeAt(start) === CH_LPAREN) inList = 1;
-    afterIn = type === Tok.Ident && wordIs(sql, start, end, 'in');
-    prevType = type;
-    prevStart = start;
-    prevEnd = end;
-  };
-
-  const minusIsSign = (): boolean => {
-    if (prevType === 0) return true;
-    if (prevType === Tok.Punct) {
-      const c = sql.charCodeAt(prevStart);
-      return !(prevEnd - prevStart === 1 && c === CH_RPAREN);
-    }
-    if (prevType === Tok.Ident) return SIGN_CONTEXT.has(sql.slice(prevStart, prevEnd).toLowerCase());
-    return false;
-  };
+  const st = STATE;
+  st.reset(sql, sink);
 
   while (i < n) {
     const c = sql.charCodeAt(i);
@@ -190,7 +221,7 @@ export function lexSql(sql: string, sink: TokenSink): LexProblem | null {
         i++;
       }
       if (!closed) problem ??= 'unterminated-string';
-      emit(Tok.Const, 0, 0);
+      st.emit(Tok.Const, 0, 0);
       continue;
     }
     // "quoted identifier"
@@ -211,7 +242,7 @@ export function lexSql(sql: string, sink: TokenSink): LexProblem | null {
         i++;
       }
       if (!closed) problem ??= 'unterminated-identifier';
-      emit(Tok.QuotedIdent, start, i);
+      st.emit(Tok.QuotedIdent, start, i);
       continue;
     }
     // $1 parameters and $tag$ dollar-quoted strings
@@ -219,7 +250,7 @@ export function lexSql(sql: string, sink: TokenSink): LexProblem | null {
       if (isDigit(sql.charCodeAt(i + 1))) {
         i++;
         while (i < n && isDigit(sql.charCodeAt(i))) i++;
-        emit(Tok.Const, 0, 0);
+        st.emit(Tok.Const, 0, 0);
         continue;
       }
       let j = i + 1;
@@ -231,12 +262,12 @@ export function lexSql(sql: string, sink: TokenSink): LexProblem | null {
           problem ??= 'unterminated-string';
           i = n;
         } else i = close + tag.length;
-        emit(Tok.Const, 0, 0);
+        st.emit(Tok.Const, 0, 0);
         continue;
       }
     }
     // numbers, with a sign where it can only be one
-    if (isDigit(c) || (c === CH_DOT && isDigit(sql.charCodeAt(i + 1))) || (c === CH_MINUS && minusIsSign() && isNumberAhead(sql, i + 1))) {
+    if (isDigit(c) || (c === CH_DOT && isDigit(sql.charCodeAt(i + 1))) || (c === CH_MINUS && st.minusIsSign() && isNumberAhead(sql, i + 1))) {
       if (c === CH_MINUS) {
         i++;
         while (i < n && (sql.charCodeAt(i) === CH_SPACE || sql.charCodeAt(i) === CH_TAB)) i++;
@@ -247,7 +278,7 @@ export function lexSql(sql: string, sink: TokenSink): LexProblem | null {
         else if ((d | 32) === 101 && (isDigit(sql.charCodeAt(i + 1)) || ((sql.charCodeAt(i + 1) === 43 || sql.charCodeAt(i + 1) === CH_MINUS) && isDigit(sql.charCodeAt(i + 2))))) i += 2;
         else break;
       }
-      emit(Tok.Const, 0, 0);
+      st.emit(Tok.Const, 0, 0);
       continue;
     }
     // identifiers and keywords
@@ -255,21 +286,23 @@ export function lexSql(sql: string, sink: TokenSink): LexProblem | null {
       const start = i;
       i++;
       while (i < n && isIdentPart(sql.charCodeAt(i))) i++;
-      if (isBooleanWord(sql, start, i)) emit(Tok.Const, 0, 0);
-      else emit(Tok.Ident, start, i);
+      if (isBooleanWord(sql, start, i)) st.emit(Tok.Const, 0, 0);
+      else st.emit(Tok.Ident, start, i);
       continue;
     }
     // a trailing semicolon (or several) is not part of the query
     if (c === CH_SEMI && isOnlySpaceAfter(sql, i + 1)) break;
-    // operators
+    // operators: only these characters can start a multi-character one
     let len = 1;
-    for (const op of MULTI_CHAR_OPS) {
-      if (op.length > len && sql.startsWith(op, i)) len = op.length;
+    if (OP_START[c] === 1) {
+      for (const op of MULTI_CHAR_OPS) {
+        if (op.length > len && op.charCodeAt(0) === c && sql.startsWith(op, i)) len = op.length;
+      }
     }
-    emit(Tok.Punct, i, i + len);
+    st.emit(Tok.Punct, i, i + len);
     i += len;
   }
-  if (inList) flushList();
+  if (st.inList) st.flushList();
   return problem;
 }
 

@@ -90,6 +90,10 @@ export async function importLogs(paths: readonly string[], options: ImportOption
         addReject('malformed-sql', rec.source, fp.problem);
         continue;
       }
+      if (fp.kind === 'other' || fp.kind === 'empty') {
+        addReject('unparsable-sql', rec.source, fp.kind === 'empty' ? 'empty statement' : 'not a recognised SQL statement');
+        continue;
+      }
       if (fp.kind !== 'select') {
         skippedByKind[fp.kind] = (skippedByKind[fp.kind] ?? 0) + 1;
         addReject('not-a-query', rec.source, `${fp.kind} statement`);

@@ -9,6 +9,11 @@ import { registerCatalog } from './commands/catalog.ts';
 import { registerBuilds } from './commands/builds.ts';
 import { registerCorpus } from './commands/corpus.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerPlayback } from './commands/playback.ts';
+import { registerWorker } from './commands/worker.ts';
+import { registerGate } from './commands/gate.ts';
+import { registerApprove } from './commands/approve.ts';
+import { registerRuns } from './commands/runs.ts';
 import { EXIT_USAGE } from './run-command.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -23,6 +28,11 @@ registerCompile(program);
 registerCatalog(program);
 registerBuilds(program);
 registerCorpus(program);
+registerPlayback(program);
+registerWorker(program);
+registerApprove(program);
+registerGate(program);
+registerRuns(program);
 registerDemo(program);
 
 // commander errors (unknown option, missing argument) are usage errors: exit 2

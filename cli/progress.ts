@@ -34,3 +34,44 @@ export function createProgress(title: string, total: number): Progress {
     },
   };
 }
+
+export interface Counter {
+  update(done: number, total: number): void;
+  stop(): void;
+}
+
+/** A bar for counted work (templates compared); plain lines every 10% without a terminal. */
+export function createCounter(title: string): Counter {
+  if (!process.stderr.isTTY) {
+    let lastTenth = -1;
+    return {
+      update(done, total) {
+        const tenth = total ? Math.floor((done / total) * 10) : 10;
+        if (tenth !== lastTenth) {
+          lastTenth = tenth;
+          process.stderr.write(`${title}: ${done}/${total}\n`);
+        }
+      },
+      stop() {},
+    };
+  }
+  const bar = new cliProgress.SingleBar(
+    { format: `${title} [{bar}] {value}/{total} {percentage}% eta {eta_formatted}`, stream: process.stderr, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update(done, total) {
+      if (!started) {
+        bar.start(total, done);
+        started = true;
+      } else {
+        bar.setTotal(total);
+        bar.update(done);
+      }
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}

@@ -21,7 +21,29 @@ export function resolveStorePath(explicit?: string): string {
 const json = (v: unknown) => JSON.stringify(v);
 
 export class Store {
+  /** one connection: transactions must not interleave, so writers queue here */
+  private tail: Promise<unknown> = Promise.resolve();
+
   private constructor(readonly db: Database) {}
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(fn, fn);
+    this.tail = next.catch(() => {});
+    return next;
+  }
+
+  private async transaction(fn: () => Promise<void>): Promise<void> {
+    await this.exclusive(async () => {
+      await this.db.run('BEGIN TRANSACTION');
+      try {
+        await fn();
+        await this.db.run('COMMIT');
+      } catch (err) {
+        await this.db.run('ROLLBACK');
+        throw err;
+      }
+    });
+  }
 
   static async open(path: string = resolveStorePath()): Promise<Store> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -74,8 +96,7 @@ export class Store {
   // ---- workloads and templates ------------------------------------------------
 
   async saveWorkload(w: WorkloadRecord, templates: readonly StoredTemplate[]): Promise<void> {
-    await this.db.run('BEGIN TRANSACTION');
-    try {
+    await this.transaction(async () => {
       await this.db.run('DELETE FROM templates WHERE workload = ?', [w.name]);
       await this.db.run('INSERT OR REPLACE INTO workloads VALUES (?, now(), ?, ?, ?, ?)', [w.name, json(w.sources), w.entries, w.rejected, json(w.rejects)]);
       for (let i = 0; i < templates.length; i += 200) {
@@ -90,11 +111,7 @@ export class Store {
         const row = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, from_json(?, '["VARCHAR"]'), from_json(?, '["VARCHAR"]'), from_json(?, '["DOUBLE"]'), ?, ?, ?)`;
         await this.db.run(`INSERT INTO templates VALUES ${batch.map(() => row).join(', ')}`, values);
       }
-      await this.db.run('COMMIT');
-    } catch (err) {
-      await this.db.run('ROLLBACK');
-      throw err;
-    }
+    });
   }
 
   async getWorkload(name: string): Promise<WorkloadRecord | null> {
@@ -166,8 +183,7 @@ export class Store {
   /** Idempotent: an outcome written twice for the same run and template is one row. */
   async saveOutcomes(outcomes: readonly OutcomeRecord[], diffs: readonly DiffRecord[] = []): Promise<void> {
     if (!outcomes.length && !diffs.length) return;
-    await this.db.run('BEGIN TRANSACTION');
-    try {
+    await this.transaction(async () => {
       for (let i = 0; i < outcomes.length; i += 100) {
         const batch = outcomes.slice(i, i + 100);
         const row = `(${Array(20).fill('?').join(', ')}, from_json(?, '["VARCHAR"]'), from_json(?, '["VARCHAR"]'), from_json(?, '["VARCHAR"]'), ?, ?, ?, ?, ?)`;
@@ -185,11 +201,7 @@ export class Store {
       for (const d of diffs) {
         await this.db.run('INSERT OR REPLACE INTO diffs VALUES (?, ?, ?, ?, ?)', [d.runId, d.fingerprint, json(d.edits), d.textDiff, d.description]);
       }
-      await this.db.run('COMMIT');
-    } catch (err) {
-      await this.db.run('ROLLBACK');
-      throw err;
-    }
+    });
   }
 
   async getOutcomes(runId: string, options: { verdicts?: readonly string[] } = {}): Promise<OutcomeRecord[]> {
@@ -206,10 +218,12 @@ export class Store {
   }
 
   async saveClusters(runId: string, clusters: readonly ClusterRecord[]): Promise<void> {
-    await this.db.run('DELETE FROM clusters WHERE run_id = ?', [runId]);
-    for (const c of clusters) {
-      await this.db.run('INSERT INTO clusters VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [runId, c.signature, c.description, c.templates, c.weight, c.impact, json(c.verdicts), c.example]);
-    }
+    await this.transaction(async () => {
+      await this.db.run('DELETE FROM clusters WHERE run_id = ?', [runId]);
+      for (const c of clusters) {
+        await this.db.run('INSERT INTO clusters VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [runId, c.signature, c.description, c.templates, c.weight, c.impact, json(c.verdicts), c.example]);
+      }
+    });
   }
 
   async getClusters(runId: string): Promise<ClusterRecord[]> {

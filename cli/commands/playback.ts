@@ -1,0 +1,104 @@
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { parseBuildSpec } from '../../compiler/builds/spec.ts';
+import { startPlayback, resumePlayback, type RunSummary } from '../../playback/run-playback.ts';
+import { LocalQueue } from '../../playback/queue/local.ts';
+import { BullmqQueue } from '../../playback/queue/bullmq-queue.ts';
+import type { PlaybackQueue } from '../../playback/queue/queue.ts';
+import { approvalKeys, DEFAULT_APPROVALS_FILE, loadApprovals } from '../../playback/approvals.ts';
+import { gatherReport } from '../../playback/report/report-data.ts';
+import { writeReports } from '../../playback/report/write-reports.ts';
+import { VERDICTS } from '../../playback/verdict.ts';
+import type { Store } from '../../store/store.ts';
+import { createCounter } from '../progress.ts';
+import { parsePositive, runCommand, usageError } from '../run-command.ts';
+import { withStore, withStoreOption } from '../store-option.ts';
+
+interface PlaybackOpts {
+  workload?: string;
+  catalog?: string;
+  base?: string;
+  head?: string;
+  queue?: string;
+  concurrency?: string;
+  batchSize: string;
+  timeout: string;
+  regressedAt: string;
+  improvedAt: string;
+  out?: string;
+  approvals?: string;
+  resume?: string;
+  store?: string;
+}
+
+export async function openQueue(url: string | undefined, concurrency: number): Promise<PlaybackQueue> {
+  return url ? BullmqQueue.connect(url) : new LocalQueue({ concurrency });
+}
+
+export function formatSummary(s: RunSummary): string {
+  const counts = VERDICTS.filter((v) => s.counts[v]).map((v) => `${v} ${s.counts[v]}`).join(', ');
+  return `run ${s.runId}: ${s.total} templates — ${counts || 'nothing compared'}; ${s.clusters} change clusters`;
+}
+
+export async function writeRunReports(store: Store, runId: string, out: string, approvalsPath: string | undefined): Promise<string> {
+  const approvals = loadApprovals(resolve(approvalsPath ?? DEFAULT_APPROVALS_FILE), approvalsPath !== undefined);
+  const paths = writeReports(resolve(out), await gatherReport(store, runId, approvalKeys(approvals)));
+  return `reports: ${paths.markdown}, ${paths.junit}, ${paths.json}`;
+}
+
+export function registerPlayback(program: Command): void {
+  withStoreOption(
+    program
+      .command('playback')
+      .description('compile every template of a workload with a base and a head build, diff and classify the plans')
+      .option('--workload <name>', 'workload to replay (see: flightdeck corpus show)')
+      .option('--catalog <db>', 'DuckDB database both builds bind against (a path every worker can read)')
+      .option('--base <spec>', 'the OLD build, e.g. reference@main, duckdb@1.3.2')
+      .option('--head <spec>', 'the NEW build, e.g. reference, duckdb@1.5.6')
+      .option('--queue <url>', 'run through BullMQ on Redis (redis://HOST:PORT) with `flightdeck worker` processes; default: in-process')
+      .option('--concurrency <n>', 'in-process worker slots (default: one per core)')
+      .option('--batch-size <n>', 'templates per job', '25')
+      .option('--timeout <ms>', 'per-query compile time limit for each build', '10000')
+      .option('--regressed-at <ratio>', 'head/base cost ratio at which a changed plan is a regression', '1.1')
+      .option('--improved-at <ratio>', 'ratio at which a changed plan is an improvement', '0.9')
+      .option('--out <dir>', 'write report.md, junit.xml and report.json here')
+      .option('--approvals <file>', `approved plan changes (default ${DEFAULT_APPROVALS_FILE} if present)`)
+      .option('--resume <run>', 'finish a run that stopped halfway'),
+  ).action((opts: PlaybackOpts) =>
+    runCommand(async () => {
+      const concurrency = opts.concurrency ? parsePositive('--concurrency', opts.concurrency) : availableParallelism();
+      if (!opts.resume) {
+        for (const k of ['workload', 'catalog', 'base', 'head'] as const) if (!opts[k]) throw usageError(`--${k} is required (or --resume RUN)`);
+        parseBuildSpec(opts.base!);
+        parseBuildSpec(opts.head!);
+      }
+      const queue = await openQueue(opts.queue, Math.floor(concurrency));
+      const counter = createCounter('playback');
+      try {
+        return await withStore(opts, async (store) => {
+          const onProgress = (done: number, total: number) => counter.update(done, total);
+          const summary = opts.resume
+            ? await resumePlayback(store, queue, opts.resume, onProgress)
+            : await startPlayback(store, queue, {
+                workload: opts.workload!,
+                catalogPath: resolve(opts.catalog!),
+                baseSpec: opts.base!,
+                headSpec: opts.head!,
+                batchSize: Math.floor(parsePositive('--batch-size', opts.batchSize)),
+                timeoutMs: parsePositive('--timeout', opts.timeout),
+                thresholds: { regressedAt: parsePositive('--regressed-at', opts.regressedAt), improvedAt: parsePositive('--improved-at', opts.improvedAt) },
+                onProgress,
+              });
+          counter.stop();
+          process.stdout.write(formatSummary(summary) + '\n');
+          if (opts.out) process.stdout.write((await writeRunReports(store, summary.runId, opts.out, opts.approvals)) + '\n');
+          return 0;
+        });
+      } finally {
+        counter.stop();
+        await queue.close();
+      }
+    }),
+  );
+}

@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { runCommand } from '../run-command.ts';
+import { withStore, withStoreOption } from '../store-option.ts';
+import { writeRunReports } from './playback.ts';
+
+export function registerRuns(program: Command): void {
+  withStoreOption(program.command('runs').description('list playback runs in the store')).action((opts: { store?: string }) =>
+    runCommand(() =>
+      withStore(opts, async (store) => {
+        const runs = await store.listRuns();
+        if (!runs.length) process.stdout.write('no runs yet; start one with: flightdeck playback ...\n');
+        for (const r of runs) process.stdout.write(`${r.id}  ${r.status.padEnd(7)} ${String(r.done).padStart(6)}/${String(r.total).padEnd(6)} ${r.workload}  ${r.baseSpec} → ${r.headSpec}  (${r.queue})\n`);
+        return 0;
+      }),
+    ),
+  );
+  withStoreOption(
+    program
+      .command('report')
+      .description('write a run’s reports: report.md (CI summary), junit.xml, report.json')
+      .requiredOption('--run <id>', 'run')
+      .requiredOption('--out <dir>', 'folder to write into')
+      .option('--approvals <file>', 'approved plan changes'),
+  ).action((opts: { run: string; out: string; approvals?: string; store?: string }) =>
+    runCommand(() =>
+      withStore(opts, async (store) => {
+        process.stdout.write((await writeRunReports(store, opts.run, opts.out, opts.approvals)) + '\n');
+        return 0;
+      }),
+    ),
+  );
+}

@@ -1,0 +1,123 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Store } from '../../store/store.ts';
+import { startPlayback, resumePlayback } from '../../playback/run-playback.ts';
+import { LocalQueue } from '../../playback/queue/local.ts';
+import { gatherReport } from '../../playback/report/report-data.ts';
+import { writeReports } from '../../playback/report/write-reports.ts';
+import { evaluateGate } from '../../playback/gate.ts';
+import { DEFAULT_POLICY, parsePolicy } from '../../playback/policy.ts';
+import { addApprovals, approvalKeys } from '../../playback/approvals.ts';
+import { EXPECTED, makePlaybackFixture, NEW_BUILD, OLD_BUILD } from '../helpers/playback-fixture.ts';
+
+test('in-process playback: every verdict, diffs, culprits, impact, clusters, reports, approvals and the gate', async () => {
+  const fx = await makePlaybackFixture();
+  const store = await Store.open(fx.storePath);
+  const queue = new LocalQueue({ concurrency: 2 });
+  try {
+    const progress: number[] = [];
+    const summary = await startPlayback(store, queue, {
+      workload: 'fake', catalogPath: fx.catalogPath, baseSpec: OLD_BUILD, headSpec: NEW_BUILD, batchSize: 2, timeoutMs: 1500,
+      onProgress: (done) => progress.push(done),
+    });
+    assert.equal(summary.total, EXPECTED.length);
+    assert.equal(progress.at(-1), EXPECTED.length);
+    const outcomes = await store.getOutcomes(summary.runId);
+    const templates = await store.getTemplates('fake');
+    const verdictOf = (marker: string) => outcomes.find((o) => templates.find((t) => t.fingerprint === o.fingerprint)!.sql.includes(`/*${marker}*/`))!;
+    for (const e of EXPECTED) assert.equal(verdictOf(e.marker).verdict, e.verdict, `template /*${e.marker}*/`);
+
+    const slower = verdictOf('slower');
+    assert.equal(slower.costRatio, 3);
+    assert.deepEqual(slower.rulesDiff, ['+rule-new']);
+    assert.equal(slower.signature, 'HASH_JOIN → NESTED_LOOP_JOIN under PROJECTION');
+    assert.ok(slower.impact! > 0);
+    assert.ok(verdictOf('faster').impact! < 0);
+    assert.equal(verdictOf('same').impact, 0);
+    assert.match(verdictOf('crash').reason, /head crashed/);
+    assert.equal(verdictOf('hang').headStatus, 'timeout');
+    assert.equal((await store.getDiff(summary.runId, slower.fingerprint))!.description, 'HASH_JOIN → NESTED_LOOP_JOIN under PROJECTION');
+
+    // the workload impact sums to the relative change in weighted cost
+    const both = outcomes.filter((o) => o.baseCost !== null && o.headCost !== null);
+    const expected = both.reduce((s, o) => s + o.count * (o.headCost! - o.baseCost!), 0) / both.reduce((s, o) => s + o.count * o.baseCost!, 0);
+    assert.ok(Math.abs(outcomes.reduce((s, o) => s + (o.impact ?? 0), 0) - expected) < 1e-12);
+
+    const clusters = await store.getClusters(summary.runId);
+    assert.deepEqual(clusters.map((c) => c.templates).reduce((a, b) => a + b, 0), 3);
+    assert.ok(clusters.some((c) => c.signature === 'HASH_JOIN → NESTED_LOOP_JOIN under PROJECTION' && c.verdicts.regressed === 1));
+
+    // reports
+    const report = await gatherReport(store, summary.runId);
+    const paths = writeReports(join(fx.dir, 'out'), report);
+    const md = readFileSync(paths.markdown, 'utf8');
+    assert.match(md, /\| regressed \| 1 \|/);
+    assert.match(md, /## Top regressions by weighted impact/);
+    assert.match(md, /## Change clusters/);
+    const junit = readFileSync(paths.junit, 'utf8');
+    assert.equal((junit.match(/<testcase /g) ?? []).length, EXPECTED.length);
+    assert.equal((junit.match(/<failure /g) ?? []).length, 4); // regressed, new-error, crash, timeout
+    assert.equal(JSON.parse(readFileSync(paths.json, 'utf8')).outcomes.length, EXPECTED.length);
+
+    // the gate: default policy fails on all four; approving the regression and allowing the rest passes
+    let decision = evaluateGate(outcomes, DEFAULT_POLICY, new Set());
+    assert.equal(decision.passed, false);
+    assert.deepEqual(decision.checks.filter((c) => !c.passed).map((c) => c.name.split(' ')[0]).sort(), ['crash', 'new-error', 'regressed', 'timeout']);
+    const approvals = addApprovals({ version: 1, approvals: [] }, [
+      { fingerprint: slower.fingerprint, headPlanHash: slower.headPlanHash!, template: '', verdict: 'regressed', by: 'ana', why: 'intended', at: 'now' },
+    ]);
+    const lenient = parsePolicy({ version: 1, verdicts: { regressed: { max: 0, minCostRatio: 1.1 }, 'new-error': { max: 1 }, crash: { max: 1 }, timeout: { max: 1 } } });
+    decision = evaluateGate(outcomes, lenient, approvalKeys(approvals));
+    assert.equal(decision.passed, true);
+    assert.equal(decision.checks.find((c) => c.name.startsWith('regressed'))!.approvedSkipped, 1);
+    // an approval of a different head plan does not count
+    const stale = addApprovals({ version: 1, approvals: [] }, [{ ...approvals.approvals[0]!, headPlanHash: 'other' }]);
+    assert.equal(evaluateGate(outcomes, lenient, approvalKeys(stale)).passed, false);
+  } finally {
+    await queue.close();
+    store.close();
+    rmSync(fx.dir, { recursive: true, force: true });
+  }
+});
+
+test('a resumed run compares only what is missing and ends with each template once', async () => {
+  const fx = await makePlaybackFixture();
+  const store = await Store.open(fx.storePath);
+  const queue = new LocalQueue({ concurrency: 1 });
+  try {
+    const summary = await startPlayback(store, queue, { workload: 'fake', catalogPath: fx.catalogPath, baseSpec: OLD_BUILD, headSpec: OLD_BUILD, batchSize: 3, timeoutMs: 1500 });
+    // simulate a coordinator that died: drop some outcomes and mark the run running
+    await store.db.run(`DELETE FROM outcomes WHERE run_id = ? AND fingerprint IN (SELECT fingerprint FROM outcomes WHERE run_id = ? ORDER BY fingerprint LIMIT 4)`, [summary.runId, summary.runId]);
+    await store.reopenRun(summary.runId);
+    assert.equal((await store.pendingFingerprints(summary.runId)).length, 4);
+    const seen: number[] = [];
+    const resumed = await resumePlayback(store, queue, summary.runId, (done) => seen.push(done));
+    assert.equal(seen[0], EXPECTED.length - 4);
+    assert.equal(resumed.total, EXPECTED.length);
+    assert.equal((await store.getRun(summary.runId))!.status, 'done');
+    // old vs old: only the templates the OLD version fails on are errors
+    assert.deepEqual(resumed.counts, { identical: 7, 'both-error': 2 });
+  } finally {
+    await queue.close();
+    store.close();
+    rmSync(fx.dir, { recursive: true, force: true });
+  }
+});
+
+test('a missing workload is a located, actionable error', async () => {
+  const fx = await makePlaybackFixture();
+  const store = await Store.open(fx.storePath);
+  const queue = new LocalQueue({ concurrency: 1 });
+  try {
+    await assert.rejects(
+      startPlayback(store, queue, { workload: 'nope', catalogPath: fx.catalogPath, baseSpec: OLD_BUILD, headSpec: NEW_BUILD }),
+      /no workload 'nope' in the store; import one with: flightdeck corpus import LOG --workload nope/,
+    );
+  } finally {
+    await queue.close();
+    store.close();
+    rmSync(fx.dir, { recursive: true, force: true });
+  }
+});

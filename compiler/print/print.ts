@@ -161,8 +161,8 @@ class Printer {
   private keys(keys: readonly SortKey[]): string {
     return keys
       .map((k) => {
-        const defaultNulls = k.desc; // NULLS FIRST is the default for DESC, LAST for ASC
-        const nulls = k.nullsFirst === defaultNulls ? '' : k.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST';
+        // NULLS LAST is the default (DuckDB's, for ASC and DESC alike): only NULLS FIRST is printed
+        const nulls = k.nullsFirst ? ' NULLS FIRST' : '';
         return `${this.expr(k.expr)}${k.desc ? ' DESC' : ''}${nulls}`;
       })
       .join(', ');

@@ -172,9 +172,15 @@ export interface JoinNode extends NodeBase {
   /** null only for cross joins */
   readonly condition: Expr | null;
   /**
-   * Anti join produced from NOT IN: a NULL on either side of the
-   * comparison makes the row disappear (SQL three-valued logic). Lowered
-   * with NOT IN semantics.
+   * Null-aware anti join, produced from `a NOT IN (SELECT b FROM right
+   * WHERE rest)`. The condition's first conjunct is the NOT IN comparison
+   * `a = b` (one side over the left input, the other over the right); the
+   * other conjuncts (`rest`, the subquery's correlation predicates) are
+   * ordinary. A left row is kept iff no right row for which `rest` is TRUE
+   * makes `a = b` TRUE or NULL: among the right rows `rest` keeps, a NULL b
+   * removes every left row, and a NULL a removes its row unless there are
+   * none. Only on `anti` joins. Rules keep the comparison first and move no
+   * conjunct into or out of such a condition.
    */
   readonly nullAware?: boolean;
 }

@@ -1,6 +1,6 @@
 /**
  * What a compiler binds against: tables, columns, types and statistics.
- * Loaded from a DuckDB database by `compiler/bind/load-catalog.ts`; plain
+ * Loaded from a DuckDB database by `compiler/builds/load-catalog.ts`; plain
  * data so it can be written to JSON and handed to another process.
  */
 import type { TypeName } from './types.ts';

@@ -193,6 +193,12 @@ function bindFunction(e: Extract<AstExpr, { kind: 'function' }>, env: ExprEnv): 
   const args = e.args.map((a) => bindExpr(a, env));
   // node-sql-parser reads `NOT (x)` as a call of a function named not
   if (name === 'not' && args.length === 1) return { kind: 'not', arg: args[0]! };
+  // concat() skips NULL arguments, `||` (our func 'concat') propagates them: say so explicitly
+  if (name === 'concat') {
+    const empty: Expr = { kind: 'literal', value: '', type: 'varchar' };
+    const safe = args.map((a): Expr => ({ kind: 'func', name: 'coalesce', args: [{ kind: 'cast', arg: a, type: 'varchar', typeText: 'varchar' }, empty], type: 'varchar' }));
+    return safe.slice(1).reduce<Expr>((acc, a) => ({ kind: 'func', name: 'concat', args: [acc, a], type: 'varchar' }), safe[0] ?? empty);
+  }
   return { kind: 'func', name, args, type: scalarType(name, args.map(exprType)) };
 }
 

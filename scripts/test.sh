@@ -7,10 +7,18 @@ if [ ! -d node_modules ]; then
   echo "node_modules missing: run 'npm install' first" >&2
   exit 2
 fi
+# system parts the tests use, each with a one-line instruction when missing
+command -v redis-server >/dev/null || { echo "redis-server not found (BullMQ tests run a private one): apt-get install -y redis-server" >&2; exit 2; }
+command -v python3 >/dev/null || { echo "python3 not found (the command-build fixture is a Python program): apt-get install -y python3" >&2; exit 2; }
+command -v git >/dev/null || { echo "git not found (reference@<ref> builds use git worktrees): apt-get install -y git" >&2; exit 2; }
 echo "== typecheck"
 npx tsc -p . --noEmit
 echo "== lint"
 npx oxlint --quiet compiler corpus playback store cli bench scripts test
+if [ -z "${1:-}" ]; then
+  echo "== dogfood: playback of the shipped workloads, base ref vs work tree, gated"
+  bash scripts/dogfood.sh
+fi
 echo "== tests"
 filter="${1:-}"
 files=$(find test -name '*.test.ts' | grep -F -- "$filter" | sort)

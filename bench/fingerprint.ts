@@ -32,8 +32,8 @@ try {
     fn();
     return performance.now() - t;
   };
-  const ours: string[] = new Array(sqls.length);
-  const theirs: (string | null)[] = new Array(sqls.length);
+  const ours: string[] = Array.from({ length: sqls.length }, () => '');
+  const theirs: (string | null)[] = Array.from({ length: sqls.length }, () => null);
   // warm-up on a slice, then the timed passes over every line
   for (let i = 0; i < Math.min(5000, sqls.length); i++) {
     fingerprintSql(sqls[i]!);

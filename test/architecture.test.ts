@@ -30,7 +30,7 @@ const ALLOWED: Record<string, readonly string[]> = {
 const PACKAGE_OWNERS: { pkg: RegExp; allowed: (file: string) => boolean; what: string }[] = [
   { pkg: /^node-sql-parser/, allowed: (f) => f.startsWith('compiler/parse/') || f.startsWith('bench/'), what: 'compiler/parse/ (and bench/, the parse-floor peer)' },
   { pkg: /^(@duckdb\/|duckdb-old)/, allowed: (f) => /^(store|flighting|compiler\/builds)\//.test(f), what: 'store/, compiler/builds/, flighting/' },
-  { pkg: /^(bullmq|ioredis)/, allowed: (f) => /^playback\/queue\/bullmq/.test(f), what: 'playback/queue/bullmq*' },
+  { pkg: /^(bullmq|ioredis)/, allowed: (f) => f.startsWith('playback/queue/bullmq'), what: 'playback/queue/bullmq*' },
 ];
 
 function sourceFiles(dir: string): string[] {

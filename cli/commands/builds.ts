@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { describeBuilds } from '../../compiler/builds/open-build.ts';
+import { describeBuilds } from '../../compiler/builds/describe-builds.ts';
 import { runCommand } from '../run-command.ts';
 
 export function registerBuilds(program: Command): void {

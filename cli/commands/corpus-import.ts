@@ -5,7 +5,6 @@ import { parseSql } from '../../compiler/parse/parse.ts';
 import { importLogs } from '../../corpus/templates/import.ts';
 import { mappingFrom, type FieldMapping } from '../../corpus/logs/fields.ts';
 import { LOG_FORMATS, type LogFormat } from '../../corpus/logs/types.ts';
-import { createProgress } from '../progress.ts';
 import { runCommand, usageError } from '../run-command.ts';
 import { withStore, withStoreOption } from '../store-option.ts';
 

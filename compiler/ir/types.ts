@@ -31,7 +31,7 @@ export function typeFromSql(sqlType: string): TypeName {
   if (/^(double|float|float4|float8|real|double precision)$/.test(t)) return 'double';
   if (/^(varchar|char|bpchar|text|string|character varying|character)(\s*\(.*\))?$/.test(t)) return 'varchar';
   if (t === 'date') return 'date';
-  if (/^timestamp/.test(t) || t === 'datetime') return 'timestamp';
+  if (t.startsWith('timestamp') || t === 'datetime') return 'timestamp';
   if (t === 'interval') return 'interval';
   if (t === 'null') return 'null';
   return 'unknown';

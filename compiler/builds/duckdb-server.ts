@@ -1,0 +1,36 @@
+/**
+ * Build process for `duckdb@<version>`: one DuckDB package per process.
+ *
+ *   node --import tsx compiler/builds/duckdb-server.ts <package> [<settings JSON>]
+ *
+ * `<settings JSON>` is an array of [name, value] pairs applied with `SET`
+ * after the catalog opens read-only. `hello` answers `{name: "duckdb",
+ * version: "v1.3.2"}` from `select version()`, so the host can check that the
+ * engine really is the version it asked for.
+ */
+import { FlightdeckError } from '../errors.ts';
+import { openDuckdbExplainer, type DuckdbExplainer } from './duckdb-explain.ts';
+import { serveProtocol } from './serve-protocol.ts';
+
+const [packageName, settingsJson] = process.argv.slice(2);
+if (!packageName) {
+  process.stderr.write('usage: duckdb-server.ts <package> [<settings JSON>]\n');
+  process.exit(2);
+}
+const settings = settingsJson ? (JSON.parse(settingsJson) as [string, string][]) : [];
+let explainer: DuckdbExplainer | undefined;
+
+serveProtocol({
+  async hello(catalogPath) {
+    explainer?.close();
+    explainer = await openDuckdbExplainer(packageName, catalogPath, settings);
+    return { name: 'duckdb', version: explainer.engineVersion };
+  },
+  compile(sql) {
+    if (!explainer) throw new FlightdeckError('protocol-error', 'compile before hello');
+    return explainer.compile(sql);
+  },
+  close() {
+    explainer?.close();
+  },
+});

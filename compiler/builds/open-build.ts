@@ -1,0 +1,92 @@
+/**
+ * `openBuild(spec, options)`: every build runs isolated in its own child
+ * process speaking docs/build-protocol.md, behind ProcessBuild (time limits,
+ * crash reporting, respawn). This file only decides WHAT to start:
+ *
+ * - `reference[#profile]`: compiler/builds/reference-server.ts of this checkout;
+ * - `reference@<ref>[#profile]`: the same file in a worktree at that commit;
+ * - `duckdb[@version][?settings]`: duckdb-server.ts with that version's package
+ *   (one process per version; `hello` must report the version asked for);
+ * - `command:<path> [args...]`: the program itself, no shell.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { FlightdeckError } from '../errors.ts';
+import type { Build, OpenBuildOptions } from './build.ts';
+import { FLIGHTDECK_ROOT, installedPackage } from './duckdb-versions.ts';
+import { ProcessBuild } from './process-build.ts';
+import { parseBuildSpec, type BuildSpec } from './spec.ts';
+import { REFERENCE_SERVER_PATH, prepareWorktree, resolveCommit } from './worktree.ts';
+import type { SpawnSpec } from './build-process.ts';
+
+export { describeBuilds, buildsInfo } from './describe-builds.ts';
+
+/** Open a build; rejects with `usage-error` for a bad spec and `build-error` when the build cannot start. */
+export async function openBuild(spec: string, options: OpenBuildOptions): Promise<Build> {
+  return openProcessBuild(spec, options);
+}
+
+/** Same as openBuild, typed as the ProcessBuild it is (tests look at its pid). */
+export async function openProcessBuild(spec: string, options: OpenBuildOptions): Promise<ProcessBuild> {
+  const parsed = parseBuildSpec(spec);
+  const catalogPath = resolve(options.catalogPath);
+  if (!existsSync(catalogPath)) {
+    throw new FlightdeckError('not-found', `catalog database not found: ${catalogPath}`, { location: { file: catalogPath } });
+  }
+  const repoRoot = resolve(options.repoRoot ?? FLIGHTDECK_ROOT);
+  const cacheDir = resolve(options.cacheDir ?? join(repoRoot, '.flightdeck', 'cache'));
+  const base = { spec: spec.trim(), kind: parsed.kind, catalogPath, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) };
+  switch (parsed.kind) {
+    case 'reference':
+      return ProcessBuild.start({ ...base, ...(await referenceLaunch(parsed, repoRoot, cacheDir)) });
+    case 'duckdb':
+      return ProcessBuild.start({ ...base, ...duckdbLaunch(parsed) });
+    case 'command':
+      return ProcessBuild.start({
+        ...base,
+        spawn: { command: parsed.command, args: parsed.args },
+        describe: (h) => `${h.name} ${h.version} (command: ${[parsed.command, ...parsed.args].join(' ')})`,
+      });
+  }
+}
+
+type Launch = Pick<Parameters<typeof ProcessBuild.start>[0], 'spawn' | 'describe' | 'checkHello'>;
+
+function nodeServer(root: string, script: string, args: readonly string[]): SpawnSpec {
+  // cwd = that tree's root: `--import tsx` resolves from there (a worktree links node_modules)
+  return { command: process.execPath, args: ['--import', 'tsx', join(root, script), ...args], cwd: root };
+}
+
+async function referenceLaunch(spec: Extract<BuildSpec, { kind: 'reference' }>, repoRoot: string, cacheDir: string): Promise<Launch> {
+  if (spec.ref === undefined) {
+    // the profile must exist in this tree (an old commit's server checks its own); loaded lazily so
+    // opening other builds never loads the compiler into the host
+    const { resolveProfile } = await import('../rules/index.ts');
+    resolveProfile(spec.profile);
+    return {
+      spawn: nodeServer(FLIGHTDECK_ROOT, REFERENCE_SERVER_PATH, ['--profile', spec.profile, '--cache-dir', join(cacheDir, 'catalogs')]),
+      describe: () => `reference compiler (work tree ${FLIGHTDECK_ROOT}), profile ${spec.profile}`,
+    };
+  }
+  const sha = await resolveCommit(repoRoot, spec.ref);
+  const dir = await prepareWorktree(repoRoot, spec.ref, sha, cacheDir);
+  // a commit's catalog cache is its own: the cache format may differ between commits
+  const catalogCache = join(cacheDir, 'catalogs-by-commit', sha);
+  return {
+    spawn: nodeServer(dir, REFERENCE_SERVER_PATH, ['--profile', spec.profile, '--cache-dir', catalogCache]),
+    describe: () => `reference compiler at ${spec.ref} (${sha.slice(0, 12)}), profile ${spec.profile}`,
+  };
+}
+
+function duckdbLaunch(spec: Extract<BuildSpec, { kind: 'duckdb' }>): Launch {
+  const { version, packageName } = spec.version;
+  const installed = installedPackage(packageName)?.version;
+  if (!installed) throw new FlightdeckError('environment-error', `DuckDB ${version} needs the npm package '${packageName}', which is not installed (run npm install)`);
+  const settings = spec.settings.map(([k, v]) => `${k}=${v}`).join(', ');
+  return {
+    spawn: nodeServer(FLIGHTDECK_ROOT, 'compiler/builds/duckdb-server.ts', [packageName, JSON.stringify(spec.settings)]),
+    checkHello: (h) =>
+      h.version === `v${version}` ? undefined : `package ${packageName} reports DuckDB ${h.version}, expected v${version}: the wrong engine was loaded`,
+    describe: (h) => `DuckDB ${h.version} (${packageName} ${installed})${settings ? `, settings: ${settings}` : ''}`,
+  };
+}

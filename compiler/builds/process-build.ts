@@ -1,0 +1,167 @@
+/**
+ * The one isolation mechanism behind every Build: the build runs in a child
+ * process speaking the JSON-lines protocol (docs/build-protocol.md). This
+ * class is the host side: a queue (one request at a time per process),
+ * per-request time limits (the process is killed and the request answered
+ * `timeout`), crash reporting with the build's stderr tail (`crash`),
+ * protocol violations (`protocol-error`), and a lazy respawn (with a fresh
+ * `hello`) for the request after any of these.
+ */
+import type { Build, BuildKind, CompileFailure, CompileOptions, CompileResult } from './build.ts';
+import { FlightdeckError } from '../errors.ts';
+import { BuildProcess, type RequestOutcome, type SpawnSpec } from './build-process.ts';
+import { PROTOCOL_VERSION, checkAnswer, type HelloAnswer } from './protocol.ts';
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** time limit for starting a process and answering `hello` (loading a catalog can take a while) */
+export const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
+
+export interface ProcessBuildOptions {
+  readonly spec: string;
+  readonly kind: BuildKind;
+  readonly spawn: SpawnSpec;
+  /** absolute path of the catalog database, sent in `hello` */
+  readonly catalogPath: string;
+  readonly timeoutMs?: number;
+  readonly startupTimeoutMs?: number;
+  /** the one-line description, from what `hello` answered */
+  readonly describe?: (hello: HelloAnswer) => string;
+  /** extra checks on the `hello` answer; return a message to refuse the build */
+  readonly checkHello?: (hello: HelloAnswer) => string | undefined;
+}
+
+export class ProcessBuild implements Build {
+  readonly spec: string;
+  readonly kind: BuildKind;
+  description = '';
+  /** what the build answered to its first `hello` */
+  hello: HelloAnswer | undefined;
+  private process: BuildProcess | undefined;
+  private nextId = 1;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(private readonly options: ProcessBuildOptions) {
+    this.spec = options.spec;
+    this.kind = options.kind;
+  }
+
+  /** Start the process and say hello; rejects with `build-error` (incl. the stderr tail) when that fails. */
+  static async start(options: ProcessBuildOptions): Promise<ProcessBuild> {
+    const build = new ProcessBuild(options);
+    const started = await build.startProcess();
+    if (!started.ok) throw new FlightdeckError('build-error', `build '${options.spec}' failed to start: ${started.reason}`);
+    build.hello = started.hello;
+    build.description = options.describe?.(started.hello) ?? `${started.hello.name} ${started.hello.version}`;
+    return build;
+  }
+
+  /** pid of the current build process (undefined between a crash and the next request) */
+  get pid(): number | undefined {
+    return this.process?.alive ? this.process.pid : undefined;
+  }
+
+  compile(sql: string, options: CompileOptions = {}): Promise<CompileResult> {
+    if (this.closed) return Promise.reject(new FlightdeckError('usage-error', `build '${this.spec}' is closed`));
+    const run = this.queue.then(() => this.compileNow(sql, options.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const p = this.process;
+    this.process = undefined;
+    if (p) await p.shutdown();
+  }
+
+  private async compileNow(sql: string, timeoutMs: number): Promise<CompileResult> {
+    const t0 = performance.now();
+    const elapsed = () => performance.now() - t0;
+    if (this.closed) return failure('error', 'build-error', `build '${this.spec}' was closed before the query was compiled`, elapsed());
+    if (!this.process?.alive) {
+      const started = await this.startProcess();
+      if (!started.ok) return failure('crash', 'build-crash', `build failed to restart: ${started.reason}`, elapsed());
+    }
+    const proc = this.process!;
+    const id = this.nextId++;
+    const t1 = performance.now();
+    const outcome = await proc.request({ id, op: 'compile', sql }, timeoutMs);
+    switch (outcome.kind) {
+      case 'timeout':
+        return failure('timeout', 'build-timeout', `no answer within ${timeoutMs} ms; the build process was killed`, elapsed());
+      case 'exit':
+        return failure('crash', 'build-crash', outcome.reason, elapsed());
+      case 'protocol':
+        return failure('error', 'protocol-error', `${outcome.reason} (the build process was restarted)`, elapsed());
+      case 'answer':
+        break;
+    }
+    const checked = checkAnswer('compile', outcome.value);
+    if (checked.ok === null) {
+      await proc.kill();
+      return failure('error', 'protocol-error', `${checked.reason} (the build process was restarted)`, elapsed());
+    }
+    if (checked.ok === false) {
+      const e = checked.failure.error;
+      return {
+        ok: false,
+        status: 'error',
+        error: { code: e.code, message: e.message, ...(e.line !== undefined ? { line: e.line } : {}), ...(e.column !== undefined ? { column: e.column } : {}) },
+        timingMs: elapsed(),
+      };
+    }
+    const a = checked.answer;
+    return {
+      ok: true,
+      plan: { simplified: a.plan.simplified, explain: a.plan.explain, json: a.plan.json },
+      cost: a.cost,
+      rows: a.rows,
+      rulesFired: a.rulesFired ?? [],
+      timingMs: a.timingMs ?? performance.now() - t1,
+      ...(a.sql !== undefined ? { sql: a.sql } : {}),
+    };
+  }
+
+  /** Spawn a process and say hello; on success it becomes the current process. */
+  private async startProcess(): Promise<{ ok: true; hello: HelloAnswer } | { ok: false; reason: string }> {
+    const proc = new BuildProcess(this.options.spawn);
+    const id = this.nextId++;
+    const limit = this.options.startupTimeoutMs ?? Math.max(DEFAULT_STARTUP_TIMEOUT_MS, this.options.timeoutMs ?? 0);
+    const outcome: RequestOutcome = await proc.request({ id, op: 'hello', catalog: this.options.catalogPath, protocol: PROTOCOL_VERSION }, limit);
+    const refuse = async (reason: string) => {
+      await proc.kill();
+      const tail = proc.stderr.trim();
+      return { ok: false as const, reason: tail && !reason.includes('stderr:') ? `${reason}; stderr: ${tail.slice(-1500)}` : reason };
+    };
+    switch (outcome.kind) {
+      case 'timeout':
+        return refuse(`no answer to hello within ${limit} ms`);
+      case 'exit':
+        return refuse(`${outcome.reason} (during startup)`);
+      case 'protocol':
+        return refuse(outcome.reason);
+      case 'answer':
+        break;
+    }
+    const checked = checkAnswer('hello', outcome.value);
+    if (checked.ok === null) return refuse(checked.reason);
+    if (checked.ok === false) return refuse(`${checked.failure.error.code}: ${checked.failure.error.message}`);
+    if (checked.answer.protocol !== undefined && checked.answer.protocol !== PROTOCOL_VERSION) {
+      return refuse(`the build speaks protocol ${checked.answer.protocol}; flightdeck speaks ${PROTOCOL_VERSION}`);
+    }
+    const refusal = this.options.checkHello?.(checked.answer);
+    if (refusal) return refuse(refusal);
+    if (this.closed) {
+      await proc.shutdown();
+      return { ok: false, reason: 'the build was closed while starting' };
+    }
+    this.process = proc;
+    return { ok: true, hello: checked.answer };
+  }
+}
+
+function failure(status: CompileFailure['status'], code: string, message: string, timingMs: number): CompileFailure {
+  return { ok: false, status, error: { code, message }, timingMs };
+}

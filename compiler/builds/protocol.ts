@@ -1,0 +1,106 @@
+/**
+ * The build protocol (docs/build-protocol.md): JSON lines between the host
+ * (flightdeck) and one build process. One JSON object per line, UTF-8, `\n`
+ * terminated; the host sends one request and waits for its answer before the
+ * next. This module holds the message types and the validation of what a
+ * build answers, shared by the host (process-build.ts) and the TypeScript
+ * build servers (serve-protocol.ts).
+ */
+import { z } from 'zod';
+import type { CompileSuccess } from './build.ts';
+
+export const PROTOCOL_VERSION = 1;
+
+export type HelloRequest = { readonly id: number; readonly op: 'hello'; readonly catalog: string; readonly protocol: number };
+export type CompileRequest = { readonly id: number; readonly op: 'compile'; readonly sql: string };
+export type ShutdownRequest = { readonly op: 'shutdown' };
+export type Request = HelloRequest | CompileRequest | ShutdownRequest;
+
+const errorSchema = z.object({
+  code: z.string().min(1),
+  message: z.string(),
+  line: z.number().int().positive().optional(),
+  column: z.number().int().positive().optional(),
+});
+
+export type ProtocolError = z.infer<typeof errorSchema>;
+
+const failureSchema = z.object({ id: z.number(), ok: z.literal(false), error: errorSchema });
+
+const helloSuccessSchema = z.object({
+  id: z.number(),
+  ok: z.literal(true),
+  name: z.string().min(1),
+  version: z.string(),
+  /** optional: the protocol version the build speaks; must be 1 when given */
+  protocol: z.number().optional(),
+});
+
+const compileSuccessSchema = z.object({
+  id: z.number(),
+  ok: z.literal(true),
+  plan: z.object({ simplified: z.string(), explain: z.string(), json: z.unknown() }),
+  cost: z.number(),
+  rows: z.number(),
+  rulesFired: z.array(z.string()).optional(),
+  timingMs: z.number().nonnegative().optional(),
+  sql: z.string().optional(),
+});
+
+export type HelloAnswer = z.infer<typeof helloSuccessSchema>;
+export type CompileAnswer = z.infer<typeof compileSuccessSchema>;
+export type FailureAnswer = z.infer<typeof failureSchema>;
+
+/** What a line from the build turned out to be. */
+export type ParsedLine =
+  | { readonly kind: 'answer'; readonly id: number; readonly value: unknown }
+  | { readonly kind: 'invalid'; readonly reason: string };
+
+/** Parse one stdout line: valid JSON object with a numeric `id`, or the reason it is not. */
+export function parseAnswerLine(line: string): ParsedLine {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return { kind: 'invalid', reason: `the build wrote a line that is not JSON: ${shorten(line, 200)}` };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { kind: 'invalid', reason: `the build wrote JSON that is not an object: ${shorten(line, 200)}` };
+  }
+  const id = (value as { id?: unknown }).id;
+  if (typeof id !== 'number') return { kind: 'invalid', reason: `the build wrote an answer without a numeric "id": ${shorten(line, 200)}` };
+  return { kind: 'answer', id, value };
+}
+
+export type Checked<T> = { readonly ok: true; readonly answer: T } | { readonly ok: false; readonly failure: FailureAnswer } | { readonly ok: null; readonly reason: string };
+
+/** Validate an answer to `hello` or `compile`: a success of the right shape, a failure, or malformed. */
+export function checkAnswer(op: 'hello', value: unknown): Checked<HelloAnswer>;
+export function checkAnswer(op: 'compile', value: unknown): Checked<CompileAnswer>;
+export function checkAnswer(op: 'hello' | 'compile', value: unknown): Checked<HelloAnswer | CompileAnswer> {
+  const ok = (value as { ok?: unknown }).ok;
+  if (ok === false) {
+    const f = failureSchema.safeParse(value);
+    if (f.success) return { ok: false, failure: f.data };
+    return { ok: null, reason: `malformed failure answer to ${op}: ${describeIssues(f.error)}` };
+  }
+  if (ok !== true) return { ok: null, reason: `answer to ${op} has no boolean "ok"` };
+  const s = (op === 'hello' ? helloSuccessSchema : compileSuccessSchema).safeParse(value);
+  if (s.success) return { ok: true, answer: s.data };
+  return { ok: null, reason: `malformed answer to ${op}: ${describeIssues(s.error)}` };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
+}
+
+/** One line of protocol output for a successful compile (what a server writes, minus `id`/`ok`). */
+export type CompilePayload = Omit<CompileSuccess, 'ok'>;
+
+export function shorten(text: string, max: number): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length <= max ? oneLine : oneLine.slice(0, max - 1) + '…';
+}

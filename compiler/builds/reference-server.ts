@@ -1,0 +1,42 @@
+/**
+ * Build process for `reference[@ref][#profile]`: this repo's compiler, from
+ * the tree this file lives in (the work tree, or a worktree at a commit).
+ *
+ *   node --import tsx compiler/builds/reference-server.ts [--profile <spec>] [--cache-dir <dir>]
+ *
+ * `hello` loads the catalog (cached under --cache-dir) and checks the profile;
+ * `compile` runs compileWithReference. Speaks protocol 1 (docs/build-protocol.md):
+ * keep this file's command line stable, later commits are started with it.
+ */
+import { readFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FlightdeckError } from '../errors.ts';
+import type { Catalog } from '../ir/catalog.ts';
+import { loadCatalog } from './load-catalog.ts';
+import { checkProfile, compileWithReference } from './reference-compile.ts';
+import { serveProtocol } from './serve-protocol.ts';
+
+function option(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
+
+const profile = option('--profile') ?? 'default';
+const cacheDir = option('--cache-dir');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
+let catalog: Catalog | undefined;
+
+serveProtocol({
+  async hello(catalogPath) {
+    checkProfile(profile);
+    catalog = await loadCatalog(catalogPath, cacheDir ? { cacheDir } : {});
+    return { name: 'flightdeck-reference', version: `${version} profile ${profile}` };
+  },
+  async compile(sql) {
+    if (!catalog) throw new FlightdeckError('protocol-error', 'compile before hello');
+    return compileWithReference(sql, catalog, { profile });
+  },
+  close() {},
+});

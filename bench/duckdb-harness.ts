@@ -23,6 +23,7 @@ import { openBuild } from '../compiler/builds/open-build.ts';
 import { DUCKDB_VERSIONS } from '../compiler/builds/duckdb-versions.ts';
 
 const TARGET = 1.2;
+const median = (xs: number[]) => xs.toSorted((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 15;
 const newest = DUCKDB_VERSIONS[0]!;
 const dir = mkdtempSync(join(tmpdir(), 'fd-bench-duckdb-'));
@@ -66,7 +67,6 @@ try {
         }
       }
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const d = directTimes.reduce((sum, xs) => sum + median(xs), 0);
     const h = harnessTimes.reduce((sum, xs) => sum + median(xs), 0);
     const perQuery = (ms: number) => (ms / queries.length).toFixed(3);

@@ -1,89 +1,144 @@
 import type { Command } from 'commander';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createTwoFilesPatch } from 'diff';
 import { generateTpch } from '../../corpus/tpch/generate.ts';
+import { generateShop } from '../../corpus/shop/generate.ts';
+import { writeShopLog } from '../../corpus/shop/write-log.ts';
+import { importLogs } from '../../corpus/templates/import.ts';
 import { openBuild } from '../../compiler/builds/open-build.ts';
 import type { Build, CompileResult } from '../../compiler/builds/build.ts';
-import { createProgress } from '../progress.ts';
+import { Store } from '../../store/store.ts';
+import { startPlayback } from '../../playback/run-playback.ts';
+import { LocalQueue } from '../../playback/queue/local.ts';
+import { evaluateGate } from '../../playback/gate.ts';
+import { DEFAULT_POLICY } from '../../playback/policy.ts';
+import { createCounter, createProgress } from '../progress.ts';
 import { parsePositive, runCommand } from '../run-command.ts';
+import { syntaxCheck } from './corpus-import.ts';
+import { formatSummary, writeRunReports } from './playback.ts';
 
-const DEMO_BUILDS = ['reference', 'reference#none', 'duckdb@1.3.2', 'duckdb@1.5.6'] as const;
+const COMPILE_BUILDS = ['reference', 'reference#none', 'duckdb@1.3.2', 'duckdb@1.5.6'] as const;
 
 /**
- * The end-to-end demo on the embedded default (no Redis): generate TPC-H,
- * compile the 22 queries with the reference compiler (optimized and
- * unoptimized) and two real DuckDB versions, and show where plans differ.
+ * The end-to-end demo on the embedded default (no Redis): TPC-H compiled by
+ * every build kind, then a generated `shop` production log imported and
+ * played back through a real engine upgrade (DuckDB 1.3.2 → 1.5.6) and an
+ * optimizer change (our compiler without → with cost-based join ordering),
+ * with reports and the gate's verdict.
  */
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('end-to-end demo: generate TPC-H, compile all 22 queries with every build kind, compare plans')
-    .option('--out <dir>', 'working folder', '.flightdeck/demo')
+    .description('end-to-end demo: TPC-H through every build kind, then a shop log played back through two changes, with reports')
+    .option('--out <dir>', 'working folder (data, store, reports)', '.flightdeck/demo')
     .option('--scale <sf>', 'TPC-H scale factor', '0.1')
-    .action((opts: { out: string; scale: string }) =>
+    .option('--log-lines <n>', 'lines of shop production log', '200000')
+    .action((opts: { out: string; scale: string; logLines: string }) =>
       runCommand(async () => {
         const scale = parsePositive('--scale', opts.scale);
         const out = resolve(opts.out);
-        const dbPath = join(out, 'tpch.duckdb');
-        const queriesDir = join(out, 'queries');
-        if (!existsSync(dbPath) || !existsSync(join(out, `.scale-${scale}`))) {
-          const progress = createProgress(`generating TPC-H sf=${scale}`, 8);
-          try {
-            await generateTpch({ scale, outDir: out, onProgress: (t) => progress.step(t) });
-          } finally {
-            progress.stop();
-          }
-          (await import('node:fs')).writeFileSync(join(out, `.scale-${scale}`), '');
-        }
-        const files = readdirSync(queriesDir).filter((f) => f.endsWith('.sql')).sort();
-        const builds: Build[] = [];
-        try {
-          for (const spec of DEMO_BUILDS) builds.push(await openBuild(spec, { catalogPath: dbPath }));
-          const progress = createProgress('compiling', files.length * builds.length);
-          const results: Record<string, CompileResult[]> = {};
-          try {
-            for (const f of files) {
-              const sql = readFileSync(join(queriesDir, f), 'utf8');
-              results[f] = [];
-              for (const b of builds) {
-                results[f]!.push(await b.compile(sql));
-                progress.step(`${f} ${b.spec}`);
-              }
-            }
-          } finally {
-            progress.stop();
-          }
-          process.stdout.write(formatDemoTable(files, builds, results));
-          const changed = files.find((f) => {
-            const [, , old, neu] = results[f]!;
-            return old?.ok && neu?.ok && old.plan.simplified !== neu.plan.simplified;
-          });
-          if (changed) {
-            const [, , old, neu] = results[changed]! as [CompileResult, CompileResult, CompileResult & { ok: true }, CompileResult & { ok: true }];
-            process.stdout.write(`\nplan diff for ${changed}, duckdb 1.3.2 → 1.5.6 (simplified):\n`);
-            process.stdout.write(createTwoFilesPatch(`${changed}@duckdb-1.3.2`, `${changed}@duckdb-1.5.6`, old.plan.simplified, neu.plan.simplified, '', '', { context: 2 }));
-          }
-          return 0;
-        } finally {
-          for (const b of builds) await b.close();
-        }
+        const started = performance.now();
+        process.stdout.write(`== 1. TPC-H sf=${scale}: the 22 queries compiled by every build kind\n`);
+        await compileTpch(out, scale);
+        process.stdout.write(`\n== 2. a shop production log, played back through an engine upgrade and an optimizer change\n`);
+        await playbackShop(out, Math.floor(parsePositive('--log-lines', opts.logLines)));
+        process.stdout.write(`\ndemo finished in ${((performance.now() - started) / 1000).toFixed(0)} s; explore with: flightdeck runs --store ${join(out, 'store.duckdb')}\n`);
+        return 0;
       }),
     );
 }
 
-function formatDemoTable(files: string[], builds: Build[], results: Record<string, CompileResult[]>): string {
-  const head = ['query', 'reference cost', 'unoptimized cost', 'ratio', 'rules fired', 'duckdb 1.3.2 → 1.5.6'];
+async function compileTpch(out: string, scale: number): Promise<void> {
+  const dir = join(out, 'tpch');
+  const dbPath = join(dir, 'tpch.duckdb');
+  const marker = join(dir, `.scale-${scale}`);
+  if (!existsSync(dbPath) || !existsSync(marker)) {
+    const progress = createProgress(`generating TPC-H sf=${scale}`, 8);
+    try {
+      await generateTpch({ scale, outDir: dir, onProgress: (t: string) => progress.step(t) });
+    } finally {
+      progress.stop();
+    }
+    writeFileSync(marker, '');
+  }
+  const queriesDir = join(dir, 'queries');
+  const files = readdirSync(queriesDir).filter((f) => f.endsWith('.sql')).sort();
+  const builds: Build[] = [];
+  try {
+    for (const spec of COMPILE_BUILDS) builds.push(await openBuild(spec, { catalogPath: dbPath }));
+    const results: Record<string, CompileResult[]> = {};
+    const progress = createCounter('compiling');
+    for (const [i, f] of files.entries()) {
+      const sql = readFileSync(join(queriesDir, f), 'utf8');
+      results[f] = [];
+      for (const b of builds) results[f]!.push(await b.compile(sql));
+      progress.update(i + 1, files.length);
+    }
+    progress.stop();
+    process.stdout.write(formatCompileTable(files, builds, results));
+  } finally {
+    for (const b of builds) await b.close();
+  }
+}
+
+function formatCompileTable(files: string[], builds: Build[], results: Record<string, CompileResult[]>): string {
+  const head = ['query', 'reference cost', 'as written', 'ratio', 'rules', 'duckdb 1.3.2 → 1.5.6'];
   const rows = files.map((f) => {
     const [ref, none, old, neu] = results[f]!;
     const cost = (r: CompileResult | undefined) => (r?.ok ? Math.round(r.cost).toString() : r ? r.status : '-');
     const ratio = ref?.ok && none?.ok && none.cost > 0 ? (ref.cost / none.cost).toFixed(3) : '-';
-    const rules = ref?.ok ? String(ref.rulesFired.length) : '-';
-    const duck = old?.ok && neu?.ok ? (old.plan.simplified === neu.plan.simplified ? 'identical' : 'plan changed') : `${old?.ok ? 'ok' : old?.status} → ${neu?.ok ? 'ok' : neu?.status}`;
-    return [f.replace('.sql', ''), cost(ref), cost(none), ratio, rules, duck];
+    const duck = old?.ok && neu?.ok ? (old.plan.simplified === neu.plan.simplified ? 'same plan' : 'plan changed') : `${old?.ok ? 'ok' : old?.status} → ${neu?.ok ? 'ok' : neu?.status}`;
+    return [f.replace('.sql', ''), cost(ref), cost(none), ratio, ref?.ok ? String(ref.rulesFired.length) : '-', duck];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  const builtWith = `builds: ${builds.map((b) => b.description).join(' | ')}\n`;
-  return builtWith + [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
+  const ok = files.filter((f) => results[f]!.every((r) => r.ok)).length;
+  return `builds: ${builds.map((b) => b.description).join(' | ')}\n${[line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')}\n${ok}/${files.length} queries compiled by all ${builds.length} builds\n`;
+}
+
+async function playbackShop(out: string, logLines: number): Promise<void> {
+  const dir = join(out, 'shop');
+  const dbPath = join(dir, 'shop.duckdb');
+  const logPath = join(dir, 'queries.jsonl');
+  const marker = join(dir, `.log-${logLines}`);
+  if (!existsSync(dbPath) || !existsSync(marker)) {
+    const progress = createProgress('generating shop sf=0.05', 6);
+    try {
+      await generateShop({ scale: 0.05, outDir: dir, onProgress: (t) => progress.step(t) });
+    } finally {
+      progress.stop();
+    }
+    await writeShopLog({ path: logPath, lines: logLines });
+    writeFileSync(marker, '');
+  }
+  const t0 = performance.now();
+  const imported = await importLogs([logPath], { validate: syntaxCheck });
+  const store = await Store.open(join(out, 'store.duckdb'));
+  const queue = new LocalQueue();
+  try {
+    await store.saveWorkload(
+      { name: 'shop', sources: imported.files, entries: imported.entries, rejected: imported.rejected, rejects: imported.rejects.map((r) => ({ ...r, examples: [...r.examples] })) },
+      imported.templates.map((t) => ({ ...t, source: `${t.firstSource.file}:${t.firstSource.line}` })),
+    );
+    const rejects = imported.rejects.map((r) => `${r.reason} ${r.count}`).join(', ');
+    process.stdout.write(`imported ${logLines.toLocaleString('en-US')} log lines in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${imported.templates.length} templates; rejected ${rejects}\n`);
+    for (const [base, head, name] of [
+      ['duckdb@1.3.2', 'duckdb@1.5.6', 'engine-upgrade'],
+      ['reference#heuristic', 'reference', 'optimizer-change'],
+    ] as const) {
+      const counter = createCounter(`${base} → ${head}`);
+      const summary = await startPlayback(store, queue, { workload: 'shop', catalogPath: dbPath, baseSpec: base, headSpec: head, onProgress: (d, t) => counter.update(d, t) });
+      counter.stop();
+      process.stdout.write(`\n${base} → ${head}\n${formatSummary(summary)}\n`);
+      const decision = evaluateGate(await store.getOutcomes(summary.runId), DEFAULT_POLICY, new Set());
+      process.stdout.write(`gate (default policy): ${decision.passed ? 'PASSED' : 'FAILED'} — ${decision.checks.map((c) => `${c.name} ${c.actual}/${c.limit}`).join(', ')}\n`);
+      for (const c of await store.getClusters(summary.runId)) {
+        process.stdout.write(`  cluster: ${c.templates} template(s), ${Object.entries(c.verdicts).map(([v, n]) => `${v} ${n}`).join(', ')}: ${c.description.slice(0, 110)}\n`);
+      }
+      process.stdout.write(`${await writeRunReports(store, summary.runId, join(out, 'reports', name), undefined)}\n`);
+    }
+  } finally {
+    await queue.close();
+    store.close();
+  }
 }

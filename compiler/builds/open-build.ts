@@ -19,8 +19,6 @@ import { parseBuildSpec, type BuildSpec } from './spec.ts';
 import { REFERENCE_SERVER_PATH, prepareWorktree, resolveCommit } from './worktree.ts';
 import type { SpawnSpec } from './build-process.ts';
 
-export { describeBuilds, buildsInfo } from './describe-builds.ts';
-
 /** Open a build; rejects with `usage-error` for a bad spec and `build-error` when the build cannot start. */
 export async function openBuild(spec: string, options: OpenBuildOptions): Promise<Build> {
   return openProcessBuild(spec, options);

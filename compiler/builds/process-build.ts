@@ -88,6 +88,9 @@ export class ProcessBuild implements Build {
     const id = this.nextId++;
     const t1 = performance.now();
     const outcome = await proc.request({ id, op: 'compile', sql }, timeoutMs);
+    if (this.closed && outcome.kind !== 'answer') {
+      return failure('error', 'build-error', `build '${this.spec}' was closed while compiling this query`, elapsed());
+    }
     switch (outcome.kind) {
       case 'timeout':
         return failure('timeout', 'build-timeout', `no answer within ${timeoutMs} ms; the build process was killed`, elapsed());
@@ -126,7 +129,12 @@ export class ProcessBuild implements Build {
 
   /** Spawn a process and say hello; on success it becomes the current process. */
   private async startProcess(): Promise<{ ok: true; hello: HelloAnswer } | { ok: false; reason: string }> {
-    const proc = new BuildProcess(this.options.spawn);
+    let proc: BuildProcess;
+    try {
+      proc = new BuildProcess(this.options.spawn);
+    } catch (err) {
+      return { ok: false, reason: `cannot start '${this.options.spawn.command}': ${(err as Error).message}` };
+    }
     const id = this.nextId++;
     const limit = this.options.startupTimeoutMs ?? Math.max(DEFAULT_STARTUP_TIMEOUT_MS, this.options.timeoutMs ?? 0);
     const outcome: RequestOutcome = await proc.request({ id, op: 'hello', catalog: this.options.catalogPath, protocol: PROTOCOL_VERSION }, limit);

@@ -16,8 +16,11 @@ export interface BuildServer {
   close(): Promise<void> | void;
 }
 
+function write(answer: object): void {
+  process.stdout.write(JSON.stringify(answer) + '\n');
+}
+
 export function serveProtocol(server: BuildServer): void {
-  const write = (answer: object) => process.stdout.write(JSON.stringify(answer) + '\n');
   let ready = false;
   let chain: Promise<void> = Promise.resolve();
   let stopping = false;

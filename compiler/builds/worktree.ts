@@ -51,7 +51,11 @@ export async function prepareWorktree(repoRoot: string, ref: string, sha: string
   }
   const dir = join(cacheDir, 'worktrees', sha);
   if (existsSync(join(dir, READY))) return dir;
-  mkdirSync(join(cacheDir, 'worktrees'), { recursive: true });
+  try {
+    mkdirSync(join(cacheDir, 'worktrees'), { recursive: true });
+  } catch (err) {
+    throw new FlightdeckError('io-error', `cannot create ${join(cacheDir, 'worktrees')}: ${(err as Error).message}`, { cause: err });
+  }
   const lock = `${dir}.lock`;
   if (!(await acquireLock(lock, () => existsSync(join(dir, READY))))) return dir;
   try {

@@ -78,9 +78,10 @@ function pruneNode(node: Plan, required: Ids, rootPath: boolean, catalog: Catalo
     case 'distinct':
       return withChildren(node, [prune(node.input, outputIds(node.input), rootPath, catalog)]);
     case 'setop':
+      // a set operation maps its inputs' columns by position: their order matters as at the root
       return withChildren(node, [
-        prune(node.left, outputIds(node.left), false, catalog),
-        prune(node.right, outputIds(node.right), false, catalog),
+        prune(node.left, outputIds(node.left), true, catalog),
+        prune(node.right, outputIds(node.right), true, catalog),
       ]);
     case 'join': {
       const below = plus(required, node.condition ? [node.condition] : []);
@@ -108,6 +109,8 @@ function pruneNode(node: Plan, required: Ids, rootPath: boolean, catalog: Catalo
       const exprs = rootPath ? node.exprs : keepSome(node.exprs, (n) => required.has(n.id), true);
       const input = prune(node.input, usedBy(exprs.map((n) => n.expr)), false, catalog);
       if (isIdentity(exprs, input, rootPath)) return input;
+      // off the root path, parents refer to columns by id: a pass-through that only reorders is noise
+      if (!rootPath && isPermutation(exprs, input)) return input;
       if (exprs === node.exprs && input === node.input) return node;
       return { ...node, exprs, input, est: undefined };
     }
@@ -129,6 +132,13 @@ function isIdentity(exprs: readonly { id: number; name: string; expr: Expr }[], 
     const c = cols[i]!;
     return n.expr.kind === 'column' && n.expr.id === n.id && c.id === n.id && (!rootPath || c.name === n.name);
   });
+}
+
+/** Pass-through of exactly the input's columns, in any order. */
+function isPermutation(exprs: readonly { id: number; expr: Expr }[], input: Plan): boolean {
+  const cols = outputIds(input);
+  if (cols.size !== exprs.length) return false;
+  return exprs.every((n) => n.expr.kind === 'column' && n.expr.id === n.id && cols.has(n.id));
 }
 
 function pruneScan(node: ScanNode, required: Ids, catalog: Catalog): Plan {

@@ -84,12 +84,20 @@ export function diffPlans(oldText: string, newText: string, names: { old?: strin
 }
 
 /**
- * Moved: its parent's match is not its new parent, or its position among
- * siblings that stayed matched changed (e.g. join inputs swapped).
+ * Moved: its parent's match is not its new parent (other than by being
+ * wrapped in an inserted node or unwrapped from a removed one), or its
+ * position among siblings that stayed matched changed (join inputs swapped).
  */
 function isMoved(x: PlanTreeNode, y: PlanTreeNode, oldToNew: Map<PlanTreeNode, PlanTreeNode>): boolean {
   if (!x.parent || !y.parent) return Boolean(x.parent) !== Boolean(y.parent);
-  if (oldToNew.get(x.parent) !== y.parent) return true;
+  if (oldToNew.get(x.parent) !== y.parent) {
+    // wrapped by an inserted node (P → C became P → New → C) or unwrapped from a removed
+    // one: the insert or remove already says it; the child did not move
+    const newToOld = new Map([...oldToNew].map(([k, v]) => [v, k]));
+    const wrapped = !newToOld.has(y.parent) && y.parent.parent !== null && oldToNew.get(x.parent) === y.parent.parent;
+    const unwrapped = !oldToNew.has(x.parent) && x.parent.parent !== null && oldToNew.get(x.parent.parent) === y.parent;
+    return !(wrapped || unwrapped);
+  }
   const oldSiblings = x.parent.children.filter((c) => oldToNew.get(c)?.parent === y.parent).map((c) => oldToNew.get(c)!);
   const newSiblings = y.parent.children.filter((c) => oldSiblings.includes(c));
   return oldSiblings.indexOf(y) !== newSiblings.indexOf(y);

@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { openBuild, openProcessBuild } from '../../../compiler/builds/open-build.ts';
 import { FlightdeckError } from '../../../compiler/errors.ts';
 import type { CompileResult } from '../../../compiler/builds/build.ts';
+import { ProcessBuild } from '../../../compiler/builds/process-build.ts';
+import { liveBuildProcesses } from '../../../compiler/builds/build-process.ts';
 
 const FIXTURE = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/command-build/fake_planner.py');
 const dir = mkdtempSync(join(tmpdir(), 'fd-command-build-'));
@@ -116,7 +118,7 @@ test('a timeout kills the build process group, helpers included', async () => {
     assert.equal(r.ok === false && r.status, 'timeout');
     assert.ok(existsSync(pidFile), 'the fixture wrote its helper pid');
     const helper = Number(readFileSync(pidFile, 'utf8'));
-    for (let i = 0; i < 50 && isRunning(helper); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 50 && isRunning(helper); i++) await new Promise((done) => setTimeout(done, 20));
     assert.equal(isRunning(helper), false, `helper ${helper} must be killed with the build`);
   } finally {
     await build.close();
@@ -194,6 +196,22 @@ test('a build that refuses hello or dies at startup: openBuild rejects with buil
     assert.match(err.message, /cannot start '.*no-such-compiler': no such file or command/);
     return true;
   });
+});
+
+test('a build that never answers hello is killed after the startup time limit', async () => {
+  const t0 = performance.now();
+  await assert.rejects(
+    ProcessBuild.start({
+      spec: 'hang-hello',
+      kind: 'command',
+      catalogPath,
+      spawn: { command: 'python3', args: [FIXTURE, '--hang-hello'] },
+      startupTimeoutMs: 300,
+    }),
+    (err: unknown) => err instanceof FlightdeckError && err.code === 'build-error' && /no answer to hello within 300 ms/.test(err.message),
+  );
+  assert.ok(performance.now() - t0 < 3000);
+  assert.equal(liveBuildProcesses(), 0, 'the hung process was killed');
 });
 
 test('the fixture runs as a program too (no shell, quoted arguments kept whole)', async () => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildsInfo, describeBuilds } from '../../../compiler/builds/open-build.ts';
+import { buildsInfo, describeBuilds } from '../../../compiler/builds/describe-builds.ts';
 import { FLIGHTDECK_ROOT } from '../../../compiler/builds/duckdb-versions.ts';
 import { PROFILES } from '../../../compiler/rules/index.ts';
 import { parseBuildSpec } from '../../../compiler/builds/spec.ts';

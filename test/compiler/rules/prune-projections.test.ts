@@ -89,3 +89,21 @@ test('prune-projections: the root project is removed only when it renames nothin
   assert.equal(run(same).kind, 'scan');
   assert.equal(run(renamed), renamed);
 });
+
+test('a Project that only reorders columns is dropped off the root path, kept at the root and under set operations', async () => {
+  const { tpchCatalog } = await import('../../helpers/tpch-catalog.ts');
+  const { createRuleContext } = await import('../../../compiler/rules/rule.ts');
+  const { maxColumnId } = await import('../../../compiler/ir/walk.ts');
+  const scan: Plan = { kind: 'scan', table: 'nation', alias: 'nation', columns: [{ id: 1, name: 'n_nationkey', type: 'integer' }, { id: 2, name: 'n_name', type: 'varchar' }] };
+  const permute: Plan = { kind: 'project', input: scan, exprs: [{ id: 2, name: 'n_name', expr: { kind: 'column', id: 2, name: 'n_name', type: 'varchar' } }, { id: 1, name: 'n_nationkey', expr: { kind: 'column', id: 1, name: 'n_nationkey', type: 'integer' } }] };
+  const agg: Plan = { kind: 'aggregate', input: permute, groupBy: [{ id: 2, name: 'n_name', expr: { kind: 'column', id: 2, name: 'n_name', type: 'varchar' } }], aggregates: [{ id: 3, name: 'n', fn: 'sum', args: [{ kind: 'column', id: 1, name: 'n_nationkey', type: 'integer' }], distinct: false, filter: null, type: 'bigint' }] };
+  const ctx = createRuleContext(tpchCatalog(), maxColumnId(agg));
+  const out = pruneProjections.apply(agg, ctx);
+  assert.equal(out.kind === 'aggregate' && out.input.kind, 'scan');
+  // at the root the order is the result's: kept
+  assert.equal(pruneProjections.apply(permute, ctx), permute);
+  // under a set operation columns map by position: kept
+  const union: Plan = { kind: 'setop', op: 'union', all: true, left: permute, right: permute, columns: [{ id: 10, name: 'n_name', type: 'varchar' }, { id: 11, name: 'n_nationkey', type: 'integer' }] };
+  const u = pruneProjections.apply(union, ctx);
+  assert.equal(u.kind === 'setop' && u.left.kind, 'project');
+});

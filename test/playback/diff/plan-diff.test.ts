@@ -57,8 +57,20 @@ test('an inserted filter and a changed argument', () => {
   const upd = d.edits.filter((e) => e.type === 'update');
   assert.deepEqual(upd.map((e) => [e.op, e.changedArgs]), [['HASH_JOIN', ['type']]]);
   assert.equal(d.counts.remove, 0);
-  // the scan under the new filter changed parent: a move
-  assert.deepEqual(d.edits.filter((e) => e.type === 'move').map((e) => e.newLabel), ['Scan(table=[orders])']);
+  // the scan is only wrapped by the inserted filter: not a move
+  assert.deepEqual(d.edits.filter((e) => e.type === 'move'), []);
+  assert.equal(d.signature, 'Filter added under HASH_JOIN; HASH_JOIN{type} changed under Aggregate');
+});
+
+test('a node moved to another parent is a move', () => {
+  const head = `Project(exprs=[name, total])
+  Aggregate(group=[name], aggs=[total=sum(price)])
+    HASH_JOIN(type=[inner], condition=[o.cid = c.id])
+      Scan(table=[customers])
+  Scan(table=[orders])
+`;
+  const d = diffPlans(BASE, head);
+  assert.deepEqual(d.edits.filter((e) => e.type === 'move').map((e) => [e.newLabel, e.parentOp]), [['Scan(table=[orders])', 'Project']]);
 });
 
 test('a removed subtree is reported node by node', () => {

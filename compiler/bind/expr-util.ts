@@ -12,7 +12,21 @@ import { forEachExpr, forEachNode, nodeExprs, outputColumns } from '../ir/walk.t
  * expressions whatever order their object keys were built in. Columns are
  * keyed by id only (their names are for people).
  */
+const keyCache = new WeakMap<object, string>();
+
 export function exprKey(e: unknown): string {
+  // expressions are immutable: the key of an object never changes
+  if (typeof e === 'object' && e !== null) {
+    const hit = keyCache.get(e);
+    if (hit !== undefined) return hit;
+    const key = computeKey(e);
+    keyCache.set(e, key);
+    return key;
+  }
+  return computeKey(e);
+}
+
+function computeKey(e: unknown): string {
   return JSON.stringify(e, (_key, value: unknown) => {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
     const obj = value as Record<string, unknown>;

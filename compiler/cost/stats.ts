@@ -103,8 +103,11 @@ export function capDistinct(s: DerivedColumnStats, rows: number): DerivedColumnS
 /** Every column's statistics as if a random `fraction` of `rowsIn` rows were kept, capped at `rowsOut`. */
 export function sampleStats(stats: StatsMap, rowsIn: number, fraction: number, rowsOut: number): Map<number, DerivedColumnStats> {
   const out = new Map<number, DerivedColumnStats>();
+  const cap = clampRows(rowsOut);
+  // hot in join enumeration: allocate only for the columns whose count changes
   for (const [id, s] of stats) {
-    out.set(id, capDistinct({ ...s, distinct: distinctAfterSampling(s.distinct, rowsIn, fraction) }, rowsOut));
+    const distinct = Math.max(1, Math.min(distinctAfterSampling(s.distinct, rowsIn, fraction), cap));
+    out.set(id, distinct === s.distinct ? s : { ...s, distinct });
   }
   return out;
 }
@@ -187,27 +190,24 @@ function extractDistinct(field: string, arg: DerivedColumnStats, argType: TypeNa
  * - anything else (scalar subqueries that are correlated): DEFAULT_DISTINCT.
  * Always capped at the relation's rows.
  */
+/** Statistics of a computed value: `distinct` capped at the rows, nothing else known but the range given. */
+function computedStats(rows: number, type: TypeName, distinct: number, nullFraction = 0, min: number | null = null, max: number | null = null): DerivedColumnStats {
+  return { distinct: Math.max(1, Math.min(distinct, rows)), nullFraction: clampFraction(nullFraction), min, max, mostCommon: [], avgWidth: typeWidth(type) };
+}
+
 export function exprStats(e: Expr, rel: RelationEstimate): DerivedColumnStats {
   const rows = clampRows(rel.rows);
   const type = exprType(e);
-  const base = (distinct: number, nullFraction = 0, min: number | null = null, max: number | null = null): DerivedColumnStats => ({
-    distinct: Math.max(1, Math.min(distinct, rows)),
-    nullFraction: clampFraction(nullFraction),
-    min,
-    max,
-    mostCommon: [],
-    avgWidth: typeWidth(type),
-  });
   const lit = constantOf(e);
   if (lit) {
     const v = valueOnScale(lit, type);
     const text = literalText(lit);
-    return { ...base(1, text === null ? 1 : 0, v, v), mostCommon: text === null ? [] : [{ value: text, frequency: 1 }] };
+    return { ...computedStats(rows, type, 1, text === null ? 1 : 0, v, v), mostCommon: text === null ? [] : [{ value: text, frequency: 1 }] };
   }
   switch (e.kind) {
     case 'column': {
       const s = rel.stats.get(e.id);
-      return s ? capDistinct(s, rows) : base(1);
+      return s ? capDistinct(s, rows) : computedStats(rows, type, 1);
     }
     case 'cast': {
       const s = exprStats(e.arg, rel);
@@ -219,24 +219,24 @@ export function exprStats(e: Expr, rel: RelationEstimate): DerivedColumnStats {
         const field = constantOf(e.args[0]!);
         const arg = exprStats(e.args[1]!, rel);
         const ex = typeof field?.value === 'string' ? extractDistinct(field.value.toLowerCase(), arg, exprType(e.args[1]!)) : null;
-        if (ex) return base(Math.min(ex.distinct, arg.distinct), arg.nullFraction, ex.min, ex.max);
-        return base(arg.distinct, arg.nullFraction);
+        if (ex) return computedStats(rows, type, Math.min(ex.distinct, arg.distinct), arg.nullFraction, ex.min, ex.max);
+        return computedStats(rows, type, arg.distinct, arg.nullFraction);
       }
-      if (e.name === 'random' || e.name === 'gen_random_uuid' || e.name === 'uuid') return base(rows);
-      return combined(e.args, rel, base, e.name === 'coalesce');
+      if (e.name === 'random' || e.name === 'gen_random_uuid' || e.name === 'uuid') return computedStats(rows, type, rows);
+      return combined(e.args, rel, rows, type, e.name === 'coalesce');
     }
     case 'arith':
-      return combined([e.left, e.right], rel, base, false);
+      return combined([e.left, e.right], rel, rows, type, false);
     case 'case': {
       const branches = [...e.whens.map((w) => w.then), ...(e.else ? [e.else] : [])];
       const ds = branches.map((b) => exprStats(b, rel).distinct);
       const sum = ds.reduce((a, b) => a + b, 0) + (e.else ? 0 : 1);
-      return base(sum);
+      return computedStats(rows, type, sum);
     }
     case 'subquery':
-      return e.mode === 'scalar' && e.correlated.length === 0 ? base(1) : e.mode === 'scalar' ? unknownStats(type, rows) : base(2);
+      return e.mode === 'scalar' && e.correlated.length === 0 ? computedStats(rows, type, 1) : e.mode === 'scalar' ? unknownStats(type, rows) : computedStats(rows, type, 2);
     default:
-      return base(2);
+      return computedStats(rows, type, 2);
   }
 }
 
@@ -244,13 +244,14 @@ export function exprStats(e: Expr, rel: RelationEstimate): DerivedColumnStats {
 function combined(
   args: readonly Expr[],
   rel: RelationEstimate,
-  base: (distinct: number, nullFraction?: number) => DerivedColumnStats,
+  rows: number,
+  type: TypeName,
   coalesce: boolean,
 ): DerivedColumnStats {
-  if (args.length === 0) return base(1);
+  if (args.length === 0) return computedStats(rows, type, 1);
   const stats = args.map((a) => exprStats(a, rel));
   const nullFraction = coalesce
     ? stats.reduce((p, s) => p * s.nullFraction, 1)
     : 1 - stats.reduce((p, s) => p * (1 - s.nullFraction), 1);
-  return base(dampedProduct(stats.map((s) => s.distinct)), nullFraction);
+  return computedStats(rows, type, dampedProduct(stats.map((s) => s.distinct)), nullFraction);
 }

@@ -3,7 +3,7 @@
  * object identity when nothing changes, so rules built on them return their
  * input unchanged when they do nothing.
  */
-import type { ColumnDef, Expr, NamedExpr, Plan, SortKey } from './plan.ts';
+import type { AggregateCall, ColumnDef, Expr, NamedExpr, Plan, SortKey, WindowCall } from './plan.ts';
 
 /** The columns a node outputs, in order. */
 export function outputColumns(plan: Plan): readonly ColumnDef[] {
@@ -125,17 +125,46 @@ export function nodeExprs(plan: Plan): Expr[] {
   }
 }
 
+function mapNamedList(xs: readonly NamedExpr[], fn: (e: Expr) => Expr): readonly NamedExpr[] {
+  let out: NamedExpr[] | null = null;
+  for (let i = 0; i < xs.length; i++) {
+    const n = xs[i]!;
+    const e = fn(n.expr);
+    if (e !== n.expr) {
+      out ??= xs.slice();
+      out[i] = { ...n, expr: e };
+    }
+  }
+  return out ?? xs;
+}
+
+function mapKeyList(xs: readonly SortKey[], fn: (e: Expr) => Expr): readonly SortKey[] {
+  let out: SortKey[] | null = null;
+  for (let i = 0; i < xs.length; i++) {
+    const k = xs[i]!;
+    const e = fn(k.expr);
+    if (e !== k.expr) {
+      out ??= xs.slice();
+      out[i] = { ...k, expr: e };
+    }
+  }
+  return out ?? xs;
+}
+
+function mapExprList(xs: readonly Expr[], fn: (e: Expr) => Expr): readonly Expr[] {
+  let out: Expr[] | null = null;
+  for (let i = 0; i < xs.length; i++) {
+    const e = fn(xs[i]!);
+    if (e !== xs[i]) {
+      out ??= xs.slice();
+      out[i] = e;
+    }
+  }
+  return out ?? xs;
+}
+
 /** Rewrite every expression a node holds directly; identity preserved when `fn` changes nothing. */
 export function mapNodeExprs(plan: Plan, fn: (e: Expr) => Expr): Plan {
-  const mapNamed = (xs: readonly NamedExpr[]): readonly NamedExpr[] => sameArray(xs, xs.map((n) => {
-    const e = fn(n.expr);
-    return e === n.expr ? n : { ...n, expr: e };
-  }));
-  const mapKeys = (xs: readonly SortKey[]): readonly SortKey[] => sameArray(xs, xs.map((k) => {
-    const e = fn(k.expr);
-    return e === k.expr ? k : { ...k, expr: e };
-  }));
-  const mapList = (xs: readonly Expr[]): readonly Expr[] => sameArray(xs, xs.map(fn));
   switch (plan.kind) {
     case 'scan':
     case 'limit':
@@ -147,7 +176,7 @@ export function mapNodeExprs(plan: Plan, fn: (e: Expr) => Expr): Plan {
       return p === plan.predicate ? plan : { ...plan, predicate: p, est: undefined };
     }
     case 'project': {
-      const exprs = mapNamed(plan.exprs);
+      const exprs = mapNamedList(plan.exprs, fn);
       return exprs === plan.exprs ? plan : { ...plan, exprs, est: undefined };
     }
     case 'join': {
@@ -156,31 +185,48 @@ export function mapNodeExprs(plan: Plan, fn: (e: Expr) => Expr): Plan {
       return c === plan.condition ? plan : { ...plan, condition: c, est: undefined };
     }
     case 'aggregate': {
-      const groupBy = mapNamed(plan.groupBy);
-      const aggregates = sameArray(plan.aggregates, plan.aggregates.map((a) => {
-        const args = mapList(a.args);
+      const groupBy = mapNamedList(plan.groupBy, fn);
+      let aggregates: AggregateCall[] | null = null;
+      for (let i = 0; i < plan.aggregates.length; i++) {
+        const a = plan.aggregates[i]!;
+        const args = mapExprList(a.args, fn);
         const filter = a.filter ? fn(a.filter) : null;
-        return args === a.args && filter === a.filter ? a : { ...a, args, filter };
-      }));
-      return groupBy === plan.groupBy && aggregates === plan.aggregates ? plan : { ...plan, groupBy, aggregates, est: undefined };
+        if (args !== a.args || filter !== a.filter) {
+          aggregates ??= plan.aggregates.slice();
+          aggregates[i] = { ...a, args, filter };
+        }
+      }
+      return groupBy === plan.groupBy && !aggregates ? plan : { ...plan, groupBy, aggregates: aggregates ?? plan.aggregates, est: undefined };
     }
     case 'window': {
-      const functions = sameArray(plan.functions, plan.functions.map((w) => {
-        const args = mapList(w.args);
-        const partitionBy = mapList(w.partitionBy);
-        const orderBy = mapKeys(w.orderBy);
-        return args === w.args && partitionBy === w.partitionBy && orderBy === w.orderBy ? w : { ...w, args, partitionBy, orderBy };
-      }));
-      return functions === plan.functions ? plan : { ...plan, functions, est: undefined };
+      let functions: WindowCall[] | null = null;
+      for (let i = 0; i < plan.functions.length; i++) {
+        const w = plan.functions[i]!;
+        const args = mapExprList(w.args, fn);
+        const partitionBy = mapExprList(w.partitionBy, fn);
+        const orderBy = mapKeyList(w.orderBy, fn);
+        if (args !== w.args || partitionBy !== w.partitionBy || orderBy !== w.orderBy) {
+          functions ??= plan.functions.slice();
+          functions[i] = { ...w, args, partitionBy, orderBy };
+        }
+      }
+      return functions ? { ...plan, functions, est: undefined } : plan;
     }
     case 'sort':
     case 'topN': {
-      const keys = mapKeys(plan.keys);
+      const keys = mapKeyList(plan.keys, fn);
       return keys === plan.keys ? plan : ({ ...plan, keys, est: undefined } as Plan);
     }
     case 'values': {
-      const rows = sameArray(plan.rows, plan.rows.map(mapList));
-      return rows === plan.rows ? plan : { ...plan, rows, est: undefined };
+      let rows: (readonly Expr[])[] | null = null;
+      for (let i = 0; i < plan.rows.length; i++) {
+        const r = mapExprList(plan.rows[i]!, fn);
+        if (r !== plan.rows[i]) {
+          rows ??= plan.rows.slice();
+          rows[i] = r;
+        }
+      }
+      return rows ? { ...plan, rows, est: undefined } : plan;
     }
   }
 }
@@ -235,7 +281,6 @@ export function forEachExpr(e: Expr, fn: (x: Expr) => void): void {
 
 /** Bottom-up expression rewrite; identity preserved when nothing changes. Does not enter subquery plans. */
 export function transformExpr(e: Expr, fn: (x: Expr) => Expr): Expr {
-  const t = (x: Expr) => transformExpr(x, fn);
   let next: Expr = e;
   switch (e.kind) {
     case 'column':
@@ -243,61 +288,79 @@ export function transformExpr(e: Expr, fn: (x: Expr) => Expr): Expr {
       break;
     case 'compare':
     case 'arith': {
-      const l = t(e.left), r = t(e.right);
+      const l = transformExpr(e.left, fn);
+      const r = transformExpr(e.right, fn);
       if (l !== e.left || r !== e.right) next = { ...e, left: l, right: r } as Expr;
       break;
     }
     case 'and':
-    case 'or': {
-      const args = sameArray(e.args, e.args.map(t));
-      if (args !== e.args) next = { ...e, args };
+    case 'or':
+    case 'func': {
+      const args = transformList(e.args, fn);
+      if (args !== e.args) next = { ...e, args } as Expr;
       break;
     }
     case 'not':
     case 'isNull':
     case 'cast': {
-      const a = t(e.arg);
+      const a = transformExpr(e.arg, fn);
       if (a !== e.arg) next = { ...e, arg: a } as Expr;
       break;
     }
-    case 'func': {
-      const args = sameArray(e.args, e.args.map(t));
-      if (args !== e.args) next = { ...e, args };
-      break;
-    }
     case 'like': {
-      const a = t(e.arg), p = t(e.pattern);
+      const a = transformExpr(e.arg, fn);
+      const p = transformExpr(e.pattern, fn);
       if (a !== e.arg || p !== e.pattern) next = { ...e, arg: a, pattern: p };
       break;
     }
     case 'inList': {
-      const a = t(e.arg);
-      const list = sameArray(e.list, e.list.map(t));
+      const a = transformExpr(e.arg, fn);
+      const list = transformList(e.list, fn);
       if (a !== e.arg || list !== e.list) next = { ...e, arg: a, list };
       break;
     }
     case 'between': {
-      const a = t(e.arg), lo = t(e.low), hi = t(e.high);
+      const a = transformExpr(e.arg, fn);
+      const lo = transformExpr(e.low, fn);
+      const hi = transformExpr(e.high, fn);
       if (a !== e.arg || lo !== e.low || hi !== e.high) next = { ...e, arg: a, low: lo, high: hi };
       break;
     }
     case 'case': {
-      const operand = e.operand ? t(e.operand) : null;
-      const whens = sameArray(e.whens, e.whens.map((w) => {
-        const wh = t(w.when), th = t(w.then);
-        return wh === w.when && th === w.then ? w : { when: wh, then: th };
-      }));
-      const els = e.else ? t(e.else) : null;
-      if (operand !== e.operand || whens !== e.whens || els !== e.else) next = { ...e, operand, whens, else: els };
+      const operand = e.operand ? transformExpr(e.operand, fn) : null;
+      let whens: { when: Expr; then: Expr }[] | null = null;
+      for (let i = 0; i < e.whens.length; i++) {
+        const w = e.whens[i]!;
+        const wh = transformExpr(w.when, fn);
+        const th = transformExpr(w.then, fn);
+        if (wh !== w.when || th !== w.then) {
+          whens ??= e.whens.slice();
+          whens[i] = { when: wh, then: th };
+        }
+      }
+      const els = e.else ? transformExpr(e.else, fn) : null;
+      if (operand !== e.operand || whens || els !== e.else) next = { ...e, operand, whens: whens ?? e.whens, else: els };
       break;
     }
     case 'subquery': {
-      const a = e.arg ? t(e.arg) : null;
+      const a = e.arg ? transformExpr(e.arg, fn) : null;
       if (a !== e.arg) next = { ...e, arg: a };
       break;
     }
   }
   return fn(next);
+}
+
+function transformList(xs: readonly Expr[], fn: (x: Expr) => Expr): readonly Expr[] {
+  let out: Expr[] | null = null;
+  for (let i = 0; i < xs.length; i++) {
+    const x = transformExpr(xs[i]!, fn);
+    if (x !== xs[i]) {
+      out ??= xs.slice();
+      out[i] = x;
+    }
+  }
+  return out ?? xs;
 }
 
 /** Column ids an expression refers to (not counting ids inside subquery plans, but counting their correlations). */

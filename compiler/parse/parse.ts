@@ -84,7 +84,8 @@ export function parseSql(sql: string, options: ParseOptions = {}): AstQuery {
 
 function singleSelect(raw: Raw, sql: string): Raw {
   const statements: Raw[] = (Array.isArray(raw) ? raw : [raw]).filter((s: Raw) => s !== null && s !== undefined);
-  const location = { query: shorten(sql) };
+  // built lazily: only an error needs it, and shortening a long query is not free
+  const location = { get query() { return shorten(sql); } };
   if (statements.length === 0) throw new FlightdeckError('parse-error', 'empty query: no SQL statement found', { location });
   if (statements.length > 1) {
     throw new FlightdeckError('unsupported', `only a single SELECT query can be compiled; got ${statements.length} statements`, { location });

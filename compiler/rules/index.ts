@@ -41,7 +41,8 @@ export const RULES: readonly Rule[] = [
  * The default order: normalise expressions, unnest subqueries into joins,
  * push predicates down (turning cross joins into inner joins and outer joins
  * into inner ones where predicates reject nulls), push again after the joins
- * changed, order joins by cost, then prune columns and tidy up.
+ * changed, prune columns (so the join enumerator costs only what is read),
+ * order joins by cost, then tidy up and prune again.
  */
 const DEFAULT: readonly Rule[] = [
   foldConstants,
@@ -53,6 +54,7 @@ const DEFAULT: readonly Rule[] = [
   simplifyOuterJoins,
   pushDownPredicates,
   crossJoinToInner,
+  pruneProjections,
   reorderJoins,
   pushDownPredicates,
   pushDownLimit,

@@ -34,7 +34,7 @@ export function formatCatalog(catalog: Catalog, only?: string): string {
     const width = Math.max(...t.columns.map((c) => c.name.length));
     for (const c of t.columns) {
       const s = c.stats;
-      const range = s.min !== null && s.max !== null ? `  min=${fmt(s.min)} max=${fmt(s.max)}` : '';
+      const range = s.min !== null && s.max !== null ? `  min=${fmt(s.min, c.type)} max=${fmt(s.max, c.type)}` : '';
       const mcv = s.mostCommon.length ? `  mcv=${s.mostCommon.slice(0, 3).map((m) => `${m.value}:${m.frequency.toFixed(3)}`).join(',')}` : '';
       lines.push(
         `  ${c.name.padEnd(width)}  ${c.sqlType.padEnd(13)} ${c.nullable ? 'null    ' : 'not null'}  ndv=${s.distinct}  nulls=${s.nullFraction.toFixed(3)}${range}${mcv}`,
@@ -45,6 +45,9 @@ export function formatCatalog(catalog: Catalog, only?: string): string {
   return lines.join('\n') + '\n';
 }
 
-function fmt(n: number): string {
+/** Catalog ranges are numbers (dates as days, timestamps as seconds since 1970): print them as the column's values. */
+function fmt(n: number, type: string): string {
+  if (type === 'date') return new Date(n * 86_400_000).toISOString().slice(0, 10);
+  if (type === 'timestamp') return new Date(n * 1000).toISOString().slice(0, 19).replace('T', ' ');
   return Number.isInteger(n) ? String(n) : n.toFixed(2);
 }

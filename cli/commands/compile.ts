@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { FlightdeckError } from '../../compiler/errors.ts';
 import { openBuild } from '../../compiler/builds/open-build.ts';
+import { formatNumber } from '../../compiler/print/print.ts';
 import { EXIT_FAILED, parsePositive, runCommand, usageError } from '../run-command.ts';
 
 const LEVELS = ['simplified', 'explain', 'json', 'sql'] as const;
@@ -66,5 +67,5 @@ export function registerCompile(program: Command): void {
 }
 
 function round(n: number): string {
-  return Number.isInteger(n) || Math.abs(n) >= 1000 ? String(Math.round(n)) : n.toPrecision(4);
+  return formatNumber(n);
 }

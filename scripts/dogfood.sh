@@ -18,11 +18,18 @@ if ! git cat-file -e "${base}:compiler/builds/reference-server.ts" 2>/dev/null; 
   exit 0
 fi
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+keep=0
+trap '[ "$keep" = 1 ] || rm -rf "$work"' EXIT
 export FLIGHTDECK_STORE="$work/store.duckdb"
 fd() { node bin/flightdeck.js "$@"; }
 fd corpus generate tpch --scale 0.01 --out "$work/tpch" >/dev/null 2>&1
 fd corpus import corpus/tpch/queries corpus/workloads/analytics --workload shipped
 fd playback --workload shipped --catalog "$work/tpch/tpch.duckdb" --base "reference@$base" --head reference --out "${FLIGHTDECK_REPORT_DIR:-$work/report}" 2>/dev/null
 run=$(fd runs | head -1 | cut -d' ' -f1)
-fd gate --run "$run" --policy .ci/policy.json --approvals flightdeck.approvals.json
+if ! fd gate --run "$run" --policy .ci/policy.json --approvals flightdeck.approvals.json; then
+  keep=1
+  echo "dogfood: the gate failed; the run is kept in $work (report: ${FLIGHTDECK_REPORT_DIR:-$work/report}/report.md)"
+  echo "dogfood: if a change is intended, approve it and commit flightdeck.approvals.json:"
+  echo "  node bin/flightdeck.js approve --store $work/store.duckdb --run $run --template FINGERPRINT --by NAME --why \"...\""
+  exit 1
+fi

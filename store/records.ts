@@ -2,6 +2,7 @@
  * The records the store keeps, as plain data. Column names in SQL are the
  * snake_case of these fields (see migrations.ts).
  */
+import type { Template } from '../corpus/templates/template.ts';
 
 /** Every verdict an outcome can carry (the store is the lowest layer that names them). */
 export const VERDICTS = [
@@ -30,24 +31,11 @@ export interface WorkloadRecord {
   readonly createdAt?: string;
 }
 
-export interface StoredTemplate {
-  readonly fingerprint: string;
-  readonly normalized: string;
-  readonly sql: string;
-  readonly count: number;
-  readonly errorCount: number;
-  readonly totalDurationMs: number;
-  readonly meanDurationMs: number | null;
-  readonly weight: number;
-  readonly durationShare: number;
-  readonly users: readonly string[];
-  readonly projects: readonly string[];
-  readonly priorities: readonly number[];
-  readonly firstSeen: string | null;
-  readonly lastSeen: string | null;
+/** A corpus Template as the store keeps it: its first entry's place as `file:line`. */
+export type StoredTemplate = Omit<Template, 'firstSource'> & {
   /** file:line of the first entry */
   readonly source: string;
-}
+};
 
 export interface RunRecord {
   readonly id: string;

@@ -200,48 +200,18 @@ export function lexSql(sql: string, sink: TokenSink): LexProblem | null {
     }
     // strings: '...', E'...', N'...', B'...', X'...'
     if (c === CH_QUOTE || ((c | 32) === 101 || (c | 32) === 110 || (c | 32) === 98 || (c | 32) === 120) && sql.charCodeAt(i + 1) === CH_QUOTE) {
-      const backslashEscapes = (c | 32) === 101;
-      i += c === CH_QUOTE ? 1 : 2;
-      let closed = false;
-      while (i < n) {
-        const d = sql.charCodeAt(i);
-        if (backslashEscapes && d === CH_BACKSLASH) {
-          i += 2;
-          continue;
-        }
-        if (d === CH_QUOTE) {
-          if (sql.charCodeAt(i + 1) === CH_QUOTE) {
-            i += 2;
-            continue;
-          }
-          i++;
-          closed = true;
-          break;
-        }
-        i++;
-      }
-      if (!closed) problem ??= 'unterminated-string';
+      const end = scanQuoted(sql, c === CH_QUOTE ? i + 1 : i + 2, CH_QUOTE, (c | 32) === 101);
+      if (end < 0) problem ??= 'unterminated-string';
+      i = end < 0 ? n : end;
       st.emit(Tok.Const, 0, 0);
       continue;
     }
     // "quoted identifier"
     if (c === CH_DQUOTE) {
       const start = i;
-      i++;
-      let closed = false;
-      while (i < n) {
-        if (sql.charCodeAt(i) === CH_DQUOTE) {
-          if (sql.charCodeAt(i + 1) === CH_DQUOTE) {
-            i += 2;
-            continue;
-          }
-          i++;
-          closed = true;
-          break;
-        }
-        i++;
-      }
-      if (!closed) problem ??= 'unterminated-identifier';
+      const end = scanQuoted(sql, i + 1, CH_DQUOTE, false);
+      if (end < 0) problem ??= 'unterminated-identifier';
+      i = end < 0 ? n : end;
       st.emit(Tok.QuotedIdent, start, i);
       continue;
     }
@@ -304,6 +274,31 @@ export function lexSql(sql: string, sink: TokenSink): LexProblem | null {
   }
   if (st.inList) st.flushList();
   return problem;
+}
+
+/**
+ * From just after an opening quote, the index after the closing one (a
+ * doubled quote is an escaped quote; with `backslash`, so is \'), or -1 when
+ * the text ends first.
+ */
+function scanQuoted(sql: string, i: number, quote: number, backslash: boolean): number {
+  const n = sql.length;
+  while (i < n) {
+    const d = sql.charCodeAt(i);
+    if (backslash && d === CH_BACKSLASH) {
+      i += 2;
+      continue;
+    }
+    if (d === quote) {
+      if (sql.charCodeAt(i + 1) === quote) {
+        i += 2;
+        continue;
+      }
+      return i + 1;
+    }
+    i++;
+  }
+  return -1;
 }
 
 function isNumberAhead(sql: string, i: number): boolean {

@@ -13,6 +13,7 @@
  *
  *   node --import tsx bench/duckdb-harness.ts [--rounds N]
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,38 @@ const TARGET = 1.2;
 const median = (xs: number[]) => xs.toSorted((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 15;
 const newest = DUCKDB_VERSIONS[0]!;
+/**
+ * The physical floor of process isolation on this machine: one request and
+ * one answer of the same size over stdio pipes to a child that only echoes.
+ */
+async function pipeRoundTripMs(bytes: number, n: number): Promise<number> {
+  const child = spawn(process.execPath, ['-e', "let b='';process.stdin.setEncoding('utf8');process.stdin.on('data',d=>{b+=d;let i;while((i=b.indexOf('\\n'))>=0){process.stdout.write(b.slice(0,i+1));b=b.slice(i+1);}})"], { stdio: ['pipe', 'pipe', 'inherit'] });
+  child.stdout!.setEncoding('utf8');
+  let waiting: (() => void) | null = null;
+  let got = '';
+  child.stdout!.on('data', (d: string) => {
+    got += d;
+    if (got.endsWith('\n')) {
+      got = '';
+      waiting?.();
+    }
+  });
+  const line = 'x'.repeat(bytes) + '\n';
+  const once = () => new Promise<void>((r) => {
+    waiting = r;
+    child.stdin!.write(line);
+  });
+  for (let i = 0; i < 200; i++) await once();
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await once();
+    times.push(performance.now() - t);
+  }
+  child.kill();
+  return median(times);
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'fd-bench-duckdb-'));
 try {
   const { dbPath } = await generateTpch({ scale: 0.01, outDir: dir });
@@ -75,6 +108,10 @@ try {
     console.log(`harness (isolated duckdb build): ${h.toFixed(1)} ms  (${perQuery(h)} ms/query, overhead ${perQuery(h - d)} ms/query)`);
     const ratio = h / d;
     console.log(`ratio harness/direct: ${ratio.toFixed(2)}x  (target <= ${TARGET.toFixed(2)}x) ${ratio <= TARGET ? 'PASS' : 'MISS'}`);
+    // what isolation alone costs here: a pipe round trip of an answer's size to a process that does nothing
+    const floor = await pipeRoundTripMs(6000, 1000);
+    const best = (d + floor * queries.length) / d;
+    console.log(`physical floor: a bare stdio round trip to a child process takes ${floor.toFixed(3)} ms here, so an isolated build cannot beat ${best.toFixed(2)}x; overhead beyond it ${perQuery(h - d - floor * queries.length)} ms/query`);
   } finally {
     await build.close();
     direct.close();

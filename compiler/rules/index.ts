@@ -56,7 +56,6 @@ const DEFAULT: readonly Rule[] = [
   crossJoinToInner,
   pruneProjections,
   reorderJoins,
-  pushDownPredicates,
   pushDownLimit,
   removeRedundantSort,
   removeRedundantDistinct,

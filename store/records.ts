@@ -27,7 +27,7 @@ export interface WorkloadRecord {
   readonly sources: readonly { readonly path: string; readonly format: string }[];
   readonly entries: number;
   readonly rejected: number;
-  readonly rejects: readonly { readonly reason: string; readonly count: number; readonly examples: readonly { file: string; line: number; message: string }[] }[];
+  readonly rejects: readonly { readonly reason: string; readonly count: number; readonly kept?: boolean; readonly examples: readonly { file: string; line: number; message: string }[] }[];
   readonly createdAt?: string;
 }
 

@@ -24,7 +24,7 @@ export function registerCorpusShow(corpus: Command): void {
         const templates = await store.getTemplates(name);
         const out: string[] = [`workload ${w.name}: ${templates.length} templates, ${w.entries} queries, ${w.rejected} lines rejected`];
         for (const s of w.sources) out.push(`  source ${s.path} [${s.format}]`);
-        for (const r of w.rejects) out.push(`  rejected ${r.reason}: ${r.count} (first at line ${r.examples[0]?.line ?? '?'})`);
+        for (const r of w.rejects) out.push(`  ${r.kept ? 'kept, flagged' : 'rejected'} ${r.reason}: ${r.count} (first at line ${r.examples[0]?.line ?? '?'})`);
         out.push('', '   count  weight   mean ms  users  template');
         for (const t of templates.slice(0, Number(opts.top) || 20)) {
           const mean = t.meanDurationMs === null ? '-' : t.meanDurationMs.toFixed(1);

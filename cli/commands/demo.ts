@@ -121,8 +121,9 @@ async function playbackShop(out: string, logLines: number): Promise<void> {
       { name: 'shop', sources: imported.files, entries: imported.entries, rejected: imported.rejected, rejects: imported.rejects.map((r) => ({ ...r, examples: [...r.examples] })) },
       imported.templates.map((t) => ({ ...t, source: `${t.firstSource.file}:${t.firstSource.line}` })),
     );
-    const rejects = imported.rejects.map((r) => `${r.reason} ${r.count}`).join(', ');
-    process.stdout.write(`imported ${logLines.toLocaleString('en-US')} log lines in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${imported.templates.length} templates; rejected ${rejects}\n`);
+    const rejects = imported.rejects.filter((r) => !r.kept).map((r) => `${r.reason} ${r.count}`).join(', ');
+    const flagged = imported.rejects.filter((r) => r.kept).map((r) => `${r.reason} ${r.count}`).join(', ');
+    process.stdout.write(`imported ${logLines.toLocaleString('en-US')} log lines in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${imported.templates.length} templates; rejected ${rejects}${flagged ? `; kept but flagged ${flagged}` : ''}\n`);
     for (const [base, head, name] of [
       ['duckdb@1.3.2', 'duckdb@1.5.6', 'engine-upgrade'],
       ['reference#heuristic', 'reference', 'optimizer-change'],

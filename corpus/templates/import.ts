@@ -13,6 +13,11 @@ import type { Template } from './template.ts';
 export interface RejectSummary {
   readonly reason: RejectReason;
   readonly count: number;
+  /**
+   * true: the lines were kept in the workload all the same (SQL our parser
+   * cannot read may still compile with another build); false: dropped
+   */
+  readonly kept: boolean;
   /** the first few places, for the report */
   readonly examples: readonly (SourcePosition & { readonly message: string })[];
 }
@@ -33,7 +38,9 @@ export interface ImportOptions extends ReadLogOptions {
   readonly progressEvery?: number;
   /**
    * Checks a new template's SQL once (not every line): return an error
-   * message to reject all its lines as `unparsable-sql`, or null.
+   * message to report all its lines as `unparsable-sql`, or null. Such
+   * templates stay in the workload: another build may read what our parser
+   * cannot (they are reported with `kept: true`).
    */
   readonly validate?: (sql: string) => string | null;
   /** how many example places to keep per reject reason (default 5) */
@@ -58,7 +65,7 @@ interface Accumulator {
 
 export async function importLogs(paths: readonly string[], options: ImportOptions = {}): Promise<ImportResult> {
   const acc = new Map<string, Accumulator>();
-  const rejects = new Map<RejectReason, { count: number; examples: (SourcePosition & { message: string })[] }>();
+  const rejects = new Map<string, { reason: RejectReason; kept: boolean; count: number; examples: (SourcePosition & { message: string })[] }>();
   const skippedByKind: Record<string, number> = {};
   const keep = options.examplesPerReason ?? 5;
   const every = options.progressEvery ?? 10_000;
@@ -67,10 +74,11 @@ export async function importLogs(paths: readonly string[], options: ImportOption
   let entries = 0;
   let rejected = 0;
 
-  const addReject = (reason: RejectReason, where: SourcePosition, message: string) => {
-    rejected++;
-    let r = rejects.get(reason);
-    if (!r) rejects.set(reason, (r = { count: 0, examples: [] }));
+  const addReject = (reason: RejectReason, where: SourcePosition, message: string, kept = false) => {
+    if (!kept) rejected++;
+    const key = `${reason}${kept ? ':kept' : ''}`;
+    let r = rejects.get(key);
+    if (!r) rejects.set(key, (r = { reason, kept, count: 0, examples: [] }));
     r.count++;
     if (r.examples.length < keep) r.examples.push({ ...where, message });
   };
@@ -108,10 +116,7 @@ export async function importLogs(paths: readonly string[], options: ImportOption
         };
         acc.set(fp.fingerprint, a);
       }
-      if (a.rejectedAs) {
-        addReject('unparsable-sql', rec.source, a.rejectedAs);
-        continue;
-      }
+      if (a.rejectedAs) addReject('unparsable-sql', rec.source, a.rejectedAs, true);
       entries++;
       a.count++;
       if (rec.status && rec.status !== 'ok') a.errors++;
@@ -130,7 +135,7 @@ export async function importLogs(paths: readonly string[], options: ImportOption
   }
   options.onProgress?.(lines);
 
-  const kept = [...acc.values()].filter((a) => !a.rejectedAs);
+  const kept = [...acc.values()];
   const totalDuration = kept.reduce((s, a) => s + a.totalDurationMs, 0);
   const templates: Template[] = kept.map((a) => ({
     fingerprint: a.fingerprint,
@@ -150,8 +155,8 @@ export async function importLogs(paths: readonly string[], options: ImportOption
     firstSource: a.first,
   }));
   templates.sort((x, y) => y.count - x.count || (x.fingerprint < y.fingerprint ? -1 : 1));
-  const rejectList = [...rejects.entries()]
-    .map(([reason, r]) => ({ reason, count: r.count, examples: r.examples }))
-    .sort((x, y) => y.count - x.count || x.reason.localeCompare(y.reason));
+  const rejectList = [...rejects.values()]
+    .map((r) => ({ reason: r.reason, kept: r.kept, count: r.count, examples: r.examples }))
+    .sort((x, y) => Number(x.kept) - Number(y.kept) || y.count - x.count || x.reason.localeCompare(y.reason));
   return { templates, entries, rejected, rejects: rejectList, files, skippedByKind };
 }

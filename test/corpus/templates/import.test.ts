@@ -43,18 +43,21 @@ test('entries fold into templates with counts, durations, users, projects, prior
     assert.deepEqual([orders!.firstSeen, orders!.lastSeen], ['2026-01-01', '2026-01-03']);
     assert.equal(customers!.count, 1);
     assert.deepEqual(r.skippedByKind, { insert: 1 });
-    assert.deepEqual(r.rejects.map((x) => [x.reason, x.count, x.examples.map((e) => e.line)]), [['malformed-sql', 1, [6]], ['not-a-query', 1, [5]]]);
+    assert.deepEqual(r.rejects.map((x) => [x.reason, x.count, x.kept, x.examples.map((e) => e.line)]), [['malformed-sql', 1, false, [6]], ['not-a-query', 1, false, [5]]]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test('a template whose SQL fails validation rejects all its lines as unparsable-sql, with line numbers', async () => {
+test('a template our parser cannot read is reported with line numbers but kept: other builds may read it', async () => {
   const r = await importLogs([join(FIX, 'native.jsonl')], { validate: (sql) => (sql.includes('customers where city') ? 'syntax error at line 1' : null) });
-  const unparsable = r.rejects.find((x) => x.reason === 'unparsable-sql');
-  assert.equal(unparsable?.count, 1);
-  assert.equal(unparsable?.examples[0]?.line, 9);
-  assert.ok(!r.templates.some((t) => t.sql.includes('customers where city')));
+  const flagged = r.rejects.find((x) => x.reason === 'unparsable-sql');
+  assert.equal(flagged?.count, 1);
+  assert.equal(flagged?.kept, true);
+  assert.equal(flagged?.examples[0]?.line, 9);
+  assert.ok(r.templates.some((t) => t.sql.includes('customers where city')));
+  // dropped lines are the others
+  assert.equal(r.rejected, r.rejects.filter((x) => !x.kept).reduce((n, x) => n + x.count, 0));
 });
 
 test('several logs of different formats import into one workload', async () => {

@@ -28,7 +28,8 @@ const SEED_A = 0x811c9dc5;
 const SEED_B = 0x050c5d1f;
 const CONST_CODE = 63; // '?'
 const SEPARATOR = 32;
-const PRIME_B = 0x01000193 ^ 0x5bd1e995;
+/** must be odd: an even multiplier shifts the stream's history out of the top bits */
+const PRIME_B = 0x5bd1e995;
 
 class HashSink implements TokenSink {
   a = SEED_A;
@@ -78,6 +79,10 @@ const KIND_BY_VERB: Record<string, StatementKind> = {
   create: 'ddl', alter: 'ddl', drop: 'ddl', truncate: 'ddl', comment: 'ddl', grant: 'ddl', revoke: 'ddl',
   set: 'utility', show: 'utility', begin: 'utility', commit: 'utility', rollback: 'utility', start: 'utility',
   explain: 'utility', analyze: 'utility', vacuum: 'utility', use: 'utility', reset: 'utility', call: 'utility',
+  savepoint: 'utility', release: 'utility', end: 'utility', abort: 'utility', discard: 'utility', deallocate: 'utility', prepare: 'utility',
+  execute: 'utility', lock: 'utility', listen: 'utility', unlisten: 'utility', notify: 'utility', declare: 'utility', fetch: 'utility',
+  close: 'utility', move: 'utility', do: 'utility', refresh: 'utility', checkpoint: 'utility', cluster: 'utility', reindex: 'utility',
+  load: 'utility', security: 'utility', import: 'ddl', rollup: 'other',
 };
 
 export function fingerprintSql(sql: string): Fingerprint {
@@ -90,7 +95,8 @@ function statementKind(sql: string, sink: HashSink): StatementKind {
   if (sink.tokens === 0) return 'empty';
   if (sink.firstStart < 0) {
     // starts with punctuation, e.g. `(select ...) union (...)`
-    return /^\s*\(\s*(select|with|values)\b/i.test(sql) ? 'select' : 'other';
+    const body = sql.replace(/^(?:\s+|--[^\n\r]*|\/\*[\s\S]*?\*\/)*/, '');
+    return /^(?:\(\s*)+(select|with|values|table)\b/i.test(body) ? 'select' : 'other';
   }
   let verb = sql.slice(sink.firstStart, sink.firstEnd).toLowerCase();
   if (verb === 'with') {

@@ -36,11 +36,12 @@ export interface TokenSink {
 /** keywords after which a `-` is a sign, not a subtraction */
 const SIGN_CONTEXT = new Set([
   'select', 'where', 'and', 'or', 'not', 'then', 'else', 'when', 'between', 'in', 'by', 'values',
-  'limit', 'offset', 'like', 'is', 'case', 'on', 'having', 'return', 'returning', 'set', 'as',
+  'limit', 'offset', 'like', 'is', 'case', 'on', 'having', 'return', 'returning', 'set', 'as', 'default', 'with', 'to', 'distinct', 'all',
 ]);
 
 const CH_TAB = 9, CH_LF = 10, CH_CR = 13, CH_SPACE = 32, CH_QUOTE = 39, CH_DQUOTE = 34, CH_DOLLAR = 36;
 const CH_LPAREN = 40, CH_RPAREN = 41, CH_STAR = 42, CH_COMMA = 44, CH_MINUS = 45, CH_DOT = 46, CH_SLASH = 47;
+const CH_PLUS = 43, CH_QMARK = 63;
 const CH_0 = 48, CH_9 = 57, CH_SEMI = 59, CH_BACKSLASH = 92, CH_UNDERSCORE = 95;
 
 function isDigit(c: number): boolean {
@@ -153,7 +154,10 @@ class ListState {
 
   minusIsSign(): boolean {
     if (this.prevType === 0) return true;
-    if (this.prevType === Tok.Punct) return !(this.prevEnd - this.prevStart === 1 && this.sql.charCodeAt(this.prevStart) === CH_RPAREN);
+    if (this.prevType === Tok.Punct) {
+      const c = this.sql.charCodeAt(this.prevStart);
+      return !(this.prevEnd - this.prevStart === 1 && (c === CH_RPAREN || c === 93)); // `)` or `]` end an operand
+    }
     if (this.prevType === Tok.Ident) return SIGN_CONTEXT.has(this.sql.slice(this.prevStart, this.prevEnd).toLowerCase());
     return false;
   }
@@ -178,7 +182,7 @@ export function lexSql(sql: string, sink: TokenSink): LexProblem | null {
     // -- comment
     if (c === CH_MINUS && sql.charCodeAt(i + 1) === CH_MINUS) {
       i += 2;
-      while (i < n && sql.charCodeAt(i) !== CH_LF) i++;
+      while (i < n && sql.charCodeAt(i) !== CH_LF && sql.charCodeAt(i) !== CH_CR) i++;
       continue;
     }
     // /* comment */ (nested, as in PostgreSQL)
@@ -237,10 +241,17 @@ export function lexSql(sql: string, sink: TokenSink): LexProblem | null {
       }
     }
     // numbers, with a sign where it can only be one
-    if (isDigit(c) || (c === CH_DOT && isDigit(sql.charCodeAt(i + 1))) || (c === CH_MINUS && st.minusIsSign() && isNumberAhead(sql, i + 1))) {
-      if (c === CH_MINUS) {
+    if (isDigit(c) || (c === CH_DOT && isDigit(sql.charCodeAt(i + 1))) || ((c === CH_MINUS || c === CH_PLUS) && st.minusIsSign() && isNumberAhead(sql, i + 1))) {
+      if (c === CH_MINUS || c === CH_PLUS) {
         i++;
-        while (i < n && (sql.charCodeAt(i) === CH_SPACE || sql.charCodeAt(i) === CH_TAB)) i++;
+        while (i < n && isSpace(sql.charCodeAt(i))) i++;
+      }
+      // hexadecimal, octal and binary integers (PostgreSQL 16)
+      if (sql.charCodeAt(i) === CH_0 && /[xob]/i.test(sql[i + 1] ?? '')) {
+        i += 2;
+        while (i < n && (isIdentPart(sql.charCodeAt(i)))) i++;
+        st.emit(Tok.Const, 0, 0);
+        continue;
       }
       while (i < n) {
         const d = sql.charCodeAt(i);
@@ -259,6 +270,15 @@ export function lexSql(sql: string, sink: TokenSink): LexProblem | null {
       if (isBooleanWord(sql, start, i)) st.emit(Tok.Const, 0, 0);
       else st.emit(Tok.Ident, start, i);
       continue;
+    }
+    // JDBC / ODBC `?` placeholders are constants (`?|`, `?&`, `?-` are operators)
+    if (c === CH_QMARK) {
+      const d = sql.charCodeAt(i + 1);
+      if (d !== 124 && d !== 38 && d !== CH_MINUS) {
+        i++;
+        st.emit(Tok.Const, 0, 0);
+        continue;
+      }
     }
     // a trailing semicolon (or several) is not part of the query
     if (c === CH_SEMI && isOnlySpaceAfter(sql, i + 1)) break;
@@ -301,16 +321,29 @@ function scanQuoted(sql: string, i: number, quote: number, backslash: boolean): 
   return -1;
 }
 
+function isSpace(c: number): boolean {
+  return c === CH_SPACE || c === CH_LF || c === CH_TAB || c === CH_CR || c === 12 || c === 11;
+}
+
 function isNumberAhead(sql: string, i: number): boolean {
-  while (sql.charCodeAt(i) === CH_SPACE || sql.charCodeAt(i) === CH_TAB) i++;
+  while (isSpace(sql.charCodeAt(i))) i++;
   const c = sql.charCodeAt(i);
   return isDigit(c) || (c === CH_DOT && isDigit(sql.charCodeAt(i + 1)));
 }
 
+/** Only whitespace, semicolons and comments from `i` to the end. */
 function isOnlySpaceAfter(sql: string, i: number): boolean {
-  for (; i < sql.length; i++) {
+  const n = sql.length;
+  while (i < n) {
     const c = sql.charCodeAt(i);
-    if (c !== CH_SPACE && c !== CH_LF && c !== CH_TAB && c !== CH_CR && c !== CH_SEMI) return false;
+    if (isSpace(c) || c === CH_SEMI) i++;
+    else if (c === CH_MINUS && sql.charCodeAt(i + 1) === CH_MINUS) {
+      while (i < n && sql.charCodeAt(i) !== CH_LF && sql.charCodeAt(i) !== CH_CR) i++;
+    } else if (c === CH_SLASH && sql.charCodeAt(i + 1) === CH_STAR) {
+      const end = sql.indexOf('*/', i + 2);
+      if (end < 0) return true;
+      i = end + 2;
+    } else return false;
   }
   return true;
 }

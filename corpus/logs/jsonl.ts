@@ -11,8 +11,9 @@ import { entryFromFields } from './fields.ts';
 export async function* readJsonLines(file: string): AsyncGenerator<LogRecord> {
   const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   let n = 0;
-  for await (const line of lines) {
+  for await (const raw of lines) {
     n++;
+    const line = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
     if (!line.trim()) continue;
     let obj: unknown;
     try {

@@ -19,22 +19,30 @@ import { parsePgMessage, substituteParameters } from './pg-statement.ts';
 
 export const DEFAULT_LOG_LINE_PREFIX = '%m [%p] ';
 
-const TS_MS = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d+(?: [A-Za-z]{1,5}|[+-]\\d\\d(?::?\\d\\d)?)?';
-const TS = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?: [A-Za-z]{1,5}|[+-]\\d\\d(?::?\\d\\d)?)?';
+/** time zone as PostgreSQL prints it: an abbreviation (`UTC`) or a numeric offset (` +04`, ` -03:30`) */
+const TZ = '(?: ?[+-]\\d\\d(?::?\\d\\d)?| [A-Za-z]{1,5})?';
+const TS_MS = `\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d+${TZ}`;
+const TS = `\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d${TZ}`;
 const ESCAPES: Record<string, string> = {
   m: `(?<ts>${TS_MS})`, t: `(?<ts>${TS})`, n: '[\\d.]+', s: TS, p: '(?<pid>\\d+)', u: '(?<user>[^@\\s\\]]*)', d: '(?<db>[^\\s\\]@]*)',
-  a: '[^\\s]*', h: '[^\\s]*', r: '[^\\s]*', l: '\\d+', c: '[0-9a-f.]+', e: '[0-9A-Z]{5}', x: '\\S*', v: '\\S*', i: '\\S*', b: '[\\w ]*?', q: '', Q: '\\d*', '%': '%',
+  // application names and command tags may hold spaces (`PostgreSQL JDBC Driver`, `CREATE TABLE`); query ids may be negative
+  a: '.*?', h: '[^\\s]*', r: '[^\\s]*', l: '\\d+', c: '[0-9a-f.]+', e: '[0-9A-Z]{5}', x: '\\S*', v: '\\S*', i: '[\\w ]*?', b: '[\\w ]*?', q: '', Q: '-?\\d*', '%': '%',
 };
 const SEVERITY = '(?<sev>LOG|ERROR|WARNING|NOTICE|INFO|DEBUG\\d?|FATAL|PANIC|DETAIL|HINT|CONTEXT|STATEMENT|QUERY|LOCATION):\\s{1,2}(?<msg>.*)$';
 
 /** A regex matching a line that starts a new log record under this prefix. */
 export function prefixRegex(logLinePrefix: string = DEFAULT_LOG_LINE_PREFIX): RegExp {
   let re = '^';
+  const named = new Set<string>();
   for (let i = 0; i < logLinePrefix.length; i++) {
     const ch = logLinePrefix[i]!;
     if (ch === '%' && i + 1 < logLinePrefix.length) {
-      const esc = ESCAPES[logLinePrefix[++i]!];
-      re += esc ?? '\\S*';
+      let esc = ESCAPES[logLinePrefix[++i]!] ?? '\\S*';
+      // a name may be captured once: a second %u (or %t after %m) matches without capturing
+      const name = /^\(\?<(\w+)>/.exec(esc)?.[1];
+      if (name && named.has(name)) esc = esc.replace(`(?<${name}>`, '(?:');
+      else if (name) named.add(name);
+      re += esc;
     } else re += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   }
   return new RegExp(re + SEVERITY);
@@ -64,6 +72,8 @@ export async function* readPgStderr(file: string, logLinePrefix: string = DEFAUL
       if (entry && /parameters:/.test(r.msg)) entry = { ...entry, sql: substituteParameters(entry.sql, r.msg) };
       return;
     }
+    // an error's other parts come between ERROR and its STATEMENT: keep waiting for it
+    if (r.sev === 'HINT' || r.sev === 'CONTEXT' || r.sev === 'QUERY' || r.sev === 'LOCATION') return;
     if (r.sev === 'STATEMENT') {
       if (afterError) out.push({ kind: 'entry', sql: r.msg.trim(), ...base, status: 'error' });
       afterError = false;
@@ -80,8 +90,9 @@ export async function* readPgStderr(file: string, logLinePrefix: string = DEFAUL
     if (stmt) entry = { kind: 'entry', sql: stmt.sql, ...base, durationMs: stmt.durationMs, status: 'ok' };
   };
 
-  for await (const line of lines) {
+  for await (const raw of lines) {
     n++;
+    const line = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
     const m = re.exec(line);
     if (m) {
       if (rec) finish(rec);

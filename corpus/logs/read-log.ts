@@ -25,7 +25,7 @@ export async function readLog(path: string, options: ReadLogOptions = {}): Promi
   if (options.format && !LOG_FORMATS.includes(options.format)) {
     throw new FlightdeckError('usage-error', `unknown log format '${options.format}'; formats: ${LOG_FORMATS.join(', ')}`);
   }
-  const format = options.format ?? (await detectFormat(path, options.logLinePrefix));
+  const format = options.format ?? (await detectFormat(path, options.logLinePrefix, options.mapping));
   switch (format) {
     case 'jsonl':
       return { format, records: readJsonLines(path) };
@@ -40,7 +40,7 @@ export async function readLog(path: string, options: ReadLogOptions = {}): Promi
   }
 }
 
-export async function detectFormat(path: string, logLinePrefix?: string): Promise<LogFormat> {
+export async function detectFormat(path: string, logLinePrefix?: string, mapping: FieldMapping = DEFAULT_MAPPING): Promise<LogFormat> {
   let info;
   try {
     info = await stat(path);
@@ -57,13 +57,17 @@ export async function detectFormat(path: string, logLinePrefix?: string): Promis
   } finally {
     await fh.close();
   }
-  const firstLine = head.split(/\r?\n/).find((l) => l.trim()) ?? '';
+  // the first line that is not a continuation (a rotated stderr log may start mid-statement)
+  const lines = head.split(/\r?\n/).filter((l) => l.trim() && !l.startsWith('\t'));
+  const firstLine = lines[0] ?? '';
+  if (!firstLine) return 'jsonl'; // an empty log: nothing to read, whatever its format
   if (firstLine.trimStart().startsWith('{')) return 'jsonl';
-  if (prefixRegex(logLinePrefix ?? DEFAULT_LOG_LINE_PREFIX).test(firstLine)) return 'pg-stderr';
-  if (/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?( [A-Z]{1,5})?,/.test(firstLine)) return 'pg-csvlog';
+  const stderrPrefix = prefixRegex(logLinePrefix ?? DEFAULT_LOG_LINE_PREFIX);
+  if (lines.slice(0, 20).some((l) => stderrPrefix.test(l))) return 'pg-stderr';
+  if (/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?(?: ?[+-]\d\d(?::?\d\d)?| [A-Za-z]{1,5})?,/.test(firstLine)) return 'pg-csvlog';
   if (path.endsWith('.sql')) throw new FlightdeckError('usage-error', `${path} is a .sql file: pass its folder to read a folder of .sql files`);
   const header = firstLine.toLowerCase().split(',').map((h) => h.trim().replace(/^"|"$/g, ''));
-  if (header.some((h) => DEFAULT_MAPPING.sql.includes(h))) return 'csv';
+  if (header.some((h) => mapping.sql.includes(h))) return 'csv';
   throw new FlightdeckError(
     'usage-error',
     `cannot tell the format of ${path} (first line: ${JSON.stringify(firstLine.slice(0, 80))}); pass --format (${LOG_FORMATS.join(', ')})`,

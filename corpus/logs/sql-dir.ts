@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import type { LogRecord } from './types.ts';
 
 export async function* readSqlDir(dir: string): AsyncGenerator<LogRecord> {
-  const names = (await readdir(dir, { recursive: true })).filter((n) => n.endsWith('.sql')).sort();
-  for (const name of names) {
-    const file = join(dir, name);
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries.filter((e) => e.isFile() && e.name.endsWith('.sql')).map((e) => join(e.parentPath ?? (e as { path?: string }).path ?? dir, e.name)).sort();
+  for (const file of files) {
     const text = await readFile(file, 'utf8');
     for (const stmt of splitStatements(text)) {
       yield { kind: 'entry', sql: stmt.sql, source: { file, line: stmt.line } };
@@ -40,17 +40,24 @@ export function splitStatements(text: string): { sql: string; line: number }[] {
     } else if (c === '-' && text[i + 1] === '-') {
       while (i < n && text[i] !== '\n') i++;
     } else if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      const stop = end < 0 ? n : end + 2;
-      line += countNl(text.slice(i, stop));
-      i = stop;
+      // block comments nest, as in PostgreSQL
+      const j = blockCommentEnd(text, i);
+      line += countNl(text.slice(i, j));
+      i = j;
     } else if (c === "'" || c === '"') {
+      // E'...' strings take backslash escapes
+      const backslash = c === "'" && i > 0 && (text[i - 1] === 'E' || text[i - 1] === 'e');
       let j = i + 1;
-      while (j < n && !(text[j] === c && text[j + 1] !== c)) j += text[j] === c ? 2 : 1;
+      while (j < n) {
+        if (backslash && text[j] === '\\') j += 2;
+        else if (text[j] === c && text[j + 1] === c) j += 2;
+        else if (text[j] === c) break;
+        else j++;
+      }
       line += countNl(text.slice(i, j + 1));
       i = j + 1;
     } else if (c === '$') {
-      const m = /^\$[A-Za-z_]*\$/.exec(text.slice(i, i + 64));
+      const m = /^\$(?:[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(text.slice(i, i + 64));
       if (m) {
         const end = text.indexOf(m[0], i + m[0].length);
         const stop = end < 0 ? n : end + m[0].length;
@@ -77,8 +84,7 @@ function leadingNoise(s: string): number {
       const e = s.indexOf('\n', i);
       i = e < 0 ? s.length : e + 1;
     } else if (s.startsWith('/*', i)) {
-      const e = s.indexOf('*/', i + 2);
-      i = e < 0 ? s.length : e + 2;
+      i = blockCommentEnd(s, i);
     } else return i;
   }
 }
@@ -90,5 +96,21 @@ function countNl(s: string): number {
 }
 
 function isOnlyComments(sql: string): boolean {
-  return sql.replace(/--[^\n]*/g, '').replace(/\/\*[\s\S]*?\*\//g, '').trim() === '';
+  return leadingNoise(sql) >= sql.length;
+}
+
+/** Index after the (possibly nested) block comment opening at `i`. */
+function blockCommentEnd(s: string, i: number): number {
+  let depth = 1;
+  let j = i + 2;
+  while (j < s.length && depth > 0) {
+    if (s[j] === '*' && s[j + 1] === '/') {
+      depth--;
+      j += 2;
+    } else if (s[j] === '/' && s[j + 1] === '*') {
+      depth++;
+      j += 2;
+    } else j++;
+  }
+  return j;
 }

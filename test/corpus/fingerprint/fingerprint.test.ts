@@ -83,3 +83,37 @@ test('malformed text still fingerprints deterministically and says what is wrong
 test('the fingerprint is 16 hex digits', () => {
   assert.match(fp('select 1'), /^[0-9a-f]{16}$/);
 });
+
+test('both hash streams keep the whole query: queries differing only early do not collide', () => {
+  // an even multiplier once made the second stream forget all but the last ~32 characters
+  differ("SELECT miq, vda, ugm, t35435 FROM orders WHERE status = 'x' ORDER BY order_id, created_at", "SELECT kpb, dzl, oka, t95737 FROM orders WHERE status = 'x' ORDER BY order_id, created_at");
+  const seen = new Map<string, string>();
+  for (let i = 0; i < 20000; i++) {
+    const sql = `select c${i} from t${i % 7} where a = 1 order by some_long_trailing_column_name, another_one`;
+    const f = fp(sql);
+    assert.equal(seen.get(f), undefined, `collision: ${seen.get(f)} / ${sql}`);
+    seen.set(f, sql);
+  }
+});
+
+test('constants in more shapes: hex integers, unary plus, signs across newlines and after ] or keywords, ? placeholders', () => {
+  same('select * from t where x = 0x1F', 'select * from t where x = 0xFF');
+  same('select * from t where a = +1', 'select * from t where a = 1');
+  same('select * from t where a = -\n1', 'select * from t where a = 1');
+  same('select arr[1] - 1 from t', 'select arr[1] - -1 from t');
+  assert.equal(normalizeSql('select arr[1] - 1 from t'), 'select arr [ ? ] - ? from t');
+  same('insert into t values (default, -1)', 'insert into t values (default, 2)');
+  same('select * from t where a in (?, ?, ?)', 'select * from t where a in (?)');
+  differ('select * from t where j ?| array[1]', 'select * from t where j = ?');
+});
+
+test('trailing semicolons followed by comments, and -- comments ended by a carriage return', () => {
+  same('SELECT 1;', 'SELECT 1; -- done');
+  same('select 1 -- c\rfrom t', 'select 1 from t');
+});
+
+test('statement kinds: leading comments before parentheses, utility verbs', () => {
+  assert.equal(fingerprintSql('/* c */ (select 1) union (select 2)').kind, 'select');
+  assert.equal(fingerprintSql('((select 1))').kind, 'select');
+  for (const s of ['SAVEPOINT a', 'RELEASE a', 'DISCARD ALL', 'DEALLOCATE p', 'LISTEN x', 'DO $$ begin end $$']) assert.equal(fingerprintSql(s).kind, 'utility', s);
+});

@@ -106,3 +106,29 @@ test('an unknown format names the options', async () => {
   await assert.rejects(readLog(join(FIX, 'sql-dir', 'readme.txt')), /pass --format/);
   await assert.rejects(readLog(join(FIX, 'native.jsonl'), { format: 'xml' as never }), /unknown log format 'xml'/);
 });
+
+test('review fixes: error parts between ERROR and STATEMENT, numeric time zones, spaces in %a, duplicate escapes, BOM, empty files, mapped CSV detection, .sql folders', async () => {
+  const { mkdtempSync, writeFileSync, mkdirSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'fd-readers-'));
+  const err = join(dir, 'err.log');
+  writeFileSync(err, '2024-03-01 10:00:00.123 +04 [1] ERROR:  column "x" does not exist\n2024-03-01 10:00:00.123 +04 [1] HINT:  Perhaps you meant "y".\n2024-03-01 10:00:00.123 +04 [1] CONTEXT:  somewhere\n2024-03-01 10:00:00.123 +04 [1] STATEMENT:  SELECT x FROM t\n');
+  assert.deepEqual((await collect(err)).entries.map((e) => [e.source.line, e.sql, e.status]), [[4, 'SELECT x FROM t', 'error']]);
+  const app = join(dir, 'app.log');
+  writeFileSync(app, '2024-03-01 10:00:00 UTC [1]: user=app,db=shop,app=PostgreSQL JDBC Driver LOG:  statement: SELECT 1\n2024-03-01 10:00:01 UTC [2]: user=app,db=shop,app=psql LOG:  statement: SELECT 2\n');
+  assert.deepEqual((await collect(app, { logLinePrefix: '%t [%p]: user=%u,db=%d,app=%a ' })).entries.map((e) => e.sql), ['SELECT 1', 'SELECT 2']);
+  assert.deepEqual((await collect(app, { format: 'pg-stderr', logLinePrefix: '%t [%p]: user=%u,db=%u,app=%a ' })).entries.length, 2, 'a repeated escape does not crash');
+  const bom = join(dir, 'bom.jsonl');
+  writeFileSync(bom, '\uFEFF{"sql":"SELECT 1"}\n');
+  assert.deepEqual((await collect(bom)).entries.map((e) => e.sql), ['SELECT 1']);
+  const empty = join(dir, 'empty.log');
+  writeFileSync(empty, '');
+  assert.deepEqual(await collect(empty), { format: 'jsonl', entries: [], rejects: [] });
+  const csv = join(dir, 'mapped.csv');
+  writeFileSync(csv, 'stmt,who\n"select 1",ana\n');
+  assert.equal((await collect(csv, { mapping: mappingFrom({ sql: 'stmt' }) })).entries[0]?.sql, 'select 1');
+  const sqls = join(dir, 'sqls');
+  mkdirSync(join(sqls, 'folder.sql'), { recursive: true });
+  writeFileSync(join(sqls, 'a.sql'), "SELECT E'it\\'s; here' AS a;\nSELECT 2;\n/* outer /* inner */ still; comment */ SELECT 3;\nselect $fn1$ a; b $fn1$;\n");
+  assert.deepEqual((await collect(sqls)).entries.map((e) => e.sql), ["SELECT E'it\\'s; here' AS a", 'SELECT 2', 'SELECT 3', 'select $fn1$ a; b $fn1$']);
+});

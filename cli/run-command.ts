@@ -24,6 +24,11 @@ export function exitCodeFor(err: FlightdeckError): number {
   return USAGE_CODES.has(err.code) ? EXIT_USAGE : EXIT_FAILED;
 }
 
+// `flightdeck runs | head -1`: a closed pipe ends the output, not the process with a stack trace
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+});
+
 /** Run a command body; map its result or error to an exit code. */
 export async function runCommand(body: () => Promise<number | void>): Promise<never> {
   let code: number;
@@ -47,6 +52,13 @@ export async function runCommand(body: () => Promise<number | void>): Promise<ne
 
 export function usageError(message: string): FlightdeckError {
   return new FlightdeckError('usage-error', message);
+}
+
+/** Parse a whole number ≥ 1 or fail with a usage error naming the option. */
+export function parsePositiveInt(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw usageError(`${name} must be a whole number ≥ 1, got '${value}'`);
+  return n;
 }
 
 /** Parse a positive number option or fail with a usage error naming the option. */

@@ -60,11 +60,22 @@ export async function startPlayback(store: Store, queue: PlaybackQueue, options:
   const workload = await store.getWorkload(options.workload);
   if (!workload) throw new FlightdeckError('not-found', `no workload '${options.workload}' in the store; import one with: flightdeck corpus import LOG --workload ${options.workload}`);
   const templates = await store.getTemplates(options.workload);
+  if (!templates.length) {
+    throw new FlightdeckError('usage-error', `workload '${options.workload}' has no templates: nothing to compare (check the import: flightdeck corpus show ${options.workload})`);
+  }
+  const batchSize = options.batchSize ?? 25;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new FlightdeckError('usage-error', `batch size must be a whole number ≥ 1, got ${batchSize}`);
+  const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
+  if (!(thresholds.regressedAt > thresholds.improvedAt)) {
+    throw new FlightdeckError('usage-error', `the regression threshold (${thresholds.regressedAt}) must be above the improvement threshold (${thresholds.improvedAt})`);
+  }
   const runId = options.runId ?? newRunId();
   const settings = {
-    batchSize: options.batchSize ?? 25,
+    batchSize,
     timeoutMs: options.timeoutMs ?? 10_000,
-    thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,
+    thresholds,
+    // the run's templates in batch order: a resume re-issues exactly these batches (same job ids)
+    fingerprints: templates.map((t) => t.fingerprint),
   };
   await store.createRun({
     id: runId, kind: 'playback', workload: options.workload, catalog: resolve(options.catalogPath), baseSpec: options.baseSpec, headSpec: options.headSpec,
@@ -77,16 +88,35 @@ export async function resumePlayback(store: Store, queue: PlaybackQueue, runId: 
   const run = await store.getRun(runId);
   if (!run) throw new FlightdeckError('not-found', `no run '${runId}' in the store`);
   if (run.kind !== 'playback') throw new FlightdeckError('usage-error', `run ${runId} is a ${run.kind} run, not a playback`);
-  const pending = await store.pendingFingerprints(runId);
+  const planned = (run.options as { fingerprints?: string[] }).fingerprints;
+  if (!planned) throw new FlightdeckError('usage-error', `run ${runId} was started by an older flightdeck that did not record its templates; start a new run`);
+  const templates = await store.getTemplates(run.workload, planned);
+  if (templates.length !== planned.length) {
+    throw new FlightdeckError(
+      'usage-error',
+      `workload '${run.workload}' changed since run ${runId} started (${planned.length - templates.length} of its ${planned.length} templates are gone); start a new run`,
+    );
+  }
+  const done = new Set((await store.getOutcomes(runId)).map((o) => o.fingerprint));
   await store.reopenRun(runId);
-  const templates = pending.length ? await store.getTemplates(run.workload, pending) : [];
-  return executeRun(store, queue, runId, templates, onProgress, run.done);
+  const byFingerprint = new Map(templates.map((t) => [t.fingerprint, t]));
+  const ordered = planned.map((fp) => byFingerprint.get(fp)!);
+  return executeRun(store, queue, runId, ordered, onProgress, run.done, (batch) => batch.some((t) => !done.has(t.fingerprint)));
 }
 
-async function executeRun(store: Store, queue: PlaybackQueue, runId: string, templates: readonly StoredTemplate[], onProgress?: (done: number, total: number) => void, alreadyDone = 0): Promise<RunSummary> {
+async function executeRun(
+  store: Store,
+  queue: PlaybackQueue,
+  runId: string,
+  templates: readonly StoredTemplate[],
+  onProgress?: (done: number, total: number) => void,
+  alreadyDone = 0,
+  keepBatch: (batch: PlaybackJob['templates']) => boolean = () => true,
+): Promise<RunSummary> {
   const run = (await store.getRun(runId))!;
   const o = run.options as { batchSize: number; timeoutMs: number; thresholds: CostThresholds };
-  const jobs = planJobs(runId, templates, { baseSpec: run.baseSpec, headSpec: run.headSpec, catalogPath: run.catalog, ...o });
+  // batches over the run's whole template list, so batch i is the same job on every attempt
+  const jobs = planJobs(runId, templates, { baseSpec: run.baseSpec, headSpec: run.headSpec, catalogPath: run.catalog, ...o }).filter((j) => keepBatch(j.templates));
   let done = alreadyDone;
   let described = run.baseDescription !== null;
   onProgress?.(done, run.total);

@@ -27,6 +27,10 @@ export interface Classification {
 }
 
 export function classify(base: CompileResult, head: CompileResult, thresholds: CostThresholds = DEFAULT_THRESHOLDS): Classification {
+  // the base failing the same way is nothing new: a query that always timed out is not the head's regression
+  if (!head.ok && !base.ok && head.status !== 'error' && base.status === head.status) {
+    return { verdict: 'both-error', costRatio: null, reason: `both builds: ${head.status}` };
+  }
   if (!head.ok && head.status === 'crash') return { verdict: 'crash', costRatio: null, reason: `head crashed: ${head.error.message}` };
   if (!head.ok && head.status === 'timeout') return { verdict: 'timeout', costRatio: null, reason: `head timed out after ${Math.round(head.timingMs)} ms` };
   if (!base.ok && !head.ok) {

@@ -52,7 +52,7 @@ export class Store {
       db = await openDatabase(path);
     } catch (err) {
       const msg = (err as Error).message;
-      if (/lock/i.test(msg)) {
+      if (/could not set lock|conflicting lock/i.test(msg)) {
         throw new FlightdeckError('environment-error', `the store ${path} is in use by another flightdeck process (DuckDB allows one writer); wait for it or pass --store`, { location: { file: path }, cause: err });
       }
       throw err;
@@ -198,6 +198,8 @@ export class Store {
         }
         await this.db.run(`INSERT OR REPLACE INTO outcomes VALUES ${batch.map(() => row).join(', ')}`, values);
       }
+      // an outcome delivered again without a diff (the plans now match) must not keep its old one
+      for (const o of outcomes) await this.db.run('DELETE FROM diffs WHERE run_id = ? AND fingerprint = ?', [o.runId, o.fingerprint]);
       for (const d of diffs) {
         await this.db.run('INSERT OR REPLACE INTO diffs VALUES (?, ?, ?, ?, ?)', [d.runId, d.fingerprint, json(d.edits), d.textDiff, d.description]);
       }

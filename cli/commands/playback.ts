@@ -12,7 +12,7 @@ import { writeReports } from '../../playback/report/write-reports.ts';
 import { VERDICTS } from '../../playback/verdict.ts';
 import type { Store } from '../../store/store.ts';
 import { createCounter } from '../progress.ts';
-import { parsePositive, runCommand, usageError } from '../run-command.ts';
+import { parsePositive, parsePositiveInt, runCommand, usageError } from '../run-command.ts';
 import { withStore, withStoreOption } from '../store-option.ts';
 
 interface PlaybackOpts {
@@ -67,7 +67,7 @@ export function registerPlayback(program: Command): void {
       .option('--resume <run>', 'finish a run that stopped halfway'),
   ).action((opts: PlaybackOpts) =>
     runCommand(async () => {
-      const concurrency = opts.concurrency ? parsePositive('--concurrency', opts.concurrency) : availableParallelism();
+      const concurrency = opts.concurrency ? parsePositiveInt('--concurrency', opts.concurrency) : availableParallelism();
       if (!opts.resume) {
         for (const k of ['workload', 'catalog', 'base', 'head'] as const) if (!opts[k]) throw usageError(`--${k} is required (or --resume RUN)`);
         parseBuildSpec(opts.base!);
@@ -85,7 +85,7 @@ export function registerPlayback(program: Command): void {
                 catalogPath: resolve(opts.catalog!),
                 baseSpec: opts.base!,
                 headSpec: opts.head!,
-                batchSize: Math.floor(parsePositive('--batch-size', opts.batchSize)),
+                batchSize: parsePositiveInt('--batch-size', opts.batchSize),
                 timeoutMs: parsePositive('--timeout', opts.timeout),
                 thresholds: { regressedAt: parsePositive('--regressed-at', opts.regressedAt), improvedAt: parsePositive('--improved-at', opts.improvedAt) },
                 onProgress,

@@ -39,7 +39,20 @@ export interface PlanDiff {
   readonly textDiff: string;
 }
 
+/**
+ * Plans larger than this (in operators, either side) get the text diff and a
+ * coarse signature only: the matcher's cost grows quickly with plan size and
+ * runs on the worker's event loop.
+ */
+export const MAX_STRUCTURAL_NODES = 400;
+
 export function diffPlans(oldText: string, newText: string, names: { old?: string; new?: string } = {}): PlanDiff {
+  const textDiff = createTwoFilesPatch(names.old ?? 'base', names.new ?? 'head', oldText, newText, '', '', { context: 3 });
+  const size = (t: string) => t.split('\n').filter((l) => l.trim()).length;
+  if (size(oldText) > MAX_STRUCTURAL_NODES || size(newText) > MAX_STRUCTURAL_NODES) {
+    const counts: Record<EditType, number> = { insert: 0, remove: 0, move: 0, update: 0, keep: 0 };
+    return { edits: [], counts, signature: `large plan changed (over ${MAX_STRUCTURAL_NODES} operators)`, description: 'large plan changed; see the text diff', textDiff };
+  }
   const a = parsePlanText(oldText);
   const b = parsePlanText(newText);
   const edits: PlanEdit[] = [];
@@ -79,7 +92,7 @@ export function diffPlans(oldText: string, newText: string, names: { old?: strin
     counts,
     signature: changeSignature(edits),
     description: describeChange(edits),
-    textDiff: createTwoFilesPatch(names.old ?? 'base', names.new ?? 'head', oldText, newText, '', '', { context: 3 }),
+    textDiff,
   };
 }
 

@@ -23,6 +23,7 @@ export interface BullmqQueueOptions {
   readonly attempts?: number;
 }
 
+/** Deterministic: the same run and batch always get the same id, so a resumed run finds what workers finished. */
 export function jobIdFor(job: PlaybackJob): string {
   return `${job.runId}:${job.batch}:${hashString(job.templates.map((t) => t.fingerprint).join(','))}`;
 }
@@ -45,6 +46,12 @@ export class BullmqQueue implements PlaybackQueue {
   }
 
   private async add(job: PlaybackJob): Promise<void> {
+    // a job left failed by an earlier attempt of this run (the id is deterministic): try it again
+    const existing = await Job.fromId(this.queue, jobIdFor(job));
+    if (existing && (await existing.isFailed())) {
+      await existing.retry('failed');
+      return;
+    }
     await this.queue.add('compile-batch', job, {
       jobId: jobIdFor(job),
       attempts: this.options.attempts ?? 3,
@@ -62,26 +69,29 @@ export class BullmqQueue implements PlaybackQueue {
     }
     const pollMs = this.options.pollMs ?? 200;
     const checkMs = this.options.checkMs ?? 2000;
+    const attempts = this.options.attempts ?? 3;
     let lastCheck = Date.now();
     while (outstanding.size) {
-      const completed = await this.queue.getJobs(['completed'], 0, 500, true);
-      for (const job of completed) {
-        const id = job.id!;
-        if (!outstanding.has(id)) continue;
-        await onResult(job.returnvalue as PlaybackJobResult);
-        outstanding.delete(id);
-        await job.remove().catch(() => {});
-      }
-      const failed = await this.queue.getJobs(['failed'], 0, 500, true);
-      for (const job of failed) {
-        if (!outstanding.has(job.id!)) continue;
-        throw new FlightdeckError('build-error', `playback job ${job.id} failed after ${job.attemptsMade} attempts: ${job.failedReason}`, { retryable: true });
-      }
-      if (Date.now() - lastCheck >= checkMs) {
-        lastCheck = Date.now();
-        for (const [id, j] of outstanding) {
-          const existing = await Job.fromId(this.queue, id);
-          if (!existing) await this.add(j); // Redis restarted without its data: add it again
+      // look at this run's own jobs, never at the head of the queue's global lists
+      // (other runs' leftovers could fill any window we read)
+      const ids = [...outstanding.keys()];
+      const jobs: (Job | undefined)[] = [];
+      for (let i = 0; i < ids.length; i += 100) jobs.push(...(await Promise.all(ids.slice(i, i + 100).map((id) => Job.fromId(this.queue, id)))));
+      const check = Date.now() - lastCheck >= checkMs;
+      if (check) lastCheck = Date.now();
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        const job = jobs[i];
+        if (!job) {
+          if (check) await this.add(outstanding.get(id)!); // Redis restarted without its data: add it again
+          continue;
+        }
+        if (job.finishedOn && job.returnvalue) {
+          await onResult(job.returnvalue as PlaybackJobResult);
+          outstanding.delete(id);
+          await job.remove().catch(() => {});
+        } else if (job.finishedOn && job.failedReason && job.attemptsMade >= attempts) {
+          throw new FlightdeckError('build-error', `playback job ${id} failed after ${job.attemptsMade} attempts: ${job.failedReason}`, { retryable: true });
         }
       }
       if (outstanding.size) await new Promise((r) => setTimeout(r, pollMs));

@@ -10,7 +10,7 @@ import { FAILING_VERDICTS, type ReportData } from './report-data.ts';
 export function escapeXml(s: string): string {
   // also drop characters XML 1.0 cannot carry
   // oxlint-disable-next-line no-control-regex
-  return s.replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return s.replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 export function renderJunit(r: ReportData): string {

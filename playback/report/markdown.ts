@@ -7,7 +7,7 @@ import { pct, type ReportData } from './report-data.ts';
 const TOP = 15;
 
 function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return s.replace(/\|/g, '\\|').replace(/\r\n|\r|\n/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function short(s: string, n = 90): string {

@@ -121,3 +121,26 @@ test('a missing workload is a located, actionable error', async () => {
     rmSync(fx.dir, { recursive: true, force: true });
   }
 });
+
+test('bad run settings and empty or changed workloads are usage errors, not hangs or crashes', async () => {
+  const fx = await makePlaybackFixture();
+  const store = await Store.open(fx.storePath);
+  const queue = new LocalQueue({ concurrency: 1 });
+  try {
+    const base = { workload: 'fake', catalogPath: fx.catalogPath, baseSpec: OLD_BUILD, headSpec: OLD_BUILD };
+    await assert.rejects(startPlayback(store, queue, { ...base, batchSize: 0.5 }), /batch size must be a whole number/);
+    await assert.rejects(startPlayback(store, queue, { ...base, thresholds: { regressedAt: 0.8, improvedAt: 0.9 } }), /must be above the improvement threshold/);
+    await store.saveWorkload({ name: 'empty', sources: [], entries: 0, rejected: 3, rejects: [] }, []);
+    await assert.rejects(startPlayback(store, queue, { ...base, workload: 'empty' }), /workload 'empty' has no templates/);
+    assert.equal((await store.listRuns()).length, 0, 'no run is left behind');
+    // a run whose workload was re-imported with other templates cannot be resumed
+    const summary = await startPlayback(store, queue, { ...base, batchSize: 4 });
+    const templates = await store.getTemplates('fake');
+    await store.saveWorkload({ name: 'fake', sources: [], entries: 1, rejected: 0, rejects: [] }, templates.slice(0, 2));
+    await assert.rejects(resumePlayback(store, queue, summary.runId), /workload 'fake' changed since run .* started \(7 of its 9 templates are gone\)/);
+  } finally {
+    await queue.close();
+    store.close();
+    rmSync(fx.dir, { recursive: true, force: true });
+  }
+});

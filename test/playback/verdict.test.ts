@@ -44,3 +44,9 @@ test('workload impact is each template’s share of the workload cost change', (
   assert.equal((a + b).toFixed(4), (400 / 1900).toFixed(4));
   assert.equal(workloadImpact(1, 1, 2, 0), 0);
 });
+
+test('a base that already failed the same way is not the head’s regression', () => {
+  assert.equal(classify(fail('timeout', 'build-timeout'), fail('timeout', 'build-timeout')).verdict, 'both-error');
+  assert.equal(classify(fail('crash', 'build-crash'), fail('crash', 'build-crash')).verdict, 'both-error');
+  assert.equal(classify(fail('error'), fail('crash', 'build-crash')).verdict, 'crash');
+});

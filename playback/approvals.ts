@@ -11,7 +11,7 @@ import { FlightdeckError } from '../compiler/errors.ts';
 
 export const DEFAULT_APPROVALS_FILE = 'flightdeck.approvals.json';
 
-const ApprovalSchema = z.object({
+const ApprovalSchema = z.looseObject({
   fingerprint: z.string().min(1),
   headPlanHash: z.string().min(1),
   template: z.string(),
@@ -22,6 +22,7 @@ const ApprovalSchema = z.object({
   run: z.string().optional(),
 });
 
+/** loose: fields a team adds (a ticket link, a reviewer) survive rewrites */
 const FileSchema = z.object({ version: z.literal(1), approvals: z.array(ApprovalSchema) });
 
 export type Approval = z.infer<typeof ApprovalSchema>;

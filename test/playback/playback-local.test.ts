@@ -144,3 +144,16 @@ test('bad run settings and empty or changed workloads are usage errors, not hang
     rmSync(fx.dir, { recursive: true, force: true });
   }
 });
+
+test('approvals keep the fields a team adds (a ticket, a reviewer) when flightdeck rewrites the file', async () => {
+  const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { loadApprovals, saveApprovals } = await import('../../playback/approvals.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'fd-approvals-'));
+  const path = join(dir, 'a.json');
+  writeFileSync(path, JSON.stringify({ version: 1, approvals: [{ fingerprint: 'a', headPlanHash: 'h', template: '', verdict: 'regressed', by: 'x', why: 'y', at: 'now', ticket: 'JIRA-1' }] }));
+  saveApprovals(path, addApprovals(loadApprovals(path), [{ fingerprint: 'b', headPlanHash: 'h', template: '', verdict: 'regressed', by: 'x', why: 'y', at: 'now' }]));
+  assert.match(readFileSync(path, 'utf8'), /"ticket": "JIRA-1"/);
+  rmSync(dir, { recursive: true, force: true });
+});

@@ -38,10 +38,19 @@ export interface PlaybackJobResult {
  */
 export class BuildPool {
   private readonly open = new Map<string, Promise<Build>>();
-  constructor(private readonly options: Omit<OpenBuildOptions, 'catalogPath' | 'timeoutMs'> = {}) {}
+  private readonly lastUsed = new Map<string, number>();
+  private sweeper: NodeJS.Timeout | undefined;
+
+  /** builds unused for `idleMs` are closed (a long-lived worker serves many runs, refs and catalogs) */
+  constructor(
+    private readonly options: Omit<OpenBuildOptions, 'catalogPath' | 'timeoutMs'> = {},
+    private readonly idleMs = 5 * 60_000,
+  ) {}
 
   get(spec: string, catalogPath: string, timeoutMs: number): Promise<Build> {
     const key = `${spec}\u0000${catalogPath}\u0000${timeoutMs}`;
+    this.lastUsed.set(key, Date.now());
+    this.sweeper ??= setInterval(() => void this.closeIdle(), Math.min(this.idleMs, 60_000)).unref();
     const existing = this.open.get(key);
     if (existing) return existing;
     const opened = openBuild(spec, { ...this.options, catalogPath, timeoutMs });
@@ -50,9 +59,24 @@ export class BuildPool {
     return opened;
   }
 
+  /** Close builds not used for `idleMs`; returns how many were closed. */
+  async closeIdle(now = Date.now()): Promise<number> {
+    const idle = [...this.lastUsed].filter(([, t]) => now - t >= this.idleMs).map(([k]) => k);
+    for (const key of idle) {
+      const build = this.open.get(key);
+      this.open.delete(key);
+      this.lastUsed.delete(key);
+      await (await build?.catch(() => null))?.close();
+    }
+    return idle.length;
+  }
+
   async close(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = undefined;
     const all = [...this.open.values()];
     this.open.clear();
+    this.lastUsed.clear();
     await Promise.all(all.map(async (p) => (await p.catch(() => null))?.close()));
   }
 }

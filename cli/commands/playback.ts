@@ -33,7 +33,7 @@ interface PlaybackOpts {
 }
 
 export async function openQueue(url: string | undefined, concurrency: number): Promise<PlaybackQueue> {
-  return url ? BullmqQueue.connect(url) : new LocalQueue({ concurrency });
+  return url ? BullmqQueue.connect(url, { onWarning: (m) => process.stderr.write(`\nwarning: ${m}\n`) }) : new LocalQueue({ concurrency });
 }
 
 export function formatSummary(s: RunSummary): string {

@@ -21,6 +21,9 @@ export interface BullmqQueueOptions {
   readonly checkMs?: number;
   /** attempts per job (default 3) before the run fails */
   readonly attempts?: number;
+  /** told once when no worker has been connected for `idleWarnMs` (default 10 s) while jobs wait */
+  readonly onWarning?: (message: string) => void;
+  readonly idleWarnMs?: number;
 }
 
 /** Deterministic: the same run and batch always get the same id, so a resumed run finds what workers finished. */
@@ -71,7 +74,15 @@ export class BullmqQueue implements PlaybackQueue {
     const checkMs = this.options.checkMs ?? 2000;
     const attempts = this.options.attempts ?? 3;
     let lastCheck = Date.now();
+    let lastProgress = Date.now();
+    let warned = false;
     while (outstanding.size) {
+      if (!warned && this.options.onWarning && Date.now() - lastProgress > (this.options.idleWarnMs ?? 10_000)) {
+        if ((await this.queue.getWorkers()).length === 0) {
+          warned = true;
+          this.options.onWarning(`no worker is connected to ${this.name}; start one with: flightdeck worker --queue ${this.name}`);
+        }
+      }
       // look at this run's own jobs, never at the head of the queue's global lists
       // (other runs' leftovers could fill any window we read)
       const ids = [...outstanding.keys()];
@@ -89,6 +100,7 @@ export class BullmqQueue implements PlaybackQueue {
         if (job.finishedOn && job.returnvalue) {
           await onResult(job.returnvalue as PlaybackJobResult);
           outstanding.delete(id);
+          lastProgress = Date.now();
           await job.remove().catch(() => {});
         } else if (job.finishedOn && job.failedReason && job.attemptsMade >= attempts) {
           throw new FlightdeckError('build-error', `playback job ${id} failed after ${job.attemptsMade} attempts: ${job.failedReason}`, { retryable: true });

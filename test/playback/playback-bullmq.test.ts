@@ -151,3 +151,23 @@ test('a dead Redis is a one-line environment error with exit code 2', async () =
   assert.equal(r.status, 2);
   assert.match(r.stderr, /^error: environment-error: cannot reach Redis at redis:\/\/127\.0\.0\.1:1 .*drop --queue to run in-process\n$/);
 });
+
+test('with no worker connected the coordinator says so, and finishes once one starts', async () => {
+  const fx = await makePlaybackFixture();
+  const store = await Store.open(fx.storePath);
+  const warnings: string[] = [];
+  const queue = await BullmqQueue.connect(redis.url, { onWarning: (m) => warnings.push(m), idleWarnMs: 300, pollMs: 50 });
+  let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
+  try {
+    const running = startPlayback(store, queue, { workload: 'fake', catalogPath: fx.catalogPath, baseSpec: OLD_BUILD, headSpec: OLD_BUILD, batchSize: 5, timeoutMs: 1500 });
+    while (!warnings.length) await new Promise((r) => setTimeout(r, 50));
+    assert.match(warnings[0]!, /^no worker is connected to redis:\/\/127\.0\.0\.1:\d+; start one with: flightdeck worker --queue/);
+    worker = await startWorker(redis.url);
+    assert.equal((await running).total, EXPECTED.length);
+  } finally {
+    await worker?.close();
+    await queue.close();
+    store.close();
+    rmSync(fx.dir, { recursive: true, force: true });
+  }
+});

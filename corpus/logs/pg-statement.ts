@@ -36,5 +36,54 @@ export function substituteParameters(sql: string, detail: string): string {
   const values = new Map<string, string>();
   const re = /\$(\d+)\s*=\s*('(?:[^']|'')*'|NULL)/g;
   for (const p of m[1]!.matchAll(re)) values.set(p[1]!, p[2]!);
-  return sql.replace(/\$(\d+)\b/g, (all, n: string) => values.get(n) ?? all);
+  // only parameters: `$1` inside a string literal, quoted identifier, comment or dollar quote stays as written
+  let out = '';
+  let i = 0;
+  while (i < sql.length) {
+    const skip = skipQuoted(sql, i);
+    if (skip > i) {
+      out += sql.slice(i, skip);
+      i = skip;
+      continue;
+    }
+    const m = /^\$(\d+)(?!\d)/.exec(sql.slice(i, i + 12));
+    if (m && !/[\w$]/.test(sql[i - 1] ?? '')) {
+      out += values.get(m[1]!) ?? m[0];
+      i += m[0].length;
+      continue;
+    }
+    out += sql[i];
+    i++;
+  }
+  return out;
+}
+
+/** If a string, quoted identifier, comment or dollar quote starts at `i`, the index after it; else `i`. */
+function skipQuoted(sql: string, i: number): number {
+  const c = sql[i];
+  if (c === "'" || c === '"') {
+    let j = i + 1;
+    while (j < sql.length) {
+      if (sql[j] === c && sql[j + 1] === c) j += 2;
+      else if (sql[j] === c) return j + 1;
+      else j++;
+    }
+    return sql.length;
+  }
+  if (c === '-' && sql[i + 1] === '-') {
+    const e = sql.indexOf('\n', i);
+    return e < 0 ? sql.length : e;
+  }
+  if (c === '/' && sql[i + 1] === '*') {
+    const e = sql.indexOf('*/', i + 2);
+    return e < 0 ? sql.length : e + 2;
+  }
+  if (c === '$') {
+    const tag = /^\$(?:[A-Za-z_][\w]*)?\$/.exec(sql.slice(i, i + 64))?.[0];
+    if (tag) {
+      const e = sql.indexOf(tag, i + tag.length);
+      return e < 0 ? sql.length : e + tag.length;
+    }
+  }
+  return i;
 }

@@ -26,21 +26,28 @@ export class LocalQueue implements PlaybackQueue {
 
   async run(jobs: readonly PlaybackJob[], onResult: (result: PlaybackJobResult) => Promise<void>): Promise<void> {
     let next = 0;
+    let failed = false;
     const slot = async (pool: BuildPool, index: number) => {
-      while (next < jobs.length) {
+      while (next < jobs.length && !failed) {
         const job = jobs[next++]!;
         let result: PlaybackJobResult | null = null;
         for (let attempt = 1; !result; attempt++) {
           try {
             result = await processPlaybackJob(job, pool, `local:${process.pid}:${index}`);
           } catch (err) {
-            if (attempt >= this.attempts) throw err;
+            if (attempt >= this.attempts) {
+              failed = true; // the other slots stop taking jobs
+              throw err;
+            }
           }
         }
         await onResult(result);
       }
     };
-    await Promise.all(this.pools.map((p, i) => slot(p, i)));
+    // wait for every slot to stop before reporting a failure: none may still write once the caller closes the store
+    const settled = await Promise.allSettled(this.pools.map((p, i) => slot(p, i)));
+    const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (rejected) throw rejected.reason;
   }
 
   async close(): Promise<void> {

@@ -174,3 +174,25 @@ test('a long-lived build pool closes builds it has not used for a while, and reo
     rmSync(fx.dir, { recursive: true, force: true });
   }
 });
+
+test('when a job fails for good, the other in-process slots stop and finish before the failure is reported', async () => {
+  const { LocalQueue: Queue } = await import('../../playback/queue/local.ts');
+  const fx = await makePlaybackFixture();
+  const queue = new Queue({ concurrency: 2, attempts: 1 });
+  let delivered = 0;
+  try {
+    const good = { runId: 'r', baseSpec: OLD_BUILD, headSpec: OLD_BUILD, catalogPath: fx.catalogPath, timeoutMs: 1500, thresholds: { regressedAt: 1.1, improvedAt: 0.9 } };
+    const jobs = [
+      { ...good, batch: 0, baseSpec: 'duckdb@0.1', templates: [{ fingerprint: 'f0', sql: 'select 1 from t', weight: 1, count: 1 }] },
+      ...Array.from({ length: 6 }, (_, i) => ({ ...good, batch: i + 1, templates: [{ fingerprint: `f${i + 1}`, sql: '/*sleep:100*/ select 1 from t', weight: 1, count: 1 }] })),
+    ];
+    await assert.rejects(queue.run(jobs, async () => { delivered++; }), /duckdb@0\.1/);
+    const after = delivered;
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(delivered, after, 'nothing is delivered after the failure was reported');
+    assert.ok(delivered < 6, `the other slot stopped early (delivered ${delivered})`);
+  } finally {
+    await queue.close();
+    rmSync(fx.dir, { recursive: true, force: true });
+  }
+});

@@ -132,3 +132,12 @@ test('review fixes: error parts between ERROR and STATEMENT, numeric time zones,
   writeFileSync(join(sqls, 'a.sql'), "SELECT E'it\\'s; here' AS a;\nSELECT 2;\n/* outer /* inner */ still; comment */ SELECT 3;\nselect $fn1$ a; b $fn1$;\n");
   assert.deepEqual((await collect(sqls)).entries.map((e) => e.sql), ["SELECT E'it\\'s; here' AS a", 'SELECT 2', 'SELECT 3', 'select $fn1$ a; b $fn1$']);
 });
+
+test('parameters are substituted only where they are parameters, not inside literals, comments or dollar quotes', async () => {
+  const { substituteParameters } = await import('../../../corpus/logs/pg-statement.ts');
+  assert.equal(
+    substituteParameters("select * from t where a = $1 and c = '$1' and d = $10 /* $2 */", "parameters: $1 = '5', $2 = 'x', $10 = '7'"),
+    "select * from t where a = '5' and c = '$1' and d = '7' /* $2 */",
+  );
+  assert.equal(substituteParameters('select $$ $1 $$, $tag$ $1 $tag$, $1', "parameters: $1 = '5'"), "select $$ $1 $$, $tag$ $1 $tag$, '5'");
+});

@@ -191,8 +191,6 @@ function bindFunction(e: Extract<AstExpr, { kind: 'function' }>, env: ExprEnv): 
     throw bindError('bind-error', `${e.distinct ? 'DISTINCT' : 'FILTER'} is only allowed for aggregate functions, not '${name}'`, e.loc);
   }
   const args = e.args.map((a) => bindExpr(a, env));
-  // node-sql-parser reads `NOT (x)` as a call of a function named not
-  if (name === 'not' && args.length === 1) return { kind: 'not', arg: args[0]! };
   // concat() skips NULL arguments, `||` (our func 'concat') propagates them: say so explicitly
   if (name === 'concat') {
     const empty: Expr = { kind: 'literal', value: '', type: 'varchar' };

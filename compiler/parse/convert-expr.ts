@@ -236,6 +236,8 @@ function convertFunction(node: Raw, cx: ConvertContext): AstExpr {
     if (args.length !== 1 || !args[0]?.ast) throw unsupported('EXISTS without a subquery');
     return { kind: 'exists', query: convertSubquery(args[0], cx), negated: false };
   }
+  // node-sql-parser reads `NOT (x)` in WHERE as a call of a function named not
+  if (name === 'not' && args.length === 1 && !node.over) return { kind: 'unary', op: 'NOT', arg: convertExpr(args[0], cx) };
   if (name === 'any' || name === 'some' || name === 'all') throw unsupported('ANY/SOME/ALL comparison');
   if (node.within_group || node.within_group_orderby) throw unsupported('WITHIN GROUP');
   if (node.suffix && !(Array.isArray(node.suffix) && node.suffix.length === 0)) throw unsupported(`${name}(...) suffix`);

@@ -57,7 +57,7 @@ try {
   const store = await Store.open(join(dir, 'store.duckdb'));
   const load = async (name: string, path: string) => {
     const r = await importLogs([path]);
-    await store.saveWorkload({ name, sources: r.files, entries: r.entries, rejected: r.rejected, rejects: [] }, r.templates.map((t) => ({ ...t, source: '-' })));
+    await store.saveImport(name, r);
     return r.templates.length;
   };
   const warm = await load('warm', log(1, 'w'));

@@ -12,8 +12,7 @@ import { join } from 'node:path';
 import { generateShop } from '../corpus/shop/generate.ts';
 import { writeShopLog } from '../corpus/shop/write-log.ts';
 import { importLogs } from '../corpus/templates/import.ts';
-import { parseSql } from '../compiler/parse/parse.ts';
-import { FlightdeckError } from '../compiler/errors.ts';
+import { syntaxError } from '../compiler/parse/parse.ts';
 import { Store } from '../store/store.ts';
 import { startPlayback } from '../playback/run-playback.ts';
 import { LocalQueue } from '../playback/queue/local.ts';
@@ -39,24 +38,8 @@ try {
   peakRss = process.memoryUsage().rss;
   const started = performance.now();
   const store = await Store.open(join(dir, 'store.duckdb'));
-  const imported = await timed('import (read, fingerprint, template)', () =>
-    importLogs([logPath], {
-      validate: (sql) => {
-        try {
-          parseSql(sql);
-          return null;
-        } catch (err) {
-          return err instanceof FlightdeckError && err.code === 'parse-error' ? err.message : null;
-        }
-      },
-    }),
-  );
-  await timed('store workload', () =>
-    store.saveWorkload(
-      { name: 'shop', sources: imported.files, entries: imported.entries, rejected: imported.rejected, rejects: imported.rejects.map((r) => ({ ...r, examples: [...r.examples] })) },
-      imported.templates.map((t) => ({ ...t, source: `${t.firstSource.file}:${t.firstSource.line}` })),
-    ),
-  );
+  const imported = await timed('import (read, fingerprint, template)', () => importLogs([logPath], { validate: syntaxError }));
+  await timed('store workload', () => store.saveImport('shop', imported));
   const queue = new LocalQueue();
   const summary = await timed('replay (2 reference builds, compare, diff)', () =>
     startPlayback(store, queue, { workload: 'shop', catalogPath: dbPath, baseSpec: 'reference', headSpec: 'reference#heuristic' }),

@@ -34,15 +34,20 @@ export function compareTemplate(
   head: CompileResult,
   options: { thresholds?: CostThresholds; worker?: string } = {},
 ): { outcome: OutcomeRecord; diff: DiffRecord | null } {
-  const c = classify(base, head, options.thresholds ?? DEFAULT_THRESHOLDS);
+  let c = classify(base, head, options.thresholds ?? DEFAULT_THRESHOLDS);
   const status = (r: CompileResult) => (r.ok ? 'ok' : r.status);
   const error = (r: CompileResult) => (r.ok ? null : { code: r.error.code, message: r.error.message, ...(r.error.line !== undefined ? { line: r.error.line, column: r.error.column } : {}) });
   let diff: DiffRecord | null = null;
   let signature: string | null = null;
   if (base.ok && head.ok && base.plan.simplified !== head.plan.simplified) {
-    const d = diffPlans(base.plan.simplified, head.plan.simplified, { old: `${t.fingerprint}@base`, new: `${t.fingerprint}@head` });
-    signature = d.signature || 'text-only change';
-    diff = { runId, fingerprint: t.fingerprint, edits: d.edits.filter((e) => e.type !== 'keep'), textDiff: d.textDiff, description: d.description };
+    try {
+      const d = diffPlans(base.plan.simplified, head.plan.simplified, { old: `${t.fingerprint}@base`, new: `${t.fingerprint}@head` });
+      signature = d.signature || 'text-only change';
+      diff = { runId, fingerprint: t.fingerprint, edits: d.edits.filter((e) => e.type !== 'keep'), textDiff: d.textDiff, description: d.description };
+    } catch (err) {
+      // one plan pair that cannot be diffed must not fail its batch: the outcome says why
+      c = { ...c, verdict: 'inconclusive', reason: `comparison failed: ${(err as Error).message}` };
+    }
   }
   const baseRules = base.ok ? base.rulesFired : [];
   const headRules = head.ok ? head.rulesFired : [];

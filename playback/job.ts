@@ -89,15 +89,9 @@ export async function processPlaybackJob(job: PlaybackJob, pool: BuildPool, work
   for (const t of job.templates) {
     const b = await base.compile(t.sql);
     const h = await head.compile(t.sql);
-    try {
-      const { outcome, diff } = compareTemplate(job.runId, t, b, h, { thresholds: job.thresholds, worker: workerName });
-      outcomes.push(outcome);
-      if (diff) diffs.push(diff);
-    } catch (err) {
-      // one template that cannot be compared must not fail the batch: it gets an outcome saying why
-      const { outcome } = compareTemplate(job.runId, t, b, b, { thresholds: job.thresholds, worker: workerName });
-      outcomes.push({ ...outcome, verdict: 'inconclusive', reason: `comparison failed: ${(err as Error).message}`, headStatus: h.ok ? 'ok' : h.status, signature: null });
-    }
+    const { outcome, diff } = compareTemplate(job.runId, t, b, h, { thresholds: job.thresholds, worker: workerName });
+    outcomes.push(outcome);
+    if (diff) diffs.push(diff);
   }
   return { runId: job.runId, batch: job.batch, outcomes, diffs, worker: workerName, descriptions: { base: base.description, head: head.description } };
 }

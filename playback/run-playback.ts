@@ -97,11 +97,11 @@ export async function resumePlayback(store: Store, queue: PlaybackQueue, runId: 
       `workload '${run.workload}' changed since run ${runId} started (${planned.length - templates.length} of its ${planned.length} templates are gone); start a new run`,
     );
   }
-  const done = new Set((await store.getOutcomes(runId)).map((o) => o.fingerprint));
+  const done = await store.outcomeFingerprints(runId);
   await store.reopenRun(runId);
   const byFingerprint = new Map(templates.map((t) => [t.fingerprint, t]));
   const ordered = planned.map((fp) => byFingerprint.get(fp)!);
-  return executeRun(store, queue, runId, ordered, onProgress, run.done, (batch) => batch.some((t) => !done.has(t.fingerprint)));
+  return executeRun(store, queue, runId, ordered, onProgress, done);
 }
 
 async function executeRun(
@@ -110,16 +110,17 @@ async function executeRun(
   runId: string,
   templates: readonly StoredTemplate[],
   onProgress?: (done: number, total: number) => void,
-  alreadyDone = 0,
-  keepBatch: (batch: PlaybackJob['templates']) => boolean = () => true,
+  done: Set<string> = new Set(),
 ): Promise<RunSummary> {
   const run = (await store.getRun(runId))!;
   const o = run.options as { batchSize: number; timeoutMs: number; thresholds: CostThresholds };
-  // batches over the run's whole template list, so batch i is the same job on every attempt
-  const jobs = planJobs(runId, templates, { baseSpec: run.baseSpec, headSpec: run.headSpec, catalogPath: run.catalog, ...o }).filter((j) => keepBatch(j.templates));
-  let done = alreadyDone;
+  // batches over the run's whole template list, so batch i is the same job on every attempt;
+  // a resumed run re-issues only the batches with a template still missing
+  const jobs = planJobs(runId, templates, { baseSpec: run.baseSpec, headSpec: run.headSpec, catalogPath: run.catalog, ...o }).filter((j) =>
+    j.templates.some((t) => !done.has(t.fingerprint)),
+  );
   let described = run.baseDescription !== null;
-  onProgress?.(done, run.total);
+  onProgress?.(done.size, run.total);
   try {
     await queue.run(jobs, async (result) => {
       if (result.runId !== runId) return;
@@ -128,8 +129,8 @@ async function executeRun(
         await store.setRunDescriptions(runId, result.descriptions.base, result.descriptions.head);
         described = true;
       }
-      done = (await store.getRun(runId))!.done;
-      onProgress?.(done, run.total);
+      for (const oc of result.outcomes) done.add(oc.fingerprint);
+      onProgress?.(done.size, run.total);
     });
   } catch (err) {
     await store.finishRun(runId, 'failed', err instanceof Error ? err.message : String(err));

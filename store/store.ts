@@ -11,6 +11,7 @@ import { openDatabase, type Database, type Params, type Row } from '../compiler/
 import { FlightdeckError } from '../compiler/errors.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type { OutcomeRecord, RunRecord, StoredTemplate, WorkloadRecord, ClusterRecord, DiffRecord } from './records.ts';
+import type { ImportResult } from '../corpus/templates/import.ts';
 
 export const DEFAULT_STORE_PATH = '.flightdeck/flightdeck.duckdb';
 
@@ -114,6 +115,14 @@ export class Store {
     });
   }
 
+  /** Keep an import as workload `name` (replacing it): its templates, sources and reject report. */
+  saveImport(name: string, r: ImportResult): Promise<void> {
+    return this.saveWorkload(
+      { name, sources: r.files, entries: r.entries, rejected: r.rejected, rejects: r.rejects.map((x) => ({ ...x, examples: [...x.examples] })) },
+      r.templates.map(({ firstSource, ...t }) => ({ ...t, source: `${firstSource.file}:${firstSource.line}` })),
+    );
+  }
+
   async getWorkload(name: string): Promise<WorkloadRecord | null> {
     const rows = await this.db.allJson('SELECT * FROM workloads WHERE name = ?', [name]);
     const r = rows[0];
@@ -165,6 +174,12 @@ export class Store {
   async listRuns(): Promise<(RunRecord & { done: number })[]> {
     const rows = await this.db.allJson('SELECT r.*, (SELECT count(*) FROM outcomes o WHERE o.run_id = r.id) AS done FROM runs r ORDER BY created_at DESC, id');
     return rows.map((r) => ({ ...runFromRow(r), done: Number(r.done) }));
+  }
+
+  /** Fingerprints that have an outcome in the run (cheap: no plans are read). */
+  async outcomeFingerprints(runId: string): Promise<Set<string>> {
+    const rows = await this.db.all('SELECT fingerprint FROM outcomes WHERE run_id = ?', [runId]);
+    return new Set(rows.map((r) => String(r.fingerprint)));
   }
 
   /** Fingerprints of the run's workload that have no outcome yet (what a resumed run still has to do). */

@@ -1,23 +1,11 @@
 import type { Command } from 'commander';
 import { basename, resolve } from 'node:path';
-import { FlightdeckError } from '../../compiler/errors.ts';
-import { parseSql } from '../../compiler/parse/parse.ts';
+import { syntaxError } from '../../compiler/parse/parse.ts';
 import { importLogs } from '../../corpus/templates/import.ts';
 import { mappingFrom, type FieldMapping } from '../../corpus/logs/fields.ts';
 import { LOG_FORMATS, type LogFormat } from '../../corpus/logs/types.ts';
 import { runCommand, usageError } from '../run-command.ts';
 import { withStore, withStoreOption } from '../store-option.ts';
-
-/** Flags a template our parser cannot read (syntax errors only: constructs it merely does not support are normal). */
-export function syntaxCheck(sql: string): string | null {
-  try {
-    parseSql(sql);
-    return null;
-  } catch (err) {
-    if (err instanceof FlightdeckError && err.code === 'parse-error') return err.message;
-    return null;
-  }
-}
 
 function parseMapping(text: string | undefined): FieldMapping | undefined {
   if (!text) return undefined;
@@ -51,7 +39,7 @@ export function registerCorpusImport(corpus: Command): void {
         format: opts.format as LogFormat | undefined,
         mapping: parseMapping(opts.csvMap),
         logLinePrefix: opts.logLinePrefix,
-        validate: syntaxCheck,
+        validate: syntaxError,
         progressEvery: 50_000,
         onProgress: (n) => {
           if (tty && n !== lastLines) process.stderr.write(`\rimporting: ${n.toLocaleString('en-US')} lines`);
@@ -59,12 +47,7 @@ export function registerCorpusImport(corpus: Command): void {
         },
       });
       if (tty) process.stderr.write('\n');
-      await withStore(opts, (store) =>
-        store.saveWorkload(
-          { name: opts.workload, sources: result.files, entries: result.entries, rejected: result.rejected, rejects: result.rejects.map((r) => ({ ...r, examples: [...r.examples] })) },
-          result.templates.map((t) => ({ ...t, source: `${t.firstSource.file}:${t.firstSource.line}` })),
-        ),
-      );
+      await withStore(opts, (store) => store.saveImport(opts.workload, result));
       const secs = ((performance.now() - started) / 1000).toFixed(1);
       const out: string[] = [];
       out.push(`workload ${opts.workload}: ${result.templates.length} templates from ${result.entries.toLocaleString('en-US')} queries (${result.files.map((f) => `${f.path} [${f.format}]`).join(', ')}) in ${secs} s`);

@@ -14,7 +14,7 @@ import { evaluateGate } from '../../playback/gate.ts';
 import { DEFAULT_POLICY } from '../../playback/policy.ts';
 import { createCounter, createProgress } from '../progress.ts';
 import { parsePositive, runCommand } from '../run-command.ts';
-import { syntaxCheck } from './corpus-import.ts';
+import { syntaxError } from '../../compiler/parse/parse.ts';
 import { formatSummary, writeRunReports } from './playback.ts';
 
 const COMPILE_BUILDS = ['reference', 'reference#none', 'duckdb@1.3.2', 'duckdb@1.5.6'] as const;
@@ -113,14 +113,11 @@ async function playbackShop(out: string, logLines: number): Promise<void> {
     writeFileSync(marker, '');
   }
   const t0 = performance.now();
-  const imported = await importLogs([logPath], { validate: syntaxCheck });
+  const imported = await importLogs([logPath], { validate: syntaxError });
   const store = await Store.open(join(out, 'store.duckdb'));
   const queue = new LocalQueue();
   try {
-    await store.saveWorkload(
-      { name: 'shop', sources: imported.files, entries: imported.entries, rejected: imported.rejected, rejects: imported.rejects.map((r) => ({ ...r, examples: [...r.examples] })) },
-      imported.templates.map((t) => ({ ...t, source: `${t.firstSource.file}:${t.firstSource.line}` })),
-    );
+    await store.saveImport('shop', imported);
     const rejects = imported.rejects.filter((r) => !r.kept).map((r) => `${r.reason} ${r.count}`).join(', ');
     const flagged = imported.rejects.filter((r) => r.kept).map((r) => `${r.reason} ${r.count}`).join(', ');
     process.stdout.write(`imported ${logLines.toLocaleString('en-US')} log lines in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${imported.templates.length} templates; rejected ${rejects}${flagged ? `; kept but flagged ${flagged}` : ''}\n`);

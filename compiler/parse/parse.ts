@@ -82,6 +82,20 @@ export function parseSql(sql: string, options: ParseOptions = {}): AstQuery {
   return query;
 }
 
+/**
+ * The syntax error in `sql`, or null when it parses (constructs the
+ * compiler merely does not support are not syntax errors). For flagging log
+ * lines no build of ours can read.
+ */
+export function syntaxError(sql: string): string | null {
+  try {
+    parseSql(sql);
+    return null;
+  } catch (err) {
+    return err instanceof FlightdeckError && err.code === 'parse-error' ? err.message : null;
+  }
+}
+
 function singleSelect(raw: Raw, sql: string): Raw {
   const statements: Raw[] = (Array.isArray(raw) ? raw : [raw]).filter((s: Raw) => s !== null && s !== undefined);
   // built lazily: only an error needs it, and shortening a long query is not free

@@ -64,11 +64,7 @@ export async function makePlaybackFixture(options: { extraPerTemplate?: number; 
   const storePath = join(dir, 'store.duckdb');
   const store = await Store.open(storePath);
   try {
-    const r = await importLogs([logPath]);
-    await store.saveWorkload(
-      { name: 'fake', sources: r.files, entries: r.entries, rejected: r.rejected, rejects: r.rejects.map((x) => ({ ...x, examples: [...x.examples] })) },
-      r.templates.map((t) => ({ ...t, source: `${t.firstSource.file}:${t.firstSource.line}` })),
-    );
+    await store.saveImport('fake', await importLogs([logPath]));
   } finally {
     store.close();
   }

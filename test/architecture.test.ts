@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -78,9 +78,16 @@ test('imports follow the dependency direction of DESIGN.md', () => {
   assert.deepEqual(violations, []);
 });
 
-test('the ui imports only types from the rest of the tree', () => {
+test('the ui imports only types from the rest of the tree', (t) => {
   const violations: string[] = [];
-  for (const file of sourceFiles(join(ROOT, 'ui', 'src'))) {
+  if (!existsSync(join(ROOT, 'ui'))) {
+    t.skip('no ui/ yet');
+    return;
+  }
+  const files = sourceFiles(join(ROOT, 'ui', 'src'));
+  // once ui/ exists, finding nothing to check means the check looks in the wrong place
+  assert.ok(files.length > 0, 'ui/ exists but ui/src holds no .ts/.tsx files: the check would pass vacuously');
+  for (const file of files) {
     const text = readFileSync(file, 'utf8');
     const re = /^\s*import\s+(type\s+)?[^'"]*?from\s*['"](\.[^'"]+)['"]/gm;
     for (const m of text.matchAll(re)) {

@@ -250,9 +250,44 @@ function planChildren(plan: Plan): Plan[] {
   }
 }
 
-/** Identifiers print bare when they are plain lower-case words, else double-quoted. */
+/**
+ * Identifiers print bare when they are plain lower-case words, else double-quoted.
+ * A name holding a control character (a newline, a tab, U+2028 …) prints in
+ * PostgreSQL's Unicode-escape form `U&"a\000Ab"`, so plan text stays one
+ * operator per line and two different names never print alike.
+ */
 function quoteIdent(name: string): string {
-  return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+  if (/^[a-z_][a-z0-9_]*$/.test(name)) return name;
+  if (!CONTROL.test(name)) return `"${name.replace(/"/g, '""')}"`;
+  return `U&"${name.replace(/"/g, '""').replace(/\\/g, '\\\\').replace(CONTROL_ALL, (c) => `\\${hex(c, 4)}`)}"`;
+}
+
+/**
+ * Characters that would break a plan line or hide in it: C0 and C1 controls,
+ * DEL, and the Unicode line and paragraph separators.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const CONTROL_ALL = new RegExp(CONTROL.source, 'g');
+const SHORT_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
+
+function hex(c: string, width: number): string {
+  return c.charCodeAt(0).toString(16).toUpperCase().padStart(width, '0');
+}
+
+/**
+ * A string literal: `'it''s'` as SQL writes it; one holding a control
+ * character prints as a PostgreSQL escape string, `E'a\nb'` (backslashes
+ * doubled inside it), so a newline in a literal never splits a plan line and
+ * `E'a\nb'` (newline) stays distinct from `'a\nb'` (backslash, n).
+ */
+function quoteString(value: string): string {
+  if (!CONTROL.test(value)) return `'${value.replace(/'/g, "''")}'`;
+  const body = value
+    .replace(/\\/g, '\\\\')
+    .replace(/'/g, "''")
+    .replace(CONTROL_ALL, (c) => SHORT_ESCAPES[c] ?? (c.charCodeAt(0) <= 0x7f ? `\\x${hex(c, 2)}` : `\\u${hex(c, 4)}`));
+  return `E'${body}'`;
 }
 
 export function formatLiteral(l: Literal): string {
@@ -265,13 +300,13 @@ export function formatLiteral(l: Literal): string {
     case 'double':
       return l.value;
     case 'date':
-      return `DATE '${l.value}'`;
+      return `DATE ${quoteString(l.value)}`;
     case 'timestamp':
-      return `TIMESTAMP '${l.value}'`;
+      return `TIMESTAMP ${quoteString(l.value)}`;
     case 'interval':
-      return `INTERVAL '${l.value}'`;
+      return `INTERVAL ${quoteString(l.value)}`;
     default:
-      return `'${l.value.replace(/'/g, "''")}'`;
+      return quoteString(l.value);
   }
 }
 

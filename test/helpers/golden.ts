@@ -14,10 +14,11 @@ export const GOLDEN_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '
 export function assertGolden(name: string, actual: string): void {
   const path = join(GOLDEN_ROOT, name);
   const update = process.env.UPDATE_GOLDEN === '1';
-  if (update || !existsSync(path)) {
-    if (!update && process.env.CI) {
-      throw new Error(`golden file missing: ${relative(process.cwd(), path)} (run UPDATE_GOLDEN=1 npm test and commit it)`);
-    }
+  if (!update && !existsSync(path)) {
+    // a missing golden file fails: writing it silently would make the test pass whatever it printed
+    throw new Error(`golden file missing: ${relative(process.cwd(), path)} (UPDATE_GOLDEN=1 npm test writes it; review and commit it)`);
+  }
+  if (update) {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, actual);
     return;

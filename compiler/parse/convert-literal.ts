@@ -6,6 +6,7 @@
 import type { AstExpr } from '../ir/ast.ts';
 import { describe, unsupported, type ConvertContext, type Raw } from './convert-context.ts';
 import { convertExpr } from './convert-expr.ts';
+import { restoreBackslashes } from './rewrite-sql.ts';
 
 /** Interval units, singular lower-case, by every spelling we accept. */
 const INTERVAL_UNITS: Readonly<Record<string, string>> = {
@@ -30,7 +31,7 @@ const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 export function convertInterval(node: Raw, _cx: ConvertContext): AstExpr {
   const e = node.expr;
   let text: string;
-  if (e?.type === 'single_quote_string' || e?.type === 'string') text = String(e.value);
+  if (e?.type === 'single_quote_string' || e?.type === 'string') text = restoreBackslashes(String(e.value));
   else if (e?.type === 'number' || e?.type === 'bigint') text = String(e.value);
   else throw unsupported(`INTERVAL of ${describe(e)}`);
   const unit = typeof node.unit === 'string' ? node.unit.trim() : '';
@@ -92,7 +93,7 @@ export function convertExtract(node: Raw, cx: ConvertContext): AstExpr {
   const castType = typeof args.cast_type === 'string' ? args.cast_type.toUpperCase() : null;
   if (!castType) return { kind: 'extract', field, arg: convertExpr(source, cx) };
   if (source?.type !== 'single_quote_string' && source?.type !== 'string') throw unsupported(`EXTRACT from ${castType} ${describe(source)}`);
-  const text = String(source.value);
+  const text = restoreBackslashes(String(source.value));
   let arg: AstExpr;
   if (castType === 'DATE') arg = { kind: 'literal', type: 'date', value: text };
   else if (castType === 'TIMESTAMP') arg = { kind: 'literal', type: 'timestamp', value: text };

@@ -16,7 +16,13 @@
  * - `RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW` / `RANGE UNBOUNDED
  *   PRECEDING` → blanks (exactly the default frame); `RANGE BETWEEN UNBOUNDED
  *   PRECEDING AND UNBOUNDED FOLLOWING` → `ROWS  ...` (the same rows)
+ * - a backslash inside a standard string `'a\nb'` → BACKSLASH_STANDIN: in
+ *   standard SQL (PostgreSQL's standard_conforming_strings, DuckDB) a
+ *   backslash there is an ordinary character, but node-sql-parser reads `\n`,
+ *   `\t` and `\'` as escapes and would change the literal's value; the
+ *   converter turns the stand-in back into a backslash (restoreBackslashes)
  */
+import { FlightdeckError } from '../errors.ts';
 import { lexSql, matchParens, type SqlToken } from './sql-lexer.ts';
 
 export interface ParserInput {
@@ -31,8 +37,16 @@ export interface ParserInput {
 const NOTHING_SET: ReadonlySet<number> = new Set();
 const NOTHING_MAP: ReadonlyMap<number, string> = new Map();
 
-/** Cheap test: only queries mentioning one of these words need the token pass. */
-const TRIGGER = /substring|distinct|\bover\b|\brange\b|\ball\b/i;
+/** Cheap test: only queries mentioning one of these words (or holding a backslash) need the token pass. */
+const TRIGGER = /substring|distinct|\bover\b|\brange\b|\ball\b|\\/i;
+
+/** A private-use character that stands in for a backslash inside standard strings. */
+export const BACKSLASH_STANDIN = '\uE000';
+
+/** A standard string's value as the query wrote it: the stand-ins back to backslashes. */
+export function restoreBackslashes(value: string): string {
+  return value.includes(BACKSLASH_STANDIN) ? value.split(BACKSLASH_STANDIN).join('\\') : value;
+}
 
 /** Functions node-sql-parser's PostgreSQL grammar accepts directly before OVER. */
 export const NATIVE_WINDOW_CALLS: ReadonlySet<string> = new Set([
@@ -76,6 +90,12 @@ export function prepareParserInput(sql: string): ParserInput {
   };
 
   for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind === 'string' && sql.charCodeAt(t.start) === 39 && t.value.includes('\\')) {
+      if (sql.includes(BACKSLASH_STANDIN)) throw new FlightdeckError('unsupported', 'a query holding both U+E000 and a backslash in a string literal', { location: { query: sql.slice(0, 80) } });
+      edits.push({ start: t.start, end: t.end, text: t.value.split('\\').join(BACKSLASH_STANDIN) });
+      continue;
+    }
     const w = word(i);
     if (w === '') continue;
     const isCall = isOp(i + 1, '(') && !isOp(i - 1, '.') && !NOT_FUNCTION_NAMES.has(w);

@@ -9,6 +9,7 @@
  * text ("IO Error: Could not write file \"x.wal\": No space left on device"),
  * so both are recognised.
  */
+import { statSync, type Stats } from 'node:fs';
 import { FlightdeckError, type ErrorCode } from './errors.ts';
 
 interface SystemErrorKind {
@@ -70,7 +71,8 @@ export function systemErrorCode(err: unknown): string | undefined {
 export function fromSystemError(err: unknown, path?: string): FlightdeckError | undefined {
   const errno = systemErrorCode(err);
   if (!errno) return undefined;
-  const where = path ?? (err as NodeJS.ErrnoException).path ?? quotedPath(err) ?? 'the file';
+  // Node puts no path on a failed write(2) to an open file: then say what is known
+  const where = path ?? (err as NodeJS.ErrnoException).path ?? quotedPath(err) ?? (errno === 'ENOSPC' || errno === 'EDQUOT' ? 'the device' : 'a file');
   // the message names the path; a location would print it twice (`code at PATH: … PATH …`)
   return new FlightdeckError(KINDS[errno]!.code, KINDS[errno]!.message(where), { cause: err });
 }
@@ -79,4 +81,22 @@ export function fromSystemError(err: unknown, path?: string): FlightdeckError | 
 function quotedPath(err: unknown): string | undefined {
   const text = err instanceof Error ? err.message : undefined;
   return text ? /"(\/[^"]+)"/.exec(text)?.[1] : undefined;
+}
+
+/**
+ * Fail unless `path` is missing or a regular file: a folder, pipe or device
+ * given where a data file belongs is refused at once, with the path, instead
+ * of being opened (reading a pipe with no writer waits forever).
+ */
+export function refuseNonFile(path: string, what: string): void {
+  let st: Stats;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw fromSystemError(err, path) ?? err;
+  }
+  if (st.isFile()) return;
+  const kind = st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a pipe' : st.isSocket() ? 'a socket' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file';
+  throw new FlightdeckError('environment-error', `${path} is ${kind}, expected ${what} (a regular file)`);
 }

@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { openDatabase, type Database, type Params, type Row } from '../compiler/builds/duckdb-database.ts';
 import { FlightdeckError } from '../compiler/errors.ts';
-import { fromSystemError } from '../compiler/system-errors.ts';
+import { fromSystemError, refuseNonFile } from '../compiler/system-errors.ts';
 import { CLUSTERS, decodeRow, DIFFS, encodeRow, insertSql, OUTCOMES, RUNS, TEMPLATES, WORKLOADS, type TemplateRow } from './columns.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type { OutcomeRecord, RunRecord, StoredTemplate, WorkloadRecord, ClusterRecord, DiffRecord } from './records.ts';
@@ -53,8 +53,9 @@ export class Store {
   static async open(path: string = resolveStorePath(), options: OpenStoreOptions = {}): Promise<Store> {
     const readOnly = options.readOnly ?? false;
     if (path !== ':memory:') {
+      refuseNonFile(path, 'a store');
       if (readOnly && !existsSync(path)) {
-        throw new FlightdeckError('not-found', `no store at ${path}: check --store or FLIGHTDECK_STORE (a store is created by \`flightdeck corpus import\` or \`flightdeck playback\`)`, { location: { file: path } });
+        throw new FlightdeckError('not-found', `no store at ${path}: check --store or FLIGHTDECK_STORE (a store is created by \`flightdeck corpus import\` or \`flightdeck playback\`)`);
       }
       if (!readOnly) {
         try {

@@ -326,7 +326,7 @@ function openError(path: string, err: unknown): Error {
     return new FlightdeckError(
       'environment-error',
       `the store ${path} is busy: ${holder} has it open for writing, and DuckDB lets no other process open the file meanwhile, not even to read; wait for it to finish, or use another store with --store`,
-      { location: { file: path }, retryable: true, cause },
+      { retryable: true, cause },
     );
   }
   const system = fromSystemError(cause, path);
@@ -345,7 +345,7 @@ function describeProcess(pid: number, executable: string): string {
   } catch {
     // no /proc (macOS) or the process is gone: DuckDB's executable name will do
   }
-  command = command.replace(/(\w+:\/\/[^:@/\s]*:)[^@\s]*@/g, '$1***@');
+  command = command.replace(/(\w+:\/\/[^:@/\s]*:)[^@\s]*@/g, '$1***@').replace(/\s+/g, ' ').trim();
   if (command.length > 160) command = `${command.slice(0, 157)}…`;
   return `another process (PID ${pid}: ${command})`;
 }

@@ -98,15 +98,15 @@ test('reading commands work on a read-only store file in a read-only folder (chm
   }
 });
 
-/** A process holding the store open (read-write or read-only) until its stdin closes. */
-async function holdStore(path: string, readOnly: boolean): Promise<{ pid: number; release: () => Promise<void> }> {
-  const moduleUrl = new URL('../../store/store.ts', import.meta.url).href;
-  const code = `const { Store } = await import(${JSON.stringify(moduleUrl)});
+/** A process holding the store open (read-write or read-only) until its stdin closes; `args` go on its command line. */
+async function holdStore(path: string, readOnly: boolean, args: readonly string[] = []): Promise<{ pid: number; release: () => Promise<void> }> {
+  const script = join(mkdtempSync(join(tmpdir(), 'fd-holder-')), 'store-holder.mjs');
+  writeFileSync(script, `const { Store } = await import(${JSON.stringify(new URL('../../store/store.ts', import.meta.url).href)});
     const s = await Store.open(${JSON.stringify(path)}, { readOnly: ${readOnly} });
     process.stdout.write('holding\\n');
     process.stdin.resume();
-    process.stdin.on('end', () => { s.close(); process.exit(0); });`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, 'store-holder'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+    process.stdin.on('end', () => { s.close(); process.exit(0); });`);
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (d) => String(d).includes('holding') && resolve());
     child.once('exit', (c) => reject(new Error(`holder exited ${c}`)));
@@ -114,13 +114,16 @@ async function holdStore(path: string, readOnly: boolean): Promise<{ pid: number
   return {
     pid: child.pid!,
     release: () => new Promise((resolve) => {
-      child.once('exit', () => resolve());
+      child.once('exit', () => {
+        rmSync(join(script, '..'), { recursive: true, force: true });
+        resolve();
+      });
       child.stdin!.end();
     }),
   };
 }
 
-test('beside a reader, reading commands work; beside a writer, they name the store and the process holding it', async () => {
+test('beside a reader, reading commands work; beside a writer, they name the store and the process holding it (no password printed)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'fd-ro-'));
   try {
     const store = join(dir, 'store.duckdb');
@@ -133,14 +136,16 @@ test('beside a reader, reading commands work; beside a writer, they name the sto
     } finally {
       await reader.release();
     }
-    const writer = await holdStore(store, false);
+    // the holder's command line carries a password in a URL, as `playback --queue redis://:pw@host` would
+    const writer = await holdStore(store, false, ['--queue', 'redis://:hunter2@127.0.0.1:6379']);
     try {
       const r = runCli(['runs', '--store', store]);
       assert.equal(r.status, 2);
       assert.match(
         r.stderr,
-        new RegExp(`^error: environment-error: the store ${store} is busy: another process \\(PID ${writer.pid}: \\S*node --import tsx [^\\n]*\\) has it open for writing, and DuckDB lets no other process open the file meanwhile, not even to read; wait for it to finish, or use another store with --store\\n$`),
+        new RegExp(`^error: environment-error: the store ${store} is busy: another process \\(PID ${writer.pid}: \\S*node --import tsx \\S*store-holder\\.mjs --queue redis://:\\*\\*\\*@127\\.0\\.0\\.1:6379\\) has it open for writing, and DuckDB lets no other process open the file meanwhile, not even to read; wait for it to finish, or use another store with --store\\n$`),
       );
+      assert.doesNotMatch(r.stderr, /hunter2/);
     } finally {
       await writer.release();
     }

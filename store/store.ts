@@ -141,13 +141,21 @@ export class Store {
       await this.migrate();
       return;
     }
-    const tables = await this.all(`SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = current_database() AND table_name = 'schema_migrations'`);
-    if (Number(tables[0]!.n) === 0) throw new FlightdeckError('environment-error', `${this.path} is a DuckDB database but not a flightdeck store (no schema_migrations table): check --store`);
+    if (!(await this.hasTable('schema_migrations'))) throw this.notAStore();
     const version = await this.schemaVersion();
     if (version < LATEST_VERSION) {
       throw new FlightdeckError('environment-error', `the store ${this.path} has schema version ${version} and this flightdeck reads version ${LATEST_VERSION}: migrate it by running a writing command on it once (e.g. flightdeck corpus import)`);
     }
     this.refuseNewer(version);
+  }
+
+  private async hasTable(name: string | null): Promise<boolean> {
+    const rows = await this.all(`SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = current_database() AND (? IS NULL OR table_name = ?)`, [name, name]);
+    return Number(rows[0]!.n) > 0;
+  }
+
+  private notAStore(): FlightdeckError {
+    return new FlightdeckError('environment-error', `${this.path} is a DuckDB database but not a flightdeck store (no schema_migrations table): check --store`);
   }
 
   private refuseNewer(version: number): void {
@@ -157,6 +165,8 @@ export class Store {
   }
 
   private async migrate(): Promise<void> {
+    // a database with tables of its own (a catalog passed as --store) is never written into
+    if (!(await this.hasTable('schema_migrations')) && (await this.hasTable(null))) throw this.notAStore();
     await this.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)');
     const current = await this.schemaVersion();
     this.refuseNewer(current);

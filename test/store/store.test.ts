@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store } from '../../store/store.ts';
+import { openDatabase } from '../../compiler/builds/duckdb-database.ts';
 import { MIGRATIONS } from '../../store/migrations.ts';
 import type { OutcomeRecord, StoredTemplate } from '../../store/records.ts';
 
@@ -101,4 +102,20 @@ test('a store held by another process gives a clear environment error', async ()
     assert.equal(r.status, 3, r.stderr);
     assert.match(r.stdout, /environment-error: the store .* is busy: another process \(PID \d+: .*node.*\) has it open for writing/);
   });
+});
+
+test('a DuckDB file with tables of its own (a catalog) is never migrated into a store', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fd-store-'));
+  try {
+    const path = join(dir, 'catalog.duckdb');
+    const db = await openDatabase(path);
+    await db.run('CREATE TABLE orders (id INTEGER)');
+    db.close();
+    await assert.rejects(Store.open(path), /catalog\.duckdb is a DuckDB database but not a flightdeck store \(no schema_migrations table\): check --store/);
+    const again = await openDatabase(path, { readOnly: true });
+    assert.deepEqual((await again.all(`SELECT table_name FROM duckdb_tables()`)).map((r) => r.table_name), ['orders']);
+    again.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

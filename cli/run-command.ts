@@ -4,6 +4,7 @@
  * failed (a query did not compile, a gate failed) · 2 usage or environment.
  */
 import { FlightdeckError, type ErrorCode } from '../compiler/errors.ts';
+import { fromSystemError } from '../compiler/system-errors.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -25,8 +26,12 @@ export function exitCodeFor(err: FlightdeckError): number {
 }
 
 // `flightdeck runs | head -1`: a closed pipe ends the output, not the process with a stack trace
+// other output errors (`> /dev/full`: no space left) are named, not lost
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(0);
+  const named = fromSystemError(err, 'standard output') ?? new FlightdeckError('io-error', `cannot write to standard output: ${err.message}`);
+  process.stderr.write(`error: ${named.describe()}\n`);
+  process.exit(EXIT_USAGE);
 });
 
 /** Run a command body; map its result or error to an exit code. */
@@ -34,9 +39,13 @@ export async function runCommand(body: () => Promise<number | void>): Promise<ne
   let code: number;
   try {
     code = (await body()) ?? EXIT_OK;
-  } catch (err) {
+  } catch (caught) {
+    // a system error nobody below named (a report folder that is a file, a full disk) is named here, with its path
+    const unnamed = !(caught instanceof FlightdeckError) || caught.code === 'internal-error';
+    const err = unnamed ? (fromSystemError(caught instanceof FlightdeckError ? caught.cause : caught) ?? caught) : caught;
     if (err instanceof FlightdeckError) {
       process.stderr.write(`error: ${err.describe()}\n`);
+      if (process.env.FLIGHTDECK_DEBUG && err.cause instanceof Error) process.stderr.write(`${err.cause.stack}\n`);
       code = exitCodeFor(err);
     } else {
       const e = err as Error;

@@ -1,17 +1,19 @@
 import type { Command } from 'commander';
-import { resolveStorePath, Store } from '../store/store.ts';
+import { DEFAULT_STORE_PATH, resolveStorePath, Store, type OpenStoreOptions } from '../store/store.ts';
 
 /** Every command that reads or writes the results store takes --store (or FLIGHTDECK_STORE). */
 export function withStoreOption(cmd: Command): Command {
-  return cmd.option('--store <path>', 'results store (DuckDB file); default $FLIGHTDECK_STORE or .flightdeck/flightdeck.duckdb');
+  return cmd.option('--store <path>', `results store (DuckDB file); default $FLIGHTDECK_STORE or ${DEFAULT_STORE_PATH}`);
 }
 
-export async function openStore(opts: { store?: string }): Promise<Store> {
-  return Store.open(resolveStorePath(opts.store));
-}
-
-export async function withStore<T>(opts: { store?: string }, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(opts);
+/**
+ * Open the store a command names, run `fn`, close it. Commands that only
+ * read pass `{ readOnly: true }`: they then work on a read-only store and
+ * beside other readers, and a mistyped --store is `not-found` instead of a
+ * new empty store.
+ */
+export async function withStore<T>(opts: { store?: string }, fn: (store: Store) => Promise<T>, options: OpenStoreOptions = {}): Promise<T> {
+  const store = await Store.open(resolveStorePath(opts.store), options);
   try {
     return await fn(store);
   } finally {

@@ -3,63 +3,81 @@
  * `--store PATH` or FLIGHTDECK_STORE), queryable with plain SQL. Every write
  * is keyed (workload + fingerprint, run + fingerprint) and replaces what was
  * there, so writing an outcome twice — a retried job, a resumed run — leaves
- * exactly one row.
+ * exactly one row. Rows are written and read through the column lists in
+ * columns.ts, never by position.
+ *
+ * DuckDB lets one process write a file, and while it does no other process
+ * can open that file at all; any number of processes can open it read-only
+ * at once. Commands that only read (runs, report, gate, approve, corpus show)
+ * open it with `{ readOnly: true }`: that works on a read-only file or
+ * folder, never creates a store, and says `not-found` for a mistyped path.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { openDatabase, type Database, type Params, type Row } from '../compiler/builds/duckdb-database.ts';
 import { FlightdeckError } from '../compiler/errors.ts';
+import { fromSystemError, refuseNonFile } from '../compiler/system-errors.ts';
+import { CLUSTERS, decodeRow, DIFFS, encodeRow, insertSql, OUTCOMES, RUNS, TEMPLATES, WORKLOADS, type TemplateRow } from './columns.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type { OutcomeRecord, RunRecord, StoredTemplate, WorkloadRecord, ClusterRecord, DiffRecord } from './records.ts';
 import type { ImportResult } from '../corpus/templates/import.ts';
 
+/** The one default store path (relative to the working directory). */
 export const DEFAULT_STORE_PATH = '.flightdeck/flightdeck.duckdb';
 
 export function resolveStorePath(explicit?: string): string {
   return resolve(explicit ?? process.env.FLIGHTDECK_STORE ?? DEFAULT_STORE_PATH);
 }
 
-const json = (v: unknown) => JSON.stringify(v);
+export interface OpenStoreOptions {
+  /**
+   * Only read: open the file read-only (works on a read-only file, beside
+   * other readers), never create or migrate it; a missing file is `not-found`.
+   */
+  readonly readOnly?: boolean;
+}
+
+const LATEST_VERSION = MIGRATIONS.at(-1)!.version;
 
 export class Store {
   /** one connection: transactions must not interleave, so writers queue here */
   private tail: Promise<unknown> = Promise.resolve();
 
-  private constructor(readonly db: Database) {}
+  private constructor(
+    /** @deprecated raw SQL belongs in a typed Store method; kept only until playback/run-playback.ts calls `updateImpacts` */
+    readonly db: Database,
+    readonly path: string,
+    readonly readOnly: boolean,
+  ) {}
 
-  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(fn, fn);
-    this.tail = next.catch(() => {});
-    return next;
-  }
-
-  private async transaction(fn: () => Promise<void>): Promise<void> {
-    await this.exclusive(async () => {
-      await this.db.run('BEGIN TRANSACTION');
-      try {
-        await fn();
-        await this.db.run('COMMIT');
-      } catch (err) {
-        await this.db.run('ROLLBACK');
-        throw err;
+  static async open(path: string = resolveStorePath(), options: OpenStoreOptions = {}): Promise<Store> {
+    const readOnly = options.readOnly ?? false;
+    if (path !== ':memory:') {
+      refuseNonFile(path, 'a store');
+      if (readOnly && !existsSync(path)) {
+        throw new FlightdeckError('not-found', `no store at ${path}: check --store or FLIGHTDECK_STORE (a store is created by \`flightdeck corpus import\` or \`flightdeck playback\`)`);
       }
-    });
-  }
-
-  static async open(path: string = resolveStorePath()): Promise<Store> {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      if (!readOnly) {
+        try {
+          mkdirSync(dirname(path), { recursive: true });
+        } catch (err) {
+          throw fromSystemError(err, dirname(path)) ?? err;
+        }
+      }
+    }
     let db: Database;
     try {
-      db = await openDatabase(path);
+      db = await openDatabase(path, { readOnly, mustExist: readOnly });
     } catch (err) {
-      const msg = (err as Error).message;
-      if (/could not set lock|conflicting lock/i.test(msg)) {
-        throw new FlightdeckError('environment-error', `the store ${path} is in use by another flightdeck process (DuckDB allows one writer); wait for it or pass --store`, { location: { file: path }, cause: err });
-      }
+      throw openError(path, err);
+    }
+    const store = new Store(db, path, readOnly);
+    try {
+      await store.checkSchema();
+    } catch (err) {
+      db.close();
       throw err;
     }
-    const store = new Store(db);
-    await store.migrate();
     return store;
   }
 
@@ -67,50 +85,120 @@ export class Store {
     this.db.close();
   }
 
+  // every statement goes through these three: a system error (disk full, permission) is named with the store's path
+  private async run(sql: string, params?: Params): Promise<void> {
+    try {
+      await this.db.run(sql, params);
+    } catch (err) {
+      throw fromSystemError(err, this.path) ?? err;
+    }
+  }
+
+  private async all(sql: string, params?: Params): Promise<Row[]> {
+    try {
+      return await this.db.all(sql, params);
+    } catch (err) {
+      throw fromSystemError(err, this.path) ?? err;
+    }
+  }
+
+  private async allJson(sql: string, params?: Params): Promise<Row[]> {
+    try {
+      return await this.db.allJson(sql, params);
+    } catch (err) {
+      throw fromSystemError(err, this.path) ?? err;
+    }
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(fn, fn);
+    this.tail = next.catch(() => {});
+    return next;
+  }
+
+  /** All of fn or nothing. The error that made it fail is the one thrown, never the ROLLBACK's own (after a failed COMMIT there is no transaction left to roll back). */
+  private async transaction(fn: () => Promise<void>): Promise<void> {
+    await this.exclusive(async () => {
+      await this.run('BEGIN TRANSACTION');
+      try {
+        await fn();
+        await this.run('COMMIT');
+      } catch (err) {
+        await this.db.run('ROLLBACK').catch(() => {});
+        throw err;
+      }
+    });
+  }
+
   async schemaVersion(): Promise<number> {
-    const rows = await this.db.all('SELECT coalesce(max(version), 0) AS v FROM schema_migrations');
+    const rows = await this.all('SELECT coalesce(max(version), 0) AS v FROM schema_migrations');
     return Number(rows[0]!.v);
   }
 
+  /** A writer brings the schema up to date; a reader needs it up to date already. Neither opens a store from a newer flightdeck. */
+  private async checkSchema(): Promise<void> {
+    if (!this.readOnly) {
+      await this.migrate();
+      return;
+    }
+    if (!(await this.hasTable('schema_migrations'))) throw this.notAStore();
+    const version = await this.schemaVersion();
+    if (version < LATEST_VERSION) {
+      throw new FlightdeckError('environment-error', `the store ${this.path} has schema version ${version} and this flightdeck reads version ${LATEST_VERSION}: migrate it by running a writing command on it once (e.g. flightdeck corpus import)`);
+    }
+    this.refuseNewer(version);
+  }
+
+  private async hasTable(name: string | null): Promise<boolean> {
+    const rows = await this.all(`SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = current_database() AND (? IS NULL OR table_name = ?)`, [name, name]);
+    return Number(rows[0]!.n) > 0;
+  }
+
+  private notAStore(): FlightdeckError {
+    return new FlightdeckError('environment-error', `${this.path} is a DuckDB database but not a flightdeck store (no schema_migrations table): check --store`);
+  }
+
+  private refuseNewer(version: number): void {
+    if (version > LATEST_VERSION) {
+      throw new FlightdeckError('environment-error', `the store ${this.path} has schema version ${version}, written by a newer flightdeck (this one knows up to ${LATEST_VERSION}): upgrade flightdeck`);
+    }
+  }
+
   private async migrate(): Promise<void> {
-    await this.db.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)');
+    // a database with tables of its own (a catalog passed as --store) is never written into
+    if (!(await this.hasTable('schema_migrations')) && (await this.hasTable(null))) throw this.notAStore();
+    await this.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)');
     const current = await this.schemaVersion();
+    this.refuseNewer(current);
     for (const m of MIGRATIONS) {
       if (m.version <= current) continue;
-      await this.db.run('BEGIN TRANSACTION');
       try {
-        await this.db.run(m.sql);
-        await this.db.run('INSERT INTO schema_migrations VALUES (?, ?, now())', [m.version, m.name]);
-        await this.db.run('COMMIT');
+        await this.transaction(async () => {
+          await this.run(m.sql);
+          await this.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, now())', [m.version, m.name]);
+        });
       } catch (err) {
-        await this.db.run('ROLLBACK');
+        if (err instanceof FlightdeckError) throw err;
         throw new FlightdeckError('io-error', `store migration ${m.version} (${m.name}) failed: ${(err as Error).message}`, { cause: err });
       }
     }
   }
 
-  /** Run plain SQL against the store (read-only use by reports and the CLI `store query`). */
+  /** Plain SQL for inspection (tests, ad-hoc tools); product code uses the typed methods below. */
   query(sql: string, params?: Params): Promise<Row[]> {
-    return this.db.allJson(sql, params);
+    return this.allJson(sql, params);
   }
 
   // ---- workloads and templates ------------------------------------------------
 
   async saveWorkload(w: WorkloadRecord, templates: readonly StoredTemplate[]): Promise<void> {
+    const workloadFields = ['name', 'sources', 'entries', 'rejected', 'rejects'] as const;
     await this.transaction(async () => {
-      await this.db.run('DELETE FROM templates WHERE workload = ?', [w.name]);
-      await this.db.run('INSERT OR REPLACE INTO workloads VALUES (?, now(), ?, ?, ?, ?)', [w.name, json(w.sources), w.entries, w.rejected, json(w.rejects)]);
+      await this.run('DELETE FROM templates WHERE workload = ?', [w.name]);
+      await this.run(insertSql(WORKLOADS, 1, { replace: true, fields: workloadFields, fixed: { created_at: 'now()' } }), encodeRow(WORKLOADS, { ...w, createdAt: '' }, workloadFields));
       for (let i = 0; i < templates.length; i += 200) {
         const batch = templates.slice(i, i + 200);
-        const values: (string | number | null)[] = [];
-        for (const t of batch) {
-          values.push(
-            w.name, t.fingerprint, t.normalized, t.sql, t.count, t.errorCount, t.totalDurationMs, t.meanDurationMs, t.weight, t.durationShare,
-            json(t.users), json(t.projects), json(t.priorities), t.firstSeen, t.lastSeen, t.source,
-          );
-        }
-        const row = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, from_json(?, '["VARCHAR"]'), from_json(?, '["VARCHAR"]'), from_json(?, '["DOUBLE"]'), ?, ?, ?)`;
-        await this.db.run(`INSERT INTO templates VALUES ${batch.map(() => row).join(', ')}`, values);
+        await this.run(insertSql(TEMPLATES, batch.length), batch.flatMap((t) => encodeRow<TemplateRow>(TEMPLATES, { ...t, workload: w.name })));
       }
     });
   }
@@ -124,73 +212,59 @@ export class Store {
   }
 
   async getWorkload(name: string): Promise<WorkloadRecord | null> {
-    const rows = await this.db.allJson('SELECT * FROM workloads WHERE name = ?', [name]);
-    const r = rows[0];
-    if (!r) return null;
-    return { name: String(r.name), sources: JSON.parse(String(r.sources)), entries: Number(r.entries), rejected: Number(r.rejected), rejects: JSON.parse(String(r.rejects)), createdAt: String(r.created_at) };
+    const rows = await this.allJson('SELECT * FROM workloads WHERE name = ?', [name]);
+    return rows[0] ? decodeRow(WORKLOADS, rows[0]) : null;
   }
 
   async listWorkloads(): Promise<(WorkloadRecord & { templates: number })[]> {
-    const rows = await this.db.allJson('SELECT w.*, (SELECT count(*) FROM templates t WHERE t.workload = w.name) AS n FROM workloads w ORDER BY name');
-    return rows.map((r) => ({
-      name: String(r.name), sources: JSON.parse(String(r.sources)), entries: Number(r.entries), rejected: Number(r.rejected),
-      rejects: JSON.parse(String(r.rejects)), createdAt: String(r.created_at), templates: Number(r.n),
-    }));
+    const rows = await this.allJson('SELECT w.*, (SELECT count(*) FROM templates t WHERE t.workload = w.name) AS n FROM workloads w ORDER BY name');
+    return rows.map((r) => ({ ...decodeRow(WORKLOADS, r), templates: Number(r.n) }));
   }
 
   async getTemplates(workload: string, fingerprints?: readonly string[]): Promise<StoredTemplate[]> {
     const rows = fingerprints
-      ? await this.db.all(`SELECT * FROM templates WHERE workload = ? AND list_contains(from_json(?, '["VARCHAR"]'), fingerprint) ORDER BY count DESC, fingerprint`, [workload, json(fingerprints)])
-      : await this.db.all('SELECT * FROM templates WHERE workload = ? ORDER BY count DESC, fingerprint', [workload]);
-    return rows.map(templateFromRow);
+      ? await this.all(`SELECT * FROM templates WHERE workload = ? AND list_contains(from_json(?, '["VARCHAR"]'), fingerprint) ORDER BY count DESC, fingerprint`, [workload, JSON.stringify(fingerprints)])
+      : await this.all('SELECT * FROM templates WHERE workload = ? ORDER BY count DESC, fingerprint', [workload]);
+    return rows.map((r) => {
+      const { workload: _, ...t } = decodeRow(TEMPLATES, r);
+      return t;
+    });
   }
 
   // ---- runs ---------------------------------------------------------------------
 
   async createRun(run: Omit<RunRecord, 'createdAt' | 'finishedAt' | 'status' | 'error'>): Promise<void> {
-    await this.db.run(
-      `INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, now(), NULL, NULL)`,
-      [run.id, run.kind, run.workload, run.catalog, run.baseSpec, run.headSpec, run.baseDescription, run.headDescription, run.queue, run.total, json(run.options)],
-    );
+    const fields = ['id', 'kind', 'workload', 'catalog', 'baseSpec', 'headSpec', 'baseDescription', 'headDescription', 'status', 'queue', 'total', 'options'] as const;
+    const record: RunRecord = { ...run, status: 'running', createdAt: '', finishedAt: null, error: null };
+    await this.run(insertSql(RUNS, 1, { fields, fixed: { created_at: 'now()' } }), encodeRow(RUNS, record, fields));
   }
 
   async finishRun(id: string, status: 'done' | 'failed', error?: string): Promise<void> {
-    await this.db.run('UPDATE runs SET status = ?, finished_at = now(), error = ? WHERE id = ?', [status, error ?? null, id]);
+    await this.run('UPDATE runs SET status = ?, finished_at = now(), error = ? WHERE id = ?', [status, error ?? null, id]);
   }
 
   async reopenRun(id: string): Promise<void> {
-    await this.db.run(`UPDATE runs SET status = 'running', finished_at = NULL, error = NULL WHERE id = ?`, [id]);
+    await this.run(`UPDATE runs SET status = 'running', finished_at = NULL, error = NULL WHERE id = ?`, [id]);
   }
 
   async setRunDescriptions(id: string, base: string, head: string): Promise<void> {
-    await this.db.run('UPDATE runs SET base_description = ?, head_description = ? WHERE id = ?', [base, head, id]);
+    await this.run('UPDATE runs SET base_description = ?, head_description = ? WHERE id = ?', [base, head, id]);
   }
 
   async getRun(id: string): Promise<(RunRecord & { done: number }) | null> {
-    const rows = await this.db.allJson('SELECT r.*, (SELECT count(*) FROM outcomes o WHERE o.run_id = r.id) AS done FROM runs r WHERE id = ?', [id]);
-    return rows[0] ? { ...runFromRow(rows[0]), done: Number(rows[0].done) } : null;
+    const rows = await this.allJson('SELECT r.*, (SELECT count(*) FROM outcomes o WHERE o.run_id = r.id) AS done FROM runs r WHERE id = ?', [id]);
+    return rows[0] ? { ...decodeRow(RUNS, rows[0]), done: Number(rows[0].done) } : null;
   }
 
   async listRuns(): Promise<(RunRecord & { done: number })[]> {
-    const rows = await this.db.allJson('SELECT r.*, (SELECT count(*) FROM outcomes o WHERE o.run_id = r.id) AS done FROM runs r ORDER BY created_at DESC, id');
-    return rows.map((r) => ({ ...runFromRow(r), done: Number(r.done) }));
+    const rows = await this.allJson('SELECT r.*, (SELECT count(*) FROM outcomes o WHERE o.run_id = r.id) AS done FROM runs r ORDER BY created_at DESC, id');
+    return rows.map((r) => ({ ...decodeRow(RUNS, r), done: Number(r.done) }));
   }
 
   /** Fingerprints that have an outcome in the run (cheap: no plans are read). */
   async outcomeFingerprints(runId: string): Promise<Set<string>> {
-    const rows = await this.db.all('SELECT fingerprint FROM outcomes WHERE run_id = ?', [runId]);
+    const rows = await this.all('SELECT fingerprint FROM outcomes WHERE run_id = ?', [runId]);
     return new Set(rows.map((r) => String(r.fingerprint)));
-  }
-
-  /** Fingerprints of the run's workload that have no outcome yet (what a resumed run still has to do). */
-  async pendingFingerprints(runId: string): Promise<string[]> {
-    const rows = await this.db.all(
-      `SELECT t.fingerprint FROM runs r JOIN templates t ON t.workload = r.workload
-       WHERE r.id = ? AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.run_id = r.id AND o.fingerprint = t.fingerprint)
-       ORDER BY t.count DESC, t.fingerprint`,
-      [runId],
-    );
-    return rows.map((r) => String(r.fingerprint));
   }
 
   // ---- outcomes, diffs, clusters ------------------------------------------------------
@@ -201,89 +275,87 @@ export class Store {
     await this.transaction(async () => {
       for (let i = 0; i < outcomes.length; i += 100) {
         const batch = outcomes.slice(i, i + 100);
-        const row = `(${Array(20).fill('?').join(', ')}, from_json(?, '["VARCHAR"]'), from_json(?, '["VARCHAR"]'), from_json(?, '["VARCHAR"]'), ?, ?, ?, ?, ?)`;
-        const values: (string | number | boolean | null)[] = [];
-        for (const o of batch) {
-          values.push(
-            o.runId, o.fingerprint, o.verdict, o.reason, o.weight, o.count, o.baseStatus, o.headStatus, o.baseCost, o.headCost,
-            finiteOrNull(o.costRatio), o.impact, o.basePlanHash, o.headPlanHash, o.baseSimplified, o.headSimplified, o.baseExplain, o.headExplain,
-            o.baseError ? json(o.baseError) : null, o.headError ? json(o.headError) : null,
-            json(o.baseRules), json(o.headRules), json(o.rulesDiff), o.baseMs, o.headMs, o.signature, o.approved, o.worker,
-          );
-        }
-        await this.db.run(`INSERT OR REPLACE INTO outcomes VALUES ${batch.map(() => row).join(', ')}`, values);
+        await this.run(insertSql(OUTCOMES, batch.length, { replace: true }), batch.flatMap((o) => encodeRow(OUTCOMES, o)));
       }
       // an outcome delivered again without a diff (the plans now match) must not keep its old one
-      for (const o of outcomes) await this.db.run('DELETE FROM diffs WHERE run_id = ? AND fingerprint = ?', [o.runId, o.fingerprint]);
-      for (const d of diffs) {
-        await this.db.run('INSERT OR REPLACE INTO diffs VALUES (?, ?, ?, ?, ?)', [d.runId, d.fingerprint, json(d.edits), d.textDiff, d.description]);
-      }
+      for (const o of outcomes) await this.run('DELETE FROM diffs WHERE run_id = ? AND fingerprint = ?', [o.runId, o.fingerprint]);
+      for (const d of diffs) await this.run(insertSql(DIFFS, 1, { replace: true }), encodeRow(DIFFS, d));
     });
+  }
+
+  /**
+   * Workload impact of every outcome of the run, in SQL over the whole run:
+   * count × (head cost − base cost) over the run's total base cost, NULL where
+   * either cost is missing.
+   */
+  async updateImpacts(runId: string): Promise<void> {
+    await this.run(
+      `UPDATE outcomes SET impact = CASE WHEN base_cost IS NOT NULL AND head_cost IS NOT NULL AND w.total > 0
+          THEN count * (head_cost - base_cost) / w.total END
+       FROM (SELECT coalesce(sum(count * base_cost), 0) AS total FROM outcomes WHERE run_id = ? AND base_cost IS NOT NULL AND head_cost IS NOT NULL) w
+       WHERE run_id = ?`,
+      [runId, runId],
+    );
   }
 
   async getOutcomes(runId: string, options: { verdicts?: readonly string[] } = {}): Promise<OutcomeRecord[]> {
     const rows = options.verdicts
-      ? await this.db.all(`SELECT * FROM outcomes WHERE run_id = ? AND list_contains(from_json(?, '["VARCHAR"]'), verdict) ORDER BY fingerprint`, [runId, json(options.verdicts)])
-      : await this.db.all('SELECT * FROM outcomes WHERE run_id = ? ORDER BY fingerprint', [runId]);
-    return rows.map(outcomeFromRow);
+      ? await this.all(`SELECT * FROM outcomes WHERE run_id = ? AND list_contains(from_json(?, '["VARCHAR"]'), verdict) ORDER BY fingerprint`, [runId, JSON.stringify(options.verdicts)])
+      : await this.all('SELECT * FROM outcomes WHERE run_id = ? ORDER BY fingerprint', [runId]);
+    return rows.map((r) => decodeRow(OUTCOMES, r));
   }
 
   async getDiff(runId: string, fingerprint: string): Promise<DiffRecord | null> {
-    const rows = await this.db.all('SELECT * FROM diffs WHERE run_id = ? AND fingerprint = ?', [runId, fingerprint]);
-    const r = rows[0];
-    return r ? { runId, fingerprint, edits: JSON.parse(String(r.edits)), textDiff: String(r.text_diff), description: String(r.description) } : null;
+    const rows = await this.all('SELECT * FROM diffs WHERE run_id = ? AND fingerprint = ?', [runId, fingerprint]);
+    return rows[0] ? decodeRow(DIFFS, rows[0]) : null;
   }
 
   async saveClusters(runId: string, clusters: readonly ClusterRecord[]): Promise<void> {
     await this.transaction(async () => {
-      await this.db.run('DELETE FROM clusters WHERE run_id = ?', [runId]);
-      for (const c of clusters) {
-        await this.db.run('INSERT INTO clusters VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [runId, c.signature, c.description, c.templates, c.weight, c.impact, json(c.verdicts), c.example]);
-      }
+      await this.run('DELETE FROM clusters WHERE run_id = ?', [runId]);
+      for (const c of clusters) await this.run(insertSql(CLUSTERS, 1), encodeRow(CLUSTERS, { ...c, runId }));
     });
   }
 
   async getClusters(runId: string): Promise<ClusterRecord[]> {
-    const rows = await this.db.all('SELECT * FROM clusters WHERE run_id = ? ORDER BY templates DESC, weight DESC, signature', [runId]);
-    return rows.map((r) => ({
-      signature: String(r.signature), description: String(r.description), templates: Number(r.templates), weight: Number(r.weight),
-      impact: Number(r.impact), verdicts: JSON.parse(String(r.verdicts)), example: String(r.example),
-    }));
+    const rows = await this.all('SELECT * FROM clusters WHERE run_id = ? ORDER BY templates DESC, weight DESC, signature', [runId]);
+    return rows.map((r) => {
+      const { runId: _, ...c } = decodeRow(CLUSTERS, r);
+      return c;
+    });
   }
 }
 
-function finiteOrNull(n: number | null): number | null {
-  return n === null || !Number.isFinite(n) ? null : n;
+/** Why the store could not be opened, in words a user can act on. */
+function openError(path: string, err: unknown): Error {
+  const cause = (err as Error).cause ?? err;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  const lock = /Could not set lock on file .*Conflicting lock is held in (.*?) \(PID (\d+)\)/is.exec(message);
+  if (lock || /could not set lock|conflicting lock/i.test(message)) {
+    const holder = lock ? describeProcess(Number(lock[2]), lock[1]!) : 'another process';
+    return new FlightdeckError(
+      'environment-error',
+      `the store ${path} is busy: ${holder} has it open for writing, and DuckDB lets no other process open the file meanwhile, not even to read; wait for it to finish, or use another store with --store`,
+      { retryable: true, cause },
+    );
+  }
+  const system = fromSystemError(cause, path);
+  if (system) return system;
+  if (/not a valid DuckDB database file|unable to open database|file is not a/i.test(message)) {
+    return new FlightdeckError('environment-error', `${path} is not a flightdeck store (not a DuckDB database file): check --store`, { cause });
+  }
+  return err as Error;
 }
 
-const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
-const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-
-function templateFromRow(r: Row): StoredTemplate {
-  return {
-    fingerprint: String(r.fingerprint), normalized: String(r.normalized), sql: String(r.sql), count: Number(r.count), errorCount: Number(r.error_count),
-    totalDurationMs: Number(r.total_duration_ms), meanDurationMs: num(r.mean_duration_ms), weight: Number(r.weight), durationShare: Number(r.duration_share),
-    users: (r.users as string[]) ?? [], projects: (r.projects as string[]) ?? [], priorities: ((r.priorities as number[]) ?? []).map(Number),
-    firstSeen: str(r.first_seen), lastSeen: str(r.last_seen), source: String(r.source),
-  };
-}
-
-function runFromRow(r: Row): RunRecord {
-  return {
-    id: String(r.id), kind: String(r.kind) as RunRecord['kind'], workload: String(r.workload), catalog: String(r.catalog), baseSpec: String(r.base_spec),
-    headSpec: String(r.head_spec), baseDescription: str(r.base_description), headDescription: str(r.head_description), status: String(r.status) as RunRecord['status'],
-    queue: String(r.queue), total: Number(r.total), options: JSON.parse(String(r.options)), createdAt: String(r.created_at), finishedAt: str(r.finished_at), error: str(r.error),
-  };
-}
-
-function outcomeFromRow(r: Row): OutcomeRecord {
-  return {
-    runId: String(r.run_id), fingerprint: String(r.fingerprint), verdict: String(r.verdict) as OutcomeRecord['verdict'], reason: String(r.reason),
-    weight: Number(r.weight), count: Number(r.count), baseStatus: String(r.base_status), headStatus: String(r.head_status), baseCost: num(r.base_cost),
-    headCost: num(r.head_cost), costRatio: num(r.cost_ratio), impact: num(r.impact), basePlanHash: str(r.base_plan_hash), headPlanHash: str(r.head_plan_hash),
-    baseSimplified: str(r.base_simplified), headSimplified: str(r.head_simplified), baseExplain: str(r.base_explain), headExplain: str(r.head_explain),
-    baseError: r.base_error ? JSON.parse(String(r.base_error)) : null, headError: r.head_error ? JSON.parse(String(r.head_error)) : null,
-    baseRules: (r.base_rules as string[]) ?? [], headRules: (r.head_rules as string[]) ?? [], rulesDiff: (r.rules_diff as string[]) ?? [],
-    baseMs: num(r.base_ms), headMs: num(r.head_ms), signature: str(r.signature), approved: Boolean(r.approved), worker: str(r.worker),
-  };
+/** `PID 123 (node bin/flightdeck.js playback …)`, from /proc where there is one; a password in a URL is never printed. */
+function describeProcess(pid: number, executable: string): string {
+  let command = executable;
+  try {
+    command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+  } catch {
+    // no /proc (macOS) or the process is gone: DuckDB's executable name will do
+  }
+  command = command.replace(/(\w+:\/\/[^:@/\s]*:)[^@\s]*@/g, '$1***@').replace(/\s+/g, ' ').trim();
+  if (command.length > 160) command = `${command.slice(0, 157)}…`;
+  return `another process (PID ${pid}: ${command})`;
 }

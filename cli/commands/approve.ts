@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { FlightdeckError } from '../../compiler/errors.ts';
-import { addApprovals, DEFAULT_APPROVALS_FILE, loadApprovals, saveApprovals, type Approval } from '../../playback/approvals.ts';
+import { DEFAULT_APPROVALS_FILE, recordApprovals, type Approval } from '../../playback/approvals.ts';
 import { runCommand, usageError } from '../run-command.ts';
 import { withStore, withStoreOption } from '../store-option.ts';
 
@@ -38,10 +38,11 @@ export function registerApprove(program: Command): void {
           fingerprint: o.fingerprint, headPlanHash: o.headPlanHash!, template: templates.get(o.fingerprint)?.normalized ?? '', verdict: o.verdict, by: opts.by, why: opts.why, at, run: opts.run,
         }));
         const path = resolve(opts.approvals);
-        saveApprovals(path, addApprovals(loadApprovals(path), added));
+        // other approves may write the same file at this moment: lock, re-read, merge, replace atomically
+        await recordApprovals(path, added);
         process.stdout.write(`approved ${added.length} plan change(s) in ${path}:\n${added.map((a) => `  ${a.fingerprint} ${a.verdict} → plan ${a.headPlanHash}`).join('\n')}\ncommit ${opts.approvals} so CI sees it\n`);
         return 0;
-      }),
+      }, { readOnly: true }),
     ),
   );
 }

@@ -33,7 +33,7 @@ export function registerCorpusShow(corpus: Command): void {
         if (templates.length > (Number(opts.top) || 20)) out.push(`... ${templates.length - (Number(opts.top) || 20)} more`);
         process.stdout.write(out.join('\n') + '\n');
         return 0;
-      }),
+      }, { readOnly: true }),
     ),
   );
 }

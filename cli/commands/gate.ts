@@ -44,7 +44,7 @@ export function registerGate(program: Command): void {
         if (!decision.passed) out.push(`approve intended changes with: flightdeck approve --run ${opts.run} --template FINGERPRINT --by NAME --why "..."`);
         process.stdout.write(out.join('\n') + '\n');
         return decision.passed ? 0 : EXIT_FAILED;
-      }),
+      }, { readOnly: true }),
     ),
   );
 }

@@ -11,7 +11,7 @@ export function registerRuns(program: Command): void {
         if (!runs.length) process.stdout.write('no runs yet; start one with: flightdeck playback ...\n');
         for (const r of runs) process.stdout.write(`${r.id}  ${r.status.padEnd(7)} ${String(r.done).padStart(6)}/${String(r.total).padEnd(6)} ${r.workload}  ${r.baseSpec} → ${r.headSpec}  (${r.queue})\n`);
         return 0;
-      }),
+      }, { readOnly: true }),
     ),
   );
   withStoreOption(
@@ -26,7 +26,7 @@ export function registerRuns(program: Command): void {
       withStore(opts, async (store) => {
         process.stdout.write((await writeRunReports(store, opts.run, opts.out, opts.approvals)) + '\n');
         return 0;
-      }),
+      }, { readOnly: true }),
     ),
   );
 }

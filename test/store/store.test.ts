@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store } from '../../store/store.ts';
+import { openDatabase } from '../../compiler/builds/duckdb-database.ts';
 import { MIGRATIONS } from '../../store/migrations.ts';
 import type { OutcomeRecord, StoredTemplate } from '../../store/records.ts';
 
@@ -62,7 +63,7 @@ test('workloads and templates round-trip, and re-importing a workload replaces i
   });
 });
 
-test('outcomes are idempotent per run and template; pending work is what has no outcome', async () => {
+test('outcomes are idempotent per run and template', async () => {
   await withStore(async (s) => {
     await s.saveWorkload({ name: 'w', sources: [], entries: 3, rejected: 0, rejects: [] }, [template('1', 1), template('2', 1), template('3', 1)]);
     await s.createRun({ id: 'r1', kind: 'playback', workload: 'w', catalog: 'c.duckdb', baseSpec: 'reference', headSpec: 'reference#none', baseDescription: null, headDescription: null, queue: 'local', total: 3, options: {} });
@@ -72,7 +73,7 @@ test('outcomes are idempotent per run and template; pending work is what has no 
     assert.equal(outs.length, 2);
     assert.equal(outs[0]!.worker, 'w2');
     assert.deepEqual(outs[0], outcome('r1', '1', 'regressed', 'w2'));
-    assert.deepEqual(await s.pendingFingerprints('r1'), ['3']);
+    assert.deepEqual([...(await s.outcomeFingerprints('r1'))].sort(), ['1', '2']);
     assert.equal((await s.getRun('r1'))!.done, 2);
     assert.deepEqual((await s.getOutcomes('r1', { verdicts: ['identical'] })).map((o) => o.fingerprint), ['2']);
     // delivered again without a diff (its plans now match): the old diff goes too
@@ -99,6 +100,22 @@ test('a store held by another process gives a clear environment error', async ()
     const { spawnSync } = await import('node:child_process');
     const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', `import('${join(process.cwd(), 'store/store.ts')}').then(m => m.Store.open('${path}')).then(() => process.exit(0), e => { console.log(e.code + ': ' + e.message); process.exit(3); })`], { encoding: 'utf8' });
     assert.equal(r.status, 3, r.stderr);
-    assert.match(r.stdout, /environment-error: the store .* is in use by another flightdeck process/);
+    assert.match(r.stdout, /environment-error: the store .* is busy: another process \(PID \d+: .*node.*\) has it open for writing/);
   });
+});
+
+test('a DuckDB file with tables of its own (a catalog) is never migrated into a store', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fd-store-'));
+  try {
+    const path = join(dir, 'catalog.duckdb');
+    const db = await openDatabase(path);
+    await db.run('CREATE TABLE orders (id INTEGER)');
+    db.close();
+    await assert.rejects(Store.open(path), /catalog\.duckdb is a DuckDB database but not a flightdeck store \(no schema_migrations table\): check --store/);
+    const again = await openDatabase(path, { readOnly: true });
+    assert.deepEqual((await again.all(`SELECT table_name FROM duckdb_tables()`)).map((r) => r.table_name), ['orders']);
+    again.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -158,23 +158,6 @@ test('approvals keep the fields a team adds (a ticket, a reviewer) when flightde
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('a long-lived build pool closes builds it has not used for a while, and reopens them on demand', async () => {
-  const { BuildPool } = await import('../../playback/job.ts');
-  const fx = await makePlaybackFixture();
-  const pool = new BuildPool({}, 60_000);
-  try {
-    const a = await pool.get(OLD_BUILD, fx.catalogPath, 1500);
-    assert.equal(await pool.closeIdle(Date.now()), 0, 'recently used: kept');
-    assert.equal(await pool.closeIdle(Date.now() + 61_000), 1);
-    const b = await pool.get(OLD_BUILD, fx.catalogPath, 1500);
-    assert.notEqual(a, b);
-    assert.equal((await b.compile('select 1 from t')).ok, true);
-  } finally {
-    await pool.close();
-    rmSync(fx.dir, { recursive: true, force: true });
-  }
-});
-
 test('when a job fails for good, the other in-process slots stop and finish before the failure is reported', async () => {
   const { LocalQueue: Queue } = await import('../../playback/queue/local.ts');
   const fx = await makePlaybackFixture();

@@ -7,6 +7,7 @@
 import { hostname } from 'node:os';
 import type { Build, OpenBuildOptions } from '../compiler/builds/build.ts';
 import { openBuild } from '../compiler/builds/open-build.ts';
+import { FlightdeckError, toFlightdeckError } from '../compiler/errors.ts';
 import type { DiffRecord, OutcomeRecord } from '../store/records.ts';
 import { compareTemplate, type TemplateRef } from './compare.ts';
 import type { CostThresholds } from './verdict.ts';
@@ -145,4 +146,25 @@ export async function processPlaybackJob(job: PlaybackJob, pool: BuildPool, work
     if (baseLease.status === 'fulfilled') baseLease.value.release();
     if (headLease.status === 'fulfilled') headLease.value.release();
   }
+}
+
+/** System errors that may not happen again (resources, a busy machine); any other system error will. */
+const TRANSIENT_SYSTEM_ERRORS: ReadonlySet<string> = new Set(['EAGAIN', 'EMFILE', 'ENFILE', 'ENOMEM', 'EBUSY', 'ETIMEDOUT', 'ECONNRESET']);
+
+/**
+ * Whether a failed job may succeed if tried again. Decided here, in the
+ * domain, for both queues: a FlightdeckError says so itself (a build that
+ * crashed or hung while starting: yes; a bad spec, a missing catalog, an
+ * unknown version, a refused hello: no); a transient system error: yes;
+ * anything else is a defect that will fail the same way again: no.
+ */
+export function isRetryable(err: unknown): boolean {
+  if (err instanceof FlightdeckError) return err.retryable;
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' && TRANSIENT_SYSTEM_ERRORS.has(code);
+}
+
+/** One line for logs: `code: message` (the code of a FlightdeckError, `internal-error` otherwise). */
+export function describeJobError(err: unknown): string {
+  return toFlightdeckError(err).describe().replace(/\s*\n\s*/g, ' ');
 }

@@ -75,6 +75,7 @@ export class ConnectionWatch {
   private downSince: number | null = null;
   private lastMessage: string | undefined;
   private lastLogged: string | undefined;
+  private stopped = false;
 
   constructor(
     private readonly url: string,
@@ -90,6 +91,7 @@ export class ConnectionWatch {
 
   /** an error event from ioredis or BullMQ: logged once while Redis is down, each distinct one while it is up */
   noteError(err: unknown): void {
+    if (this.stopped) return;
     const message = redactSecrets(err instanceof Error ? err.message : String(err), this.url).replace(/\s*\n\s*/g, ' ');
     this.lastMessage = message;
     if (this.downSince !== null) return; // told when the connection was lost
@@ -103,7 +105,7 @@ export class ConnectionWatch {
   }
 
   private noteDown(): void {
-    if (this.downSince !== null) return;
+    if (this.stopped || this.downSince !== null) return;
     this.downSince = Date.now();
     this.lastLogged = undefined;
     this.log(`lost Redis at ${redactRedisUrl(this.url)}${this.lastMessage ? ` (${this.lastMessage})` : ''}; reconnecting`);
@@ -114,6 +116,11 @@ export class ConnectionWatch {
     this.log(`Redis at ${redactRedisUrl(this.url)} is back after ${((Date.now() - this.downSince) / 1000).toFixed(1)} s`);
     this.downSince = null;
     this.lastMessage = undefined;
+  }
+
+  /** we are closing the connection ourselves: what follows is not news */
+  stop(): void {
+    this.stopped = true;
   }
 
   /** ms Redis has been unreachable (0 when connected) */

@@ -171,6 +171,7 @@ export class BullmqQueue implements PlaybackQueue {
 
   async close(): Promise<void> {
     this.stopped = true;
+    this.watch.stop();
     // with Redis gone, a graceful close would wait for it: disconnect first, then let BullMQ settle
     if (this.watch.downForMs() > 0) this.connection.disconnect();
     await this.queue.close().catch((err) => this.options.onWarning?.(`closing the queue: ${redactSecrets(String((err as Error)?.message ?? err), this.url)}`));

@@ -74,6 +74,7 @@ export async function startWorker(url: string, options: WorkerOptions = {}): Pro
   return {
     processed: () => processed,
     async close() {
+      watch.stop();
       await worker.close();
       await Promise.all(all.map((p) => p.close()));
       connection.disconnect();

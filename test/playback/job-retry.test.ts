@@ -5,32 +5,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalQueue } from '../../playback/queue/local.ts';
 import type { PlaybackJob } from '../../playback/job.ts';
 import { DEFAULT_THRESHOLDS } from '../../playback/verdict.ts';
 import { makePlaybackFixture, OLD_BUILD } from '../helpers/playback-fixture.ts';
-
-/** A build that appends a line to `counter` at every start, then crashes (exit 3) or refuses `hello`. */
-export function countingBuild(dir: string, behaviour: 'crash' | 'refuse'): { spec: string; starts: () => number } {
-  const script = join(dir, `${behaviour}-build.mjs`);
-  const counter = join(dir, `${behaviour}.count`);
-  writeFileSync(
-    script,
-    `import { appendFileSync } from 'node:fs';
-appendFileSync(${JSON.stringify(counter)}, 'start\\n');
-${behaviour === 'crash'
-  ? `process.stderr.write('out of memory (simulated)\\n'); process.exit(3);`
-  : `process.stdin.once('data', (d) => { const m = JSON.parse(String(d).split('\\n')[0]);
-  process.stdout.write(JSON.stringify({ id: m.id, ok: false, error: { code: 'catalog-error', message: 'this catalog is not mine' } }) + '\\n'); });`}
-`,
-  );
-  return {
-    spec: `command:${process.execPath} ${script}`,
-    starts: () => (existsSync(counter) ? readFileSync(counter, 'utf8').split('\n').filter(Boolean).length : 0),
-  };
-}
+import { countingBuild } from '../helpers/counting-build.ts';
 
 function oneJob(catalogPath: string, baseSpec: string): PlaybackJob {
   return {

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { parseBuildSpec } from '../../compiler/builds/spec.ts';
 import { startPlayback, resumePlayback, type RunSummary } from '../../playback/run-playback.ts';
@@ -70,7 +70,7 @@ export function registerPlayback(program: Command): void {
       .option('--catalog <db>', 'DuckDB database both builds bind against (a path every worker can read)')
       .option('--base <spec>', 'the OLD build, e.g. reference@main, duckdb@1.3.2')
       .option('--head <spec>', 'the NEW build, e.g. reference, duckdb@1.5.6')
-      .option('--queue <url>', 'run through BullMQ on Redis (redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS) with `flightdeck worker` processes; default: in-process')
+      .addOption(new Option('--queue <url>', 'run through BullMQ on Redis (redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS) with `flightdeck worker` processes; default: in-process. Keep a password out of `ps` with $FLIGHTDECK_QUEUE').env('FLIGHTDECK_QUEUE'))
       .option('--redis-timeout <duration>', 'with --queue: give up (exit 2, resumable) when Redis stays unreachable this long', '30s')
       .option('--concurrency <n>', 'in-process worker slots (default and maximum: one per core)')
       .option('--oversubscribe', 'allow --concurrency above the core count (builds that mostly wait, e.g. on a remote service)')

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { startWorker } from '../../playback/queue/bullmq-worker.ts';
 import { resolveConcurrency } from '../../playback/queue/concurrency.ts';
 import { redactRedisUrl } from '../../playback/queue/redis-url.ts';
@@ -8,7 +8,7 @@ export function registerWorker(program: Command): void {
   program
     .command('worker')
     .description('process playback jobs from a BullMQ queue on Redis until stopped (SIGINT/SIGTERM); keeps reconnecting while Redis is away')
-    .requiredOption('--queue <url>', 'redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS')
+    .addOption(new Option('--queue <url>', 'redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS; keep a password out of `ps` with $FLIGHTDECK_QUEUE').env('FLIGHTDECK_QUEUE').makeOptionMandatory())
     .option('--concurrency <n>', 'jobs processed at once, each with its own build processes (at most one per core)', '1')
     .option('--oversubscribe', 'allow --concurrency above the core count (builds that mostly wait, e.g. on a remote service)')
     .option('--name <name>', 'worker name recorded with each outcome (default host:pid)')

@@ -58,7 +58,7 @@ export async function startWorker(url: string, options: WorkerOptions = {}): Pro
           throw new UnrecoverableError(reason);
         }
         log(`worker ${name}: ${where} failed (attempt ${attempt} of ${of})${attempt < of ? ', will be tried again' : ''}: ${reason}`);
-        throw new Error(reason);
+        throw new Error(reason, { cause: err }); // BullMQ keeps the message as the failed reason
       } finally {
         free.push(pool);
       }

@@ -49,7 +49,7 @@ export function redactSecrets(text: string, url: string): string {
     const m = /\/\/[^/@]*:([^/@]+)@/.exec(url);
     if (m) secrets.add(m[1]!);
   }
-  for (const s of [...secrets].sort((a, b) => b.length - a.length)) if (s) out = out.split(s).join('***');
+  for (const s of [...secrets].toSorted((a, b) => b.length - a.length)) if (s) out = out.split(s).join('***');
   return out;
 }
 

@@ -149,6 +149,11 @@ test('a dead Redis is a one-line environment error with exit code 2', async () =
   const r = runCli(['worker', '--queue', 'redis://127.0.0.1:1']);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /^error: environment-error: cannot reach Redis at redis:\/\/127\.0\.0\.1:1 .*drop --queue to run in-process\n$/);
+  // a password given in $FLIGHTDECK_QUEUE (kept out of `ps`) is not printed either
+  const env = runCli(['worker'], { env: { FLIGHTDECK_QUEUE: 'redis://ci:topsecret@127.0.0.1:1' } });
+  assert.equal(env.status, 2);
+  assert.match(env.stderr, /^error: environment-error: cannot reach Redis at redis:\/\/ci:\*\*\*@127\.0\.0\.1:1 \(connect ECONNREFUSED 127\.0\.0\.1:1\)/);
+  assert.ok(!env.stderr.includes('topsecret'));
 });
 
 test('with no worker connected the coordinator says so, and finishes once one starts', async () => {

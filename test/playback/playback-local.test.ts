@@ -179,3 +179,24 @@ test('when a job fails for good, the other in-process slots stop and finish befo
     rmSync(fx.dir, { recursive: true, force: true });
   }
 });
+
+test('--concurrency above the core count is capped with a warning (--oversubscribe keeps it); the run is the same', async () => {
+  const { runCli } = await import('../helpers/cli.ts');
+  const { availableParallelism } = await import('node:os');
+  const fx = await makePlaybackFixture();
+  try {
+    const args = ['playback', '--workload', 'fake', '--catalog', fx.catalogPath, '--base', OLD_BUILD, '--head', NEW_BUILD, '--timeout', '1500', '--store', fx.storePath];
+    const cores = availableParallelism();
+    const capped = runCli([...args, '--concurrency', String(cores + 62)]);
+    assert.equal(capped.status, 0, capped.stderr);
+    assert.match(capped.stderr, new RegExp(`^warning: --concurrency ${cores + 62} is above the ${cores} cores? here; using ${cores} `, 'm'));
+    assert.match(capped.stdout, new RegExp(`: ${EXPECTED.length} templates`));
+    const forced = runCli([...args, '--concurrency', String(cores + 1), '--oversubscribe']);
+    assert.equal(forced.status, 0, forced.stderr);
+    assert.match(forced.stderr, /\(--oversubscribe\): \d+ build processes will share them/);
+    const fits = runCli([...args, '--concurrency', '1']);
+    assert.doesNotMatch(fits.stderr, /warning: --concurrency/);
+  } finally {
+    rmSync(fx.dir, { recursive: true, force: true });
+  }
+});

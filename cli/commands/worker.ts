@@ -22,9 +22,15 @@ export function registerWorker(program: Command): void {
           onJob: (r) => process.stderr.write(`job ${r.runId} batch ${r.batch}: ${r.outcomes.length} templates\n`),
         });
         process.stderr.write(`worker ready on ${redactRedisUrl(opts.queue)}\n`);
+        // `on`, not `once`: a handler stays registered, so the build processes' own signal hook
+        // (which kills them) does not also re-raise the signal and end this process before close()
         await new Promise<void>((resolve) => {
-          process.once('SIGINT', resolve);
-          process.once('SIGTERM', resolve);
+          const onSignal = () => {
+            worker.stopping();
+            resolve();
+          };
+          process.on('SIGINT', onSignal);
+          process.on('SIGTERM', onSignal);
         });
         await worker.close();
         process.stderr.write(`worker stopped after ${worker.processed()} jobs\n`);

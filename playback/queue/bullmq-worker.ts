@@ -11,7 +11,7 @@
  * exiting: a worker is a long-lived service, and a Redis restart should not
  * need every worker restarted; the coordinator is the one with a deadline.
  */
-import { UnrecoverableError, Worker } from 'bullmq';
+import { UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import { hostname } from 'node:os';
 import { BuildPool, describeJobError, isRetryable, processPlaybackJob, type PlaybackJob, type PlaybackJobResult } from '../job.ts';
 import { assertRedisReachable, ConnectionWatch, createConnection, LOCK_DURATION_MS, MAX_STALLED_COUNT, QUEUE_NAME, STALLED_INTERVAL_MS } from './bullmq-connection.ts';
@@ -20,6 +20,13 @@ import { redactSecrets } from './redis-url.ts';
 export interface RunningWorker {
   /** jobs finished by this worker */
   processed(): number;
+  /**
+   * Call at once when the process is told to stop (SIGTERM): the build
+   * processes are being killed (compiler/builds kills them on the signal),
+   * so a job still running is given back to the queue as waiting, not
+   * completed with the crashes that follow nor counted as a failed attempt.
+   */
+  stopping(): void;
   close(): Promise<void>;
 }
 
@@ -39,16 +46,26 @@ export async function startWorker(url: string, options: WorkerOptions = {}): Pro
   const all = [...free];
   const name = options.name ?? `${hostname()}:${process.pid}`;
   let processed = 0;
+  let stopping = false;
   const watch = new ConnectionWatch(url, (line) => log(`worker ${name}: ${line}`));
   const connection = createConnection(url);
   watch.follow(connection);
   const worker = new Worker<PlaybackJob, PlaybackJobResult>(
     QUEUE_NAME,
-    async (job) => {
+    async (job, token) => {
       const pool = free.pop()!;
+      const giveBack = async () => {
+        await job.moveToWait(token);
+        log(`worker ${name}: stopping; job ${job.id} (run ${job.data.runId}, batch ${job.data.batch}) given back to the queue`);
+        throw new WaitingError();
+      };
       try {
-        return await processPlaybackJob(job.data, pool, name);
+        const result = await processPlaybackJob(job.data, pool, name);
+        if (stopping) return await giveBack();
+        return result;
       } catch (err) {
+        if (stopping && !(err instanceof WaitingError)) return await giveBack();
+        if (err instanceof WaitingError) throw err;
         const attempt = job.attemptsMade + 1;
         const of = job.opts.attempts ?? 1;
         const reason = redactSecrets(describeJobError(err), url);
@@ -73,6 +90,9 @@ export async function startWorker(url: string, options: WorkerOptions = {}): Pro
   await worker.waitUntilReady();
   return {
     processed: () => processed,
+    stopping: () => {
+      stopping = true;
+    },
     async close() {
       watch.stop();
       await worker.close();

@@ -278,3 +278,31 @@ test('Redis dies and stays down: the coordinator exits 2 within --redis-timeout,
     rmSync(fx.dir, { recursive: true, force: true });
   }
 });
+
+test('SIGTERM to a worker mid-job: it gives the job back and exits 0; another worker finishes it, with no crash verdicts', { timeout: 120_000 }, async () => {
+  const fx = await makePlaybackFixture({ sleepMs: 300 });
+  const store = await Store.open(fx.storePath);
+  const queue = await BullmqQueue.connect(redis.url, { pollMs: 50 });
+  const stopped = spawnCli(['worker', '--queue', redis.url, '--name', 'stopped']);
+  let other: Awaited<ReturnType<typeof startWorker>> | undefined;
+  try {
+    await waitForOutput(stopped, /worker ready/);
+    // one batch of 9 templates × 2 builds × 300 ms: the worker is mid-job for ~5 s
+    const running = startPlayback(store, queue, { workload: 'fake', catalogPath: fx.catalogPath, baseSpec: OLD_BUILD, headSpec: OLD_BUILD, batchSize: 9, timeoutMs: 5000 });
+    while (!(await queue.counts()).active) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 700)); // its builds are open and compiling
+    stopped.kill('SIGTERM');
+    assert.equal(await waitForExit(stopped), 0, stopped.output());
+    assert.match(stopped.output(), /worker stopped: stopping; job \S+ \(run run-\S+, batch 0\) given back to the queue\nworker stopped after 0 jobs\n/);
+    other = await startWorker(redis.url, { name: 'other' });
+    const summary = await running;
+    assert.deepEqual(summary.counts, { identical: 7, 'both-error': 2 }, 'old vs old: no crash from the killed builds');
+    assert.ok((await store.getOutcomes(summary.runId)).every((o) => o.worker === 'other'));
+  } finally {
+    stopped.kill('SIGKILL');
+    await other?.close();
+    await queue.close();
+    store.close();
+    rmSync(fx.dir, { recursive: true, force: true });
+  }
+});

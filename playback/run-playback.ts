@@ -11,9 +11,14 @@ import { FlightdeckError } from '../compiler/errors.ts';
 import type { Store } from '../store/store.ts';
 import type { StoredTemplate } from '../store/records.ts';
 import { computeClusters } from './clusters.ts';
-import type { PlaybackJob } from './job.ts';
+import type { PlaybackJob, PlaybackJobResult } from './job.ts';
 import type { PlaybackQueue } from './queue/queue.ts';
 import { DEFAULT_THRESHOLDS, type CostThresholds, type Verdict } from './verdict.ts';
+
+/** results are written to the store in groups of at least this many outcomes… */
+export const WRITE_EVERY_OUTCOMES = 250;
+/** …or when the oldest unwritten result is this old (ms) */
+export const WRITE_EVERY_MS = 1000;
 
 export interface PlaybackOptions {
   readonly workload: string;
@@ -121,20 +126,55 @@ async function executeRun(
   );
   let described = run.baseDescription !== null;
   onProgress?.(done.size, run.total);
+  // results are written in groups: one store transaction per job result costs about half the
+  // coordinator's CPU (bench/playback-throughput.ts). A group is written when it holds
+  // WRITE_EVERY_OUTCOMES outcomes or its first result is WRITE_EVERY_MS old, and at the end;
+  // writes run one after another. A result still in memory when the coordinator dies is
+  // compared again by --resume.
+  let pending: PlaybackJobResult[] = [];
+  let pendingOutcomes = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let writing: Promise<void> = Promise.resolve();
+  const writeGroup = async (group: readonly PlaybackJobResult[]) => {
+    await store.saveOutcomes(group.flatMap((r) => r.outcomes), group.flatMap((r) => r.diffs));
+    if (!described) {
+      await store.setRunDescriptions(runId, group[0]!.descriptions.base, group[0]!.descriptions.head);
+      described = true;
+    }
+    for (const r of group) for (const oc of r.outcomes) done.add(oc.fingerprint);
+    onProgress?.(done.size, run.total);
+  };
+  /** write what is pending; a failed write stays in `writing`, so the next await reports it */
+  const flush = (): Promise<void> => {
+    clearTimeout(timer);
+    timer = undefined;
+    const group = pending;
+    pending = [];
+    pendingOutcomes = 0;
+    if (group.length) writing = writing.then(() => writeGroup(group));
+    return writing;
+  };
   try {
     await queue.run(jobs, async (result) => {
       if (result.runId !== runId) return;
-      await store.saveOutcomes(result.outcomes, result.diffs);
-      if (!described) {
-        await store.setRunDescriptions(runId, result.descriptions.base, result.descriptions.head);
-        described = true;
-      }
-      for (const oc of result.outcomes) done.add(oc.fingerprint);
-      onProgress?.(done.size, run.total);
+      pending.push(result);
+      pendingOutcomes += result.outcomes.length;
+      // the timer's failure is reported by the next awaited flush (below or at the end)
+      timer ??= setTimeout(() => void flush().catch(() => undefined), WRITE_EVERY_MS);
+      if (pendingOutcomes >= WRITE_EVERY_OUTCOMES) await flush();
     });
+    await flush();
   } catch (err) {
-    await store.finishRun(runId, 'failed', err instanceof Error ? err.message : String(err));
+    // keep what was compared (a resume then redoes only the rest), and say if even that failed
+    const unsaved = await flush().then(
+      () => '',
+      (e: unknown) => (e === err ? '' : ` (and the last results could not be stored: ${e instanceof Error ? e.message : String(e)})`),
+    );
+    const message = (err instanceof Error ? err.message : String(err)) + unsaved;
+    await store.finishRun(runId, 'failed', message);
     throw err;
+  } finally {
+    clearTimeout(timer);
   }
   return finishRun(store, runId);
 }

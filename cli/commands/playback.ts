@@ -1,11 +1,10 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
-import { availableParallelism } from 'node:os';
 import { parseBuildSpec } from '../../compiler/builds/spec.ts';
 import { startPlayback, resumePlayback, type RunSummary } from '../../playback/run-playback.ts';
 import { LocalQueue } from '../../playback/queue/local.ts';
-import { BullmqQueue } from '../../playback/queue/bullmq-queue.ts';
 import type { PlaybackQueue } from '../../playback/queue/queue.ts';
+import { resolveConcurrency } from '../../playback/queue/concurrency.ts';
 import { approvalKeys, DEFAULT_APPROVALS_FILE, loadApprovals } from '../../playback/approvals.ts';
 import { gatherReport } from '../../playback/report/report-data.ts';
 import { writeReports } from '../../playback/report/write-reports.ts';
@@ -22,6 +21,8 @@ interface PlaybackOpts {
   head?: string;
   queue?: string;
   concurrency?: string;
+  oversubscribe?: boolean;
+  redisTimeout: string;
   batchSize: string;
   timeout: string;
   regressedAt: string;
@@ -32,8 +33,21 @@ interface PlaybackOpts {
   store?: string;
 }
 
-export async function openQueue(url: string | undefined, concurrency: number): Promise<PlaybackQueue> {
-  return url ? BullmqQueue.connect(url, { onWarning: (m) => process.stderr.write(`\nwarning: ${m}\n`) }) : new LocalQueue({ concurrency });
+const warn = (m: string) => process.stderr.write(`\nwarning: ${m}\n`);
+
+/** The BullMQ adapter is loaded only when --queue asks for it (it loads bullmq and ioredis). */
+export async function openQueue(url: string | undefined, o: { concurrency: number; redisTimeoutMs: number }): Promise<PlaybackQueue> {
+  if (!url) return new LocalQueue({ concurrency: o.concurrency, onWarning: warn });
+  const { BullmqQueue } = await import('../../playback/queue/bullmq-queue.ts');
+  return BullmqQueue.connect(url, { onWarning: warn, redisTimeoutMs: o.redisTimeoutMs });
+}
+
+/** `30s`, `2m`, `500ms`, or a number of seconds */
+export function parseDuration(name: string, value: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(value);
+  const ms = m ? Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000 } as const)[(m[2] ?? 's') as 'ms' | 's' | 'm'] : NaN;
+  if (!(ms > 0)) throw usageError(`${name} must be a duration such as 30s, 2m or 500ms, got '${value}'`);
+  return ms;
 }
 
 export function formatSummary(s: RunSummary): string {
@@ -56,8 +70,10 @@ export function registerPlayback(program: Command): void {
       .option('--catalog <db>', 'DuckDB database both builds bind against (a path every worker can read)')
       .option('--base <spec>', 'the OLD build, e.g. reference@main, duckdb@1.3.2')
       .option('--head <spec>', 'the NEW build, e.g. reference, duckdb@1.5.6')
-      .option('--queue <url>', 'run through BullMQ on Redis (redis://HOST:PORT) with `flightdeck worker` processes; default: in-process')
-      .option('--concurrency <n>', 'in-process worker slots (default: one per core)')
+      .addOption(new Option('--queue <url>', 'run through BullMQ on Redis (redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS) with `flightdeck worker` processes; default: in-process. Keep a password out of `ps` with $FLIGHTDECK_QUEUE').env('FLIGHTDECK_QUEUE'))
+      .option('--redis-timeout <duration>', 'with --queue: give up (exit 2, resumable) when Redis stays unreachable this long', '30s')
+      .option('--concurrency <n>', 'in-process worker slots (default and maximum: one per core)')
+      .option('--oversubscribe', 'allow --concurrency above the core count (builds that mostly wait, e.g. on a remote service)')
       .option('--batch-size <n>', 'templates per job', '25')
       .option('--timeout <ms>', 'per-query compile time limit for each build', '10000')
       .option('--regressed-at <ratio>', 'head/base cost ratio at which a changed plan is a regression', '1.1')
@@ -67,13 +83,15 @@ export function registerPlayback(program: Command): void {
       .option('--resume <run>', 'finish a run that stopped halfway'),
   ).action((opts: PlaybackOpts) =>
     runCommand(async () => {
-      const concurrency = opts.concurrency ? parsePositiveInt('--concurrency', opts.concurrency) : availableParallelism();
+      const slots = resolveConcurrency(opts.concurrency ? parsePositiveInt('--concurrency', opts.concurrency) : undefined, { oversubscribe: opts.oversubscribe });
+      if (slots.warning && !opts.queue) process.stderr.write(`warning: ${slots.warning}\n`);
+      const redisTimeoutMs = parseDuration('--redis-timeout', opts.redisTimeout);
       if (!opts.resume) {
         for (const k of ['workload', 'catalog', 'base', 'head'] as const) if (!opts[k]) throw usageError(`--${k} is required (or --resume RUN)`);
         parseBuildSpec(opts.base!);
         parseBuildSpec(opts.head!);
       }
-      const queue = await openQueue(opts.queue, Math.floor(concurrency));
+      const queue = await openQueue(opts.queue, { concurrency: slots.concurrency, redisTimeoutMs });
       const counter = createCounter('playback');
       try {
         return await withStore(opts, async (store) => {

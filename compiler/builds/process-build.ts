@@ -50,7 +50,8 @@ export class ProcessBuild implements Build {
   static async start(options: ProcessBuildOptions): Promise<ProcessBuild> {
     const build = new ProcessBuild(options);
     const started = await build.startProcess();
-    if (!started.ok) throw new FlightdeckError('build-error', `build '${options.spec}' failed to start: ${started.reason}`);
+    // a process that died or did not answer while starting may start next time (load, memory); a refusal will not
+    if (!started.ok) throw new FlightdeckError('build-error', `build '${options.spec}' failed to start: ${started.reason}`, { retryable: started.retryable === true });
     build.hello = started.hello;
     build.description = options.describe?.(started.hello) ?? `${started.hello.name} ${started.hello.version}`;
     return build;
@@ -128,7 +129,7 @@ export class ProcessBuild implements Build {
   }
 
   /** Spawn a process and say hello; on success it becomes the current process. */
-  private async startProcess(): Promise<{ ok: true; hello: HelloAnswer } | { ok: false; reason: string }> {
+  private async startProcess(): Promise<{ ok: true; hello: HelloAnswer } | { ok: false; reason: string; retryable?: boolean }> {
     let proc: BuildProcess;
     try {
       proc = new BuildProcess(this.options.spawn);
@@ -138,16 +139,16 @@ export class ProcessBuild implements Build {
     const id = this.nextId++;
     const limit = this.options.startupTimeoutMs ?? Math.max(DEFAULT_STARTUP_TIMEOUT_MS, this.options.timeoutMs ?? 0);
     const outcome: RequestOutcome = await proc.request({ id, op: 'hello', catalog: this.options.catalogPath, protocol: PROTOCOL_VERSION }, limit);
-    const refuse = async (reason: string) => {
+    const refuse = async (reason: string, retryable = false) => {
       await proc.kill();
       const tail = proc.stderr.trim();
-      return { ok: false as const, reason: tail && !reason.includes('stderr:') ? `${reason}; stderr: ${tail.slice(-1500)}` : reason };
+      return { ok: false as const, reason: tail && !reason.includes('stderr:') ? `${reason}; stderr: ${tail.slice(-1500)}` : reason, retryable };
     };
     switch (outcome.kind) {
       case 'timeout':
-        return refuse(`no answer to hello within ${limit} ms`);
+        return refuse(`no answer to hello within ${limit} ms`, true);
       case 'exit':
-        return refuse(`${outcome.reason} (during startup)`);
+        return refuse(`${outcome.reason} (during startup)`, true);
       case 'protocol':
         return refuse(outcome.reason);
       case 'answer':

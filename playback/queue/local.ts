@@ -2,15 +2,20 @@
  * The embedded default: N worker slots in this process, each with its own
  * base and head build processes (a build answers one request at a time), so
  * N slots keep 2N build processes busy — one slot per core by default.
+ * A failed job is tried again only when the domain says it may succeed
+ * (isRetryable), at most `attempts` times; any other failure fails the run
+ * at once.
  */
 import { availableParallelism } from 'node:os';
-import { BuildPool, processPlaybackJob, type PlaybackJob, type PlaybackJobResult } from '../job.ts';
-import type { PlaybackQueue } from './queue.ts';
+import { BuildPool, describeJobError, isRetryable, processPlaybackJob, type PlaybackJob, type PlaybackJobResult } from '../job.ts';
+import { DEFAULT_ATTEMPTS, type PlaybackQueue } from './queue.ts';
 
 export interface LocalQueueOptions {
   readonly concurrency?: number;
-  /** attempts per job before the run fails (default 2) */
+  /** attempts per job when its failure is retryable (default 3); other failures are not tried again */
   readonly attempts?: number;
+  /** told one line per failed attempt that is tried again */
+  readonly onWarning?: (message: string) => void;
 }
 
 export class LocalQueue implements PlaybackQueue {
@@ -18,10 +23,10 @@ export class LocalQueue implements PlaybackQueue {
   private readonly pools: BuildPool[];
   private readonly attempts: number;
 
-  constructor(options: LocalQueueOptions = {}) {
+  constructor(private readonly options: LocalQueueOptions = {}) {
     const n = Math.max(1, options.concurrency ?? availableParallelism());
     this.pools = Array.from({ length: n }, () => new BuildPool());
-    this.attempts = options.attempts ?? 2;
+    this.attempts = Math.max(1, options.attempts ?? DEFAULT_ATTEMPTS);
   }
 
   async run(jobs: readonly PlaybackJob[], onResult: (result: PlaybackJobResult) => Promise<void>): Promise<void> {
@@ -35,10 +40,11 @@ export class LocalQueue implements PlaybackQueue {
           try {
             result = await processPlaybackJob(job, pool, `local:${process.pid}:${index}`);
           } catch (err) {
-            if (attempt >= this.attempts) {
+            if (!isRetryable(err) || attempt >= this.attempts || failed) {
               failed = true; // the other slots stop taking jobs
               throw err;
             }
+            this.options.onWarning?.(`batch ${job.batch} failed (attempt ${attempt} of ${this.attempts}), trying again: ${describeJobError(err)}`);
           }
         }
         await onResult(result);

@@ -7,8 +7,14 @@
  */
 import type { PlaybackJob, PlaybackJobResult } from '../job.ts';
 
+/**
+ * Attempts per job when its failure is retryable (isRetryable in
+ * playback/job.ts); a failure that is not retryable fails the run at once.
+ */
+export const DEFAULT_ATTEMPTS = 3;
+
 export interface PlaybackQueue {
-  /** `local` or the redis URL, recorded with the run */
+  /** `local` or the Redis URL with its password redacted; recorded with the run */
   readonly name: string;
   /**
    * Run the jobs; call `onResult` for each finished job (awaited, in

@@ -35,11 +35,13 @@ function waitForPort(port: number, up: boolean, timeoutMs = 5000): Promise<void>
   });
 }
 
-export async function startTestRedis(): Promise<TestRedis> {
+/** `password`: the server requires it (`--requirepass`); `url` then carries it as `redis://:PASSWORD@…` */
+export async function startTestRedis(options: { password?: string } = {}): Promise<TestRedis> {
   const port = 17000 + Math.floor(Math.random() * 2000);
+  const auth = options.password ? ['--requirepass', options.password] : [];
   let proc: ChildProcess | null = null;
   const start = async () => {
-    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...auth], { stdio: 'ignore' });
     proc.on('error', () => {});
     await waitForPort(port, true);
   };
@@ -49,7 +51,8 @@ export async function startTestRedis(): Promise<TestRedis> {
     await waitForPort(port, false);
   };
   await start();
-  return { url: `redis://127.0.0.1:${port}`, port, kill, start, stop: kill };
+  const credentials = options.password ? `:${encodeURIComponent(options.password)}@` : '';
+  return { url: `redis://${credentials}127.0.0.1:${port}`, port, kill, start, stop: kill };
 }
 
 /** true when redis-server is installed (the suite's runner installs or reports it) */

@@ -158,23 +158,6 @@ test('approvals keep the fields a team adds (a ticket, a reviewer) when flightde
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('a long-lived build pool closes builds it has not used for a while, and reopens them on demand', async () => {
-  const { BuildPool } = await import('../../playback/job.ts');
-  const fx = await makePlaybackFixture();
-  const pool = new BuildPool({}, 60_000);
-  try {
-    const a = await pool.get(OLD_BUILD, fx.catalogPath, 1500);
-    assert.equal(await pool.closeIdle(Date.now()), 0, 'recently used: kept');
-    assert.equal(await pool.closeIdle(Date.now() + 61_000), 1);
-    const b = await pool.get(OLD_BUILD, fx.catalogPath, 1500);
-    assert.notEqual(a, b);
-    assert.equal((await b.compile('select 1 from t')).ok, true);
-  } finally {
-    await pool.close();
-    rmSync(fx.dir, { recursive: true, force: true });
-  }
-});
-
 test('when a job fails for good, the other in-process slots stop and finish before the failure is reported', async () => {
   const { LocalQueue: Queue } = await import('../../playback/queue/local.ts');
   const fx = await makePlaybackFixture();
@@ -193,6 +176,27 @@ test('when a job fails for good, the other in-process slots stop and finish befo
     assert.ok(delivered < 6, `the other slot stopped early (delivered ${delivered})`);
   } finally {
     await queue.close();
+    rmSync(fx.dir, { recursive: true, force: true });
+  }
+});
+
+test('--concurrency above the core count is capped with a warning (--oversubscribe keeps it); the run is the same', async () => {
+  const { runCli } = await import('../helpers/cli.ts');
+  const { availableParallelism } = await import('node:os');
+  const fx = await makePlaybackFixture();
+  try {
+    const args = ['playback', '--workload', 'fake', '--catalog', fx.catalogPath, '--base', OLD_BUILD, '--head', NEW_BUILD, '--timeout', '1500', '--store', fx.storePath];
+    const cores = availableParallelism();
+    const capped = runCli([...args, '--concurrency', String(cores + 62)]);
+    assert.equal(capped.status, 0, capped.stderr);
+    assert.match(capped.stderr, new RegExp(`^warning: --concurrency ${cores + 62} is above the ${cores} cores? here; using ${cores} `, 'm'));
+    assert.match(capped.stdout, new RegExp(`: ${EXPECTED.length} templates`));
+    const forced = runCli([...args, '--concurrency', String(cores + 1), '--oversubscribe']);
+    assert.equal(forced.status, 0, forced.stderr);
+    assert.match(forced.stderr, /\(--oversubscribe\): \d+ build processes will share them/);
+    const fits = runCli([...args, '--concurrency', '1']);
+    assert.doesNotMatch(fits.stderr, /warning: --concurrency/);
+  } finally {
     rmSync(fx.dir, { recursive: true, force: true });
   }
 });

@@ -181,13 +181,7 @@ async function executeRun(
 
 /** Workload impact (in SQL, over the whole run) and change clusters; marks the run done. */
 export async function finishRun(store: Store, runId: string): Promise<RunSummary> {
-  await store.db.run(
-    `UPDATE outcomes SET impact = CASE WHEN base_cost IS NOT NULL AND head_cost IS NOT NULL AND w.total > 0
-        THEN count * (head_cost - base_cost) / w.total END
-     FROM (SELECT coalesce(sum(count * base_cost), 0) AS total FROM outcomes WHERE run_id = ? AND base_cost IS NOT NULL AND head_cost IS NOT NULL) w
-     WHERE run_id = ?`,
-    [runId, runId],
-  );
+  await store.updateImpacts(runId);
   const outcomes = await store.getOutcomes(runId);
   const clusters = await computeClusters(store, runId, outcomes);
   await store.saveClusters(runId, clusters);

@@ -201,7 +201,7 @@ export class Store {
     await this.transaction(async () => {
       for (let i = 0; i < outcomes.length; i += 100) {
         const batch = outcomes.slice(i, i + 100);
-        const row = `(${Array(20).fill('?').join(', ')}, from_json(?, '["VARCHAR"]'), from_json(?, '["VARCHAR"]'), from_json(?, '["VARCHAR"]'), ?, ?, ?, ?, ?)`;
+        const row = `(${Array(20).fill('?').join(', ')}, from_json(?, '["VARCHAR"]'), from_json(?, '["VARCHAR"]'), from_json(?, '["VARCHAR"]'), ?, ?, ?, ?, ?, ?, ?, ?)`;
         const values: (string | number | boolean | null)[] = [];
         for (const o of batch) {
           values.push(
@@ -209,6 +209,7 @@ export class Store {
             finiteOrNull(o.costRatio), o.impact, o.basePlanHash, o.headPlanHash, o.baseSimplified, o.headSimplified, o.baseExplain, o.headExplain,
             o.baseError ? json(o.baseError) : null, o.headError ? json(o.headError) : null,
             json(o.baseRules), json(o.headRules), json(o.rulesDiff), o.baseMs, o.headMs, o.signature, o.approved, o.worker,
+            finiteOrNull(o.baseEstimatorRatio), finiteOrNull(o.headEstimatorRatio), o.recost,
           );
         }
         await this.db.run(`INSERT OR REPLACE INTO outcomes VALUES ${batch.map(() => row).join(', ')}`, values);
@@ -285,5 +286,6 @@ function outcomeFromRow(r: Row): OutcomeRecord {
     baseError: r.base_error ? JSON.parse(String(r.base_error)) : null, headError: r.head_error ? JSON.parse(String(r.head_error)) : null,
     baseRules: (r.base_rules as string[]) ?? [], headRules: (r.head_rules as string[]) ?? [], rulesDiff: (r.rules_diff as string[]) ?? [],
     baseMs: num(r.base_ms), headMs: num(r.head_ms), signature: str(r.signature), approved: Boolean(r.approved), worker: str(r.worker),
+    baseEstimatorRatio: num(r.base_estimator_ratio), headEstimatorRatio: num(r.head_estimator_ratio), recost: str(r.recost),
   };
 }

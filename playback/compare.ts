@@ -3,7 +3,9 @@
  * structurally when they differ, attribute the change to rules (culprits),
  * and produce the outcome and diff records the store keeps.
  */
-import type { CompileResult } from '../compiler/builds/build.ts';
+import type { Build, CompileResult } from '../compiler/builds/build.ts';
+import { measureCompileTimes } from './compile-time.ts';
+import { crossCost } from './cross-cost.ts';
 import type { DiffRecord, OutcomeRecord } from '../store/records.ts';
 import { diffPlans } from './diff/plan-diff.ts';
 import { hashString } from './diff/plan-tree.ts';
@@ -96,4 +98,22 @@ export function compareTemplate(
     worker: options.worker ?? null,
   };
   return { outcome, diff };
+}
+
+/**
+ * compareTemplate with what only the open builds can add: compile times
+ * re-measured when the head looks slower (compile-time.ts) and each build's
+ * estimate of the other's plan (cross-cost.ts). What a playback job calls.
+ */
+export async function compareWithBuilds(
+  runId: string,
+  t: TemplateRef,
+  builds: { readonly base: Build; readonly head: Build },
+  base: CompileResult,
+  head: CompileResult,
+  options: { thresholds?: CostThresholds; worker?: string } = {},
+): Promise<{ outcome: OutcomeRecord; diff: DiffRecord | null }> {
+  const compile = await measureCompileTimes(builds.base, builds.head, t.sql, { base, head }, options.thresholds);
+  const cross = await crossCost(builds.base, builds.head, base, head);
+  return compareTemplate(runId, t, base, head, { ...options, compile, ...(cross ? { cross } : {}) });
 }

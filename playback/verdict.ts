@@ -98,7 +98,8 @@ export function classify(
       headRatio !== null ? `head estimator ×${fmtRatio(headRatio)}` : '',
       cross && baseRatio === null ? cross.note : '',
     ].filter(Boolean);
-    reason = `cost ×${fmtRatio(costRatio)}${byBase ? ' by the base estimator' : ''}${others.length ? ` (${others.join('; ')})` : ''}`;
+    const basis = byBase ? ' by the base estimator' : cross && baseRatio === null ? ', own estimates' : '';
+    reason = `cost ×${fmtRatio(costRatio)}${basis}${others.length ? ` (${others.join('; ')})` : ''}`;
   }
   // a slower compile outranks a plan change but not a regression, which is reported with it
   if (compileNote && verdict !== 'regressed') return { verdict: 'slower-compile', costRatio, reason: `${compileNote}; plan: ${reason}` };

@@ -114,6 +114,6 @@ export async function compareWithBuilds(
   options: { thresholds?: CostThresholds; worker?: string } = {},
 ): Promise<{ outcome: OutcomeRecord; diff: DiffRecord | null }> {
   const compile = await measureCompileTimes(builds.base, builds.head, t.sql, { base, head }, options.thresholds);
-  const cross = await crossCost(builds.base, builds.head, base, head);
+  const cross = await crossCost(builds.base, builds.head, t.sql, base, head);
   return compareTemplate(runId, t, base, head, { ...options, compile, ...(cross ? { cross } : {}) });
 }

@@ -34,6 +34,8 @@ export interface CompileSuccess {
   readonly planIr?: unknown;
 }
 
+export type PlanIrResult = { readonly ok: true; readonly planIr: unknown } | { readonly ok: false; readonly reason: string };
+
 /** A build's own estimate of a plan another build produced (`Build.recost`), or why it cannot give one. */
 export type RecostResult = { readonly ok: true; readonly cost: number; readonly rows: number } | { readonly ok: false; readonly reason: string };
 
@@ -70,6 +72,11 @@ export interface Build {
    * build of a commit from before re-costing existed) answers `ok: false` with the reason.
    */
   recost?(planIr: unknown, options?: CompileOptions): Promise<RecostResult>;
+  /**
+   * The plan IR of this build's plan for `sql` (whose shape is `simplified`), for a build whose
+   * compile answers carry none (a reference commit from before `planIr`). Optional.
+   */
+  planIrOf?(sql: string, simplified: string): Promise<PlanIrResult>;
   close(): Promise<void>;
 }
 

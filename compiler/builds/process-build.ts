@@ -129,7 +129,7 @@ export class ProcessBuild implements Build {
   }
 
   /** why this build cannot re-cost, once it said so (a build that does not know `recost` is not asked again) */
-  private recostRefused: string | undefined;
+  recostRefused: string | undefined;
 
   recost(planIr: unknown, options: CompileOptions = {}): Promise<RecostResult> {
     if (this.closed) return Promise.reject(new FlightdeckError('usage-error', `build '${this.spec}' is closed`));

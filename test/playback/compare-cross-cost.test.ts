@@ -8,11 +8,13 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openBuild } from '../../compiler/builds/open-build.ts';
+import { FLIGHTDECK_ROOT } from '../../compiler/builds/duckdb-versions.ts';
 import { openDatabase } from '../../compiler/builds/duckdb-database.ts';
 import type { Build } from '../../compiler/builds/build.ts';
 import { compareWithBuilds } from '../../playback/compare.ts';
@@ -25,8 +27,8 @@ const t = { fingerprint: 'inlist', sql: SQL, weight: 1, count: 1 };
 const dir = mkdtempSync(join(tmpdir(), 'fd-cross-cost-'));
 const catalogPath = join(dir, 'catalog.duckdb');
 const opened: Build[] = [];
-const open = async (spec: string) => {
-  const b = await openBuild(spec, { catalogPath, cacheDir: join(dir, 'cache') });
+const open = async (spec: string, repoRoot?: string) => {
+  const b = await openBuild(spec, { catalogPath, cacheDir: join(dir, 'cache'), ...(repoRoot ? { repoRoot, timeoutMs: 20_000 } : {}) });
   opened.push(b);
   return b;
 };
@@ -94,4 +96,38 @@ test('DuckDB cannot re-cost: the outcome says so for each side and falls back to
   assert.equal(outcome.headEstimatorRatio, null);
   assert.match(outcome.recost!, /^cannot re-cost: base: duckdb does not re-cost plans \(it answers: unknown op "recost"\); head: duckdb gives no plan IR to re-cost$/);
   assert.equal(outcome.costRatio, h.cost / b.cost);
+});
+
+/** A scratch repository whose one commit is this compiler as it was before re-costing: no `recost` request, no plan IR. */
+function repoBeforeRecost(): string {
+  const repo = join(dir, 'repo');
+  const git = (...args: string[]) => execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { stdio: 'pipe' });
+  execFileSync('git', ['init', '--quiet', repo]);
+  cpSync(join(FLIGHTDECK_ROOT, 'package.json'), join(repo, 'package.json'));
+  cpSync(join(FLIGHTDECK_ROOT, 'compiler'), join(repo, 'compiler'), { recursive: true });
+  const edit = (file: string, from: RegExp) => {
+    const path = join(repo, file);
+    const text = readFileSync(path, 'utf8');
+    assert.match(text, from, `${file} still has what the old commit lacks`);
+    writeFileSync(path, text.replace(from, ''));
+  };
+  edit('compiler/builds/reference-server.ts', /\n {2}async recost\(plan\) \{[\s\S]*?\n {2}\},/);
+  edit('compiler/builds/reference-compile.ts', /\n {6}planIr: compiled\.plan,/);
+  git('add', '.');
+  git('commit', '--quiet', '-m', 'before recost');
+  return repo;
+}
+
+test('reference@<an older commit> whose server predates recost is still re-costed, by a companion running that commit’s compiler', async () => {
+  const repo = repoBeforeRecost();
+  const base = await open('reference@HEAD', repo);
+  const head = await open(`command:${process.execPath} --import tsx ${SKEWED}`);
+  const b = await base.compile(SQL);
+  const h = await head.compile(SQL);
+  assert.ok(b.ok && h.ok);
+  assert.equal(b.planIr, undefined, 'the old commit sends no plan IR');
+  const { outcome } = await compareWithBuilds('run', t, { base, head }, b, h);
+  assert.equal(outcome.recost, 're-costed by both builds');
+  assert.equal(outcome.verdict, 'plan-changed');
+  assert.ok(outcome.baseEstimatorRatio! > 1);
 });

@@ -9,7 +9,7 @@ import type { Build, OpenBuildOptions } from '../compiler/builds/build.ts';
 import { openBuild } from '../compiler/builds/open-build.ts';
 import { FlightdeckError, toFlightdeckError } from '../compiler/errors.ts';
 import type { DiffRecord, OutcomeRecord } from '../store/records.ts';
-import { compareTemplate, type TemplateRef } from './compare.ts';
+import { compareWithBuilds, type TemplateRef } from './compare.ts';
 import type { CostThresholds } from './verdict.ts';
 
 export interface PlaybackJob {
@@ -137,7 +137,7 @@ export async function processPlaybackJob(job: PlaybackJob, pool: BuildPool, work
     for (const t of job.templates) {
       const b = await base.compile(t.sql);
       const h = await head.compile(t.sql);
-      const { outcome, diff } = compareTemplate(job.runId, t, b, h, { thresholds: job.thresholds, worker: workerName });
+      const { outcome, diff } = await compareWithBuilds(job.runId, t, { base, head }, b, h, { thresholds: job.thresholds, worker: workerName });
       outcomes.push(outcome);
       if (diff) diffs.push(diff);
     }

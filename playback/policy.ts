@@ -5,23 +5,31 @@
  * {
  *   "version": 1,
  *   "verdicts": {
- *     "new-error": { "max": 0 },
- *     "crash":     { "max": 0 },
- *     "timeout":   { "max": 0 },
- *     "regressed": { "max": 0, "minCostRatio": 1.1, "minWeight": 0.001 }
+ *     "new-error":      { "max": 0 },
+ *     "crash":          { "max": 0 },
+ *     "timeout":        { "max": 0 },
+ *     "slower-compile": { "max": 0 },
+ *     "regressed":      { "max": 0, "minCostRatio": 1.1, "minWeight": 0.001 }
  *   },
- *   "maxWorkloadImpact": 0.05
+ *   "maxWorkloadImpact": 0.05,
+ *   "minCompiledShare": 0.8
  * }
  *
  * A verdict rule counts the run's unapproved outcomes with that verdict
  * (only those at or above `minCostRatio` and `minWeight` when given) and
  * fails when the count exceeds `max`. `maxWorkloadImpact` bounds the summed
  * workload-weighted cost change of unapproved outcomes (0.05 = +5%).
+ * `minCompiledShare` (default 0.8 even when a policy file leaves it out; 0
+ * turns it off) is the share of the workload's weight that both builds must
+ * compile: a gate over a workload neither build can read proves nothing.
+ * DEFAULT_POLICY is VERDICT_TABLE's `failsByDefault` column.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { FlightdeckError } from '../compiler/errors.ts';
-import { VERDICTS } from './verdict.ts';
+import { DEFAULT_MIN_COMPILED_SHARE, DEFAULT_REGRESSED_AT } from './defaults.ts';
+import { VERDICTS, type Verdict } from './verdict.ts';
+import { VERDICT_TABLE } from './verdict-table.ts';
 
 const RuleSchema = z.object({
   max: z.number().int().min(0),
@@ -33,18 +41,20 @@ export const PolicySchema = z.object({
   version: z.literal(1),
   verdicts: z.partialRecord(z.enum(VERDICTS), RuleSchema),
   maxWorkloadImpact: z.number().optional(),
+  minCompiledShare: z.number().min(0).max(1).default(DEFAULT_MIN_COMPILED_SHARE),
 }).strict();
 
 export type Policy = z.infer<typeof PolicySchema>;
+export type VerdictRule = z.infer<typeof RuleSchema>;
 
 export const DEFAULT_POLICY: Policy = {
   version: 1,
-  verdicts: {
-    'new-error': { max: 0 },
-    crash: { max: 0 },
-    timeout: { max: 0 },
-    regressed: { max: 0, minCostRatio: 1.1 },
-  },
+  verdicts: Object.fromEntries(
+    (Object.keys(VERDICT_TABLE) as Verdict[])
+      .filter((v) => VERDICT_TABLE[v].failsByDefault)
+      .map((v): [Verdict, VerdictRule] => [v, v === 'regressed' ? { max: 0, minCostRatio: DEFAULT_REGRESSED_AT } : { max: 0 }]),
+  ),
+  minCompiledShare: DEFAULT_MIN_COMPILED_SHARE,
 };
 
 export function parsePolicy(raw: unknown, where = 'policy'): Policy {

@@ -122,6 +122,7 @@ export const OUTCOMES: Table<OutcomeRecord> = {
     baseSimplified: textOrNull, headSimplified: textOrNull, baseExplain: textOrNull, headExplain: textOrNull,
     baseError: jsonOrNull<NonNullable<CompileError>>(), headError: jsonOrNull<NonNullable<CompileError>>(),
     baseRules: textList, headRules: textList, rulesDiff: textList, baseMs: numOrNull, headMs: numOrNull, signature: textOrNull, approved: bool, worker: textOrNull,
+    baseEstimatorRatio: numOrNull, headEstimatorRatio: numOrNull, recost: textOrNull,
   },
 };
 

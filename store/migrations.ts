@@ -112,4 +112,13 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'outcomes: cross-costed ratios (each build estimator on both plans)',
+    sql: `
+      ALTER TABLE outcomes ADD COLUMN base_estimator_ratio DOUBLE;
+      ALTER TABLE outcomes ADD COLUMN head_estimator_ratio DOUBLE;
+      ALTER TABLE outcomes ADD COLUMN recost VARCHAR;
+    `,
+  },
 ];

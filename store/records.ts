@@ -10,6 +10,7 @@ export const VERDICTS = [
   'plan-changed',
   'improved',
   'regressed',
+  'slower-compile',
   'new-error',
   'fixed-error',
   'both-error',
@@ -73,7 +74,14 @@ export interface OutcomeRecord {
   readonly headStatus: string;
   readonly baseCost: number | null;
   readonly headCost: number | null;
+  /** the cost ratio the verdict is based on: the base estimator's (head plan / base plan) when the builds can re-cost, else head cost / base cost */
   readonly costRatio: number | null;
+  /** the base build's estimate of the head plan / its estimate of the base plan (null: not re-costed) */
+  readonly baseEstimatorRatio: number | null;
+  /** the head build's estimate of the head plan / its estimate of the base plan (null: not re-costed) */
+  readonly headEstimatorRatio: number | null;
+  /** how the changed plans were costed: "re-costed by both builds", or "cannot re-cost: …" (null: plans not changed) */
+  readonly recost: string | null;
   readonly impact: number | null;
   readonly basePlanHash: string | null;
   readonly headPlanHash: string | null;

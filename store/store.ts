@@ -291,7 +291,9 @@ export class Store {
   async updateImpacts(runId: string): Promise<void> {
     await this.run(
       `UPDATE outcomes SET impact = CASE WHEN base_cost IS NOT NULL AND head_cost IS NOT NULL AND w.total > 0
-          THEN count * (head_cost - base_cost) / w.total END
+          THEN count * (CASE WHEN base_plan_hash = head_plan_hash THEN 0
+                             WHEN cost_ratio IS NOT NULL THEN base_cost * (cost_ratio - 1)
+                             ELSE head_cost - base_cost END) / w.total END
        FROM (SELECT coalesce(sum(count * base_cost), 0) AS total FROM outcomes WHERE run_id = ? AND base_cost IS NOT NULL AND head_cost IS NOT NULL) w
        WHERE run_id = ?`,
       [runId, runId],

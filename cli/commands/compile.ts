@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { FlightdeckError } from '../../compiler/errors.ts';
 import { openBuild } from '../../compiler/builds/open-build.ts';
+import { DEFAULT_TIMEOUT_MS } from '../../compiler/builds/process-build.ts';
 import { formatNumber } from '../../compiler/print/print.ts';
 import { EXIT_FAILED, parsePositive, runCommand, usageError } from '../run-command.ts';
 
@@ -29,7 +30,7 @@ export function registerCompile(program: Command): void {
     .requiredOption('--build <spec>', 'build spec: reference[@ref][#profile] | duckdb[@version][?k=v] | command:<path>')
     .requiredOption('--catalog <db>', 'DuckDB database the build binds against')
     .option('--level <level>', `output: ${LEVELS.join(' | ')}`, 'explain')
-    .option('--timeout <ms>', 'time limit for the compile, in ms', '10000')
+    .option('--timeout <ms>', 'time limit for the compile, in ms', String(DEFAULT_TIMEOUT_MS))
     .argument('<file>', 'a .sql file, or - for standard input')
     .addHelpText('after', '\nExit codes: 0 compiled, 1 the query failed to compile (error printed with its location), 2 usage or environment error.')
     .action((file: string, opts: { build: string; catalog: string; level: string; timeout: string }) =>

@@ -11,6 +11,7 @@ import { Store } from '../../store/store.ts';
 import { startPlayback } from '../../playback/run-playback.ts';
 import { LocalQueue } from '../../playback/queue/local.ts';
 import { evaluateGate } from '../../playback/gate.ts';
+import { formatCheckValue } from '../../playback/report/gate-text.ts';
 import { DEFAULT_POLICY } from '../../playback/policy.ts';
 import { createCounter, createProgress } from '../progress.ts';
 import { parsePositive, runCommand } from '../run-command.ts';
@@ -130,7 +131,7 @@ async function playbackShop(out: string, logLines: number): Promise<void> {
       counter.stop();
       process.stdout.write(`\n${base} → ${head}\n${formatSummary(summary)}\n`);
       const decision = evaluateGate(await store.getOutcomes(summary.runId), DEFAULT_POLICY, new Set());
-      process.stdout.write(`gate (default policy): ${decision.passed ? 'PASSED' : 'FAILED'} — ${decision.checks.map((c) => `${c.name} ${c.actual}/${c.limit}`).join(', ')}\n`);
+      process.stdout.write(`gate (default policy): ${decision.passed ? 'PASSED' : 'FAILED'} — ${decision.checks.map((c) => `${c.name} ${formatCheckValue(c, c.actual)}/${formatCheckValue(c, c.limit)}`).join(', ')}\n`);
       for (const c of await store.getClusters(summary.runId)) {
         process.stdout.write(`  cluster: ${c.templates} template(s), ${Object.entries(c.verdicts).map(([v, n]) => `${v} ${n}`).join(', ')}: ${c.description.slice(0, 110)}\n`);
       }

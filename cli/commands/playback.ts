@@ -9,6 +9,8 @@ import { approvalKeys, DEFAULT_APPROVALS_FILE, loadApprovals } from '../../playb
 import { gatherReport } from '../../playback/report/report-data.ts';
 import { writeReports } from '../../playback/report/write-reports.ts';
 import { VERDICTS } from '../../playback/verdict.ts';
+import { DEFAULT_POLICY, loadPolicy } from '../../playback/policy.ts';
+import { DEFAULT_BATCH_SIZE, DEFAULT_IMPROVED_AT, DEFAULT_REGRESSED_AT, DEFAULT_TIMEOUT_MS } from '../../playback/defaults.ts';
 import type { Store } from '../../store/store.ts';
 import { createCounter } from '../progress.ts';
 import { parsePositive, parsePositiveInt, runCommand, usageError } from '../run-command.ts';
@@ -29,6 +31,8 @@ interface PlaybackOpts {
   improvedAt: string;
   out?: string;
   approvals?: string;
+  policy?: string;
+  costBasis: string;
   resume?: string;
   store?: string;
 }
@@ -55,10 +59,13 @@ export function formatSummary(s: RunSummary): string {
   return `run ${s.runId}: ${s.total} templates — ${counts || 'nothing compared'}; ${s.clusters} change clusters`;
 }
 
-export async function writeRunReports(store: Store, runId: string, out: string, approvalsPath: string | undefined): Promise<string> {
+/** Reports show the gate under the policy given (default: DEFAULT_POLICY), the same decision `flightdeck gate` makes. */
+export async function writeRunReports(store: Store, runId: string, out: string, approvalsPath: string | undefined, policyPath?: string): Promise<string> {
   const approvals = loadApprovals(resolve(approvalsPath ?? DEFAULT_APPROVALS_FILE), approvalsPath !== undefined);
-  const paths = writeReports(resolve(out), await gatherReport(store, runId, approvalKeys(approvals)));
-  return `reports: ${paths.markdown}, ${paths.junit}, ${paths.json}`;
+  const policy = policyPath ? loadPolicy(resolve(policyPath)) : DEFAULT_POLICY;
+  const report = await gatherReport(store, runId, approvalKeys(approvals), policy);
+  const paths = writeReports(resolve(out), report);
+  return `reports (gate ${report.gate.passed ? 'passed' : 'FAILED'} under ${policyPath ?? 'the default policy'}): ${paths.markdown}, ${paths.junit}, ${paths.json}`;
 }
 
 export function registerPlayback(program: Command): void {
@@ -74,15 +81,18 @@ export function registerPlayback(program: Command): void {
       .option('--redis-timeout <duration>', 'with --queue: give up (exit 2, resumable) when Redis stays unreachable this long', '30s')
       .option('--concurrency <n>', 'in-process worker slots (default and maximum: one per core)')
       .option('--oversubscribe', 'allow --concurrency above the core count (builds that mostly wait, e.g. on a remote service)')
-      .option('--batch-size <n>', 'templates per job', '25')
-      .option('--timeout <ms>', 'per-query compile time limit for each build', '10000')
-      .option('--regressed-at <ratio>', 'head/base cost ratio at which a changed plan is a regression', '1.1')
-      .option('--improved-at <ratio>', 'ratio at which a changed plan is an improvement', '0.9')
+      .option('--batch-size <n>', 'templates per job', String(DEFAULT_BATCH_SIZE))
+      .option('--timeout <ms>', 'per-query compile time limit for each build', String(DEFAULT_TIMEOUT_MS))
+      .option('--regressed-at <ratio>', 'head/base cost ratio at which a changed plan is a regression', String(DEFAULT_REGRESSED_AT))
+      .option('--improved-at <ratio>', 'ratio at which a changed plan is an improvement', String(DEFAULT_IMPROVED_AT))
+      .option('--cost-basis <basis>', "whose estimates judge a changed plan: 'base-estimator' (the base build re-costs the head plan; reference builds) or 'own'", 'base-estimator')
       .option('--out <dir>', 'write report.md, junit.xml and report.json here')
+      .option('--policy <file>', 'the policy the reports show the gate under (default: the default policy)')
       .option('--approvals <file>', `approved plan changes (default ${DEFAULT_APPROVALS_FILE} if present)`)
       .option('--resume <run>', 'finish a run that stopped halfway'),
   ).action((opts: PlaybackOpts) =>
     runCommand(async () => {
+      if (opts.policy) loadPolicy(resolve(opts.policy)); // a bad policy fails before the run, not after it
       const slots = resolveConcurrency(opts.concurrency ? parsePositiveInt('--concurrency', opts.concurrency) : undefined, { oversubscribe: opts.oversubscribe });
       if (slots.warning && !opts.queue) process.stderr.write(`warning: ${slots.warning}\n`);
       const redisTimeoutMs = parseDuration('--redis-timeout', opts.redisTimeout);
@@ -105,12 +115,16 @@ export function registerPlayback(program: Command): void {
                 headSpec: opts.head!,
                 batchSize: parsePositiveInt('--batch-size', opts.batchSize),
                 timeoutMs: parsePositive('--timeout', opts.timeout),
-                thresholds: { regressedAt: parsePositive('--regressed-at', opts.regressedAt), improvedAt: parsePositive('--improved-at', opts.improvedAt) },
+                thresholds: {
+                  regressedAt: parsePositive('--regressed-at', opts.regressedAt),
+                  improvedAt: parsePositive('--improved-at', opts.improvedAt),
+                  costBasis: parseCostBasis(opts.costBasis),
+                },
                 onProgress,
               });
           counter.stop();
           process.stdout.write(formatSummary(summary) + '\n');
-          if (opts.out) process.stdout.write((await writeRunReports(store, summary.runId, opts.out, opts.approvals)) + '\n');
+          if (opts.out) process.stdout.write((await writeRunReports(store, summary.runId, opts.out, opts.approvals, opts.policy)) + '\n');
           return 0;
         });
       } finally {
@@ -119,4 +133,9 @@ export function registerPlayback(program: Command): void {
       }
     }),
   );
+}
+
+function parseCostBasis(v: string): 'base-estimator' | 'own' {
+  if (v === 'base-estimator' || v === 'own') return v;
+  throw usageError(`--cost-basis must be 'base-estimator' or 'own', got '${v}'`);
 }

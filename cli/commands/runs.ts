@@ -20,11 +20,12 @@ export function registerRuns(program: Command): void {
       .description('write a run’s reports: report.md (CI summary), junit.xml, report.json')
       .requiredOption('--run <id>', 'run')
       .requiredOption('--out <dir>', 'folder to write into')
-      .option('--approvals <file>', 'approved plan changes'),
-  ).action((opts: { run: string; out: string; approvals?: string; store?: string }) =>
+      .option('--approvals <file>', 'approved plan changes')
+      .option('--policy <file>', 'the policy the reports show the gate under (default: the default policy)'),
+  ).action((opts: { run: string; out: string; approvals?: string; policy?: string; store?: string }) =>
     runCommand(() =>
       withStore(opts, async (store) => {
-        process.stdout.write((await writeRunReports(store, opts.run, opts.out, opts.approvals)) + '\n');
+        process.stdout.write((await writeRunReports(store, opts.run, opts.out, opts.approvals, opts.policy)) + '\n');
         return 0;
       }, { readOnly: true }),
     ),

@@ -6,7 +6,7 @@
 import { FlightdeckError, type ErrorCode } from '../errors.ts';
 import type { SourceLocation } from '../ir/ast.ts';
 import type { Catalog } from '../ir/catalog.ts';
-import type { ColumnDef, ColumnRef } from '../ir/plan.ts';
+import type { ColumnRef } from '../ir/plan.ts';
 import type { TypeName } from '../ir/types.ts';
 
 export interface BindContext {
@@ -40,8 +40,4 @@ export function plural(n: number, noun: string): string {
 
 export function columnRef(c: { readonly id: number; readonly name: string; readonly type: TypeName }): ColumnRef {
   return { kind: 'column', id: c.id, name: c.name, type: c.type };
-}
-
-export function freshColumn(ctx: BindContext, name: string, type: TypeName): ColumnDef {
-  return { id: ctx.newId(), name, type };
 }

@@ -30,7 +30,14 @@ export interface CompileSuccess {
   readonly timingMs: number;
   /** SQL that executes this plan as planned, with any settings it needs (when the build can give one) */
   readonly sql?: string;
+  /** the plan in the build's own IR, as JSON, for another build to re-cost (reference builds give it) */
+  readonly planIr?: unknown;
 }
+
+export type PlanIrResult = { readonly ok: true; readonly planIr: unknown } | { readonly ok: false; readonly reason: string };
+
+/** A build's own estimate of a plan another build produced (`Build.recost`), or why it cannot give one. */
+export type RecostResult = { readonly ok: true; readonly cost: number; readonly rows: number } | { readonly ok: false; readonly reason: string };
 
 export interface CompileFailure {
   readonly ok: false;
@@ -59,6 +66,17 @@ export interface Build {
   /** one line for people: what exactly this build is (version, ref, profile) */
   readonly description: string;
   compile(sql: string, options?: CompileOptions): Promise<CompileResult>;
+  /**
+   * Estimate another build's plan (its `planIr`) with this build's cost model, so a cost-model change
+   * cannot grade its own plans. Optional: a build that cannot (DuckDB, most commands, a reference
+   * build of a commit from before re-costing existed) answers `ok: false` with the reason.
+   */
+  recost?(planIr: unknown, options?: CompileOptions): Promise<RecostResult>;
+  /**
+   * The plan IR of this build's plan for `sql` (whose shape is `simplified`), for a build whose
+   * compile answers carry none (a reference commit from before `planIr`). Optional.
+   */
+  planIrOf?(sql: string, simplified: string): Promise<PlanIrResult>;
   close(): Promise<void>;
 }
 

@@ -15,13 +15,22 @@ import { FlightdeckError } from '../errors.ts';
 import type { Build, OpenBuildOptions } from './build.ts';
 import { FLIGHTDECK_ROOT, installedPackage } from './duckdb-versions.ts';
 import { ProcessBuild } from './process-build.ts';
+import { withRecostCompanion } from './reference-recost.ts';
 import { parseBuildSpec, type BuildSpec } from './spec.ts';
 import { REFERENCE_SERVER_PATH, prepareWorktree, resolveCommit } from './worktree.ts';
 import type { SpawnSpec } from './build-process.ts';
 
 /** Open a build; rejects with `usage-error` for a bad spec and `build-error` when the build cannot start. */
 export async function openBuild(spec: string, options: OpenBuildOptions): Promise<Build> {
-  return openProcessBuild(spec, options);
+  const build = await openProcessBuild(spec, options);
+  const parsed = parseBuildSpec(spec);
+  if (parsed.kind !== 'reference' || parsed.ref === undefined) return build;
+  // an older commit's server may not know `recost`: a companion re-costs with that commit's compiler
+  const repoRoot = resolve(options.repoRoot ?? FLIGHTDECK_ROOT);
+  return withRecostCompanion(build, {
+    repoRoot, ref: parsed.ref, profile: parsed.profile, cacheDir: resolve(options.cacheDir ?? join(repoRoot, '.flightdeck', 'cache')), catalogPath: resolve(options.catalogPath),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+  });
 }
 
 /** Same as openBuild, typed as the ProcessBuild it is (tests look at its pid). */

@@ -7,7 +7,7 @@
  * protocol violations (`protocol-error`), and a lazy respawn (with a fresh
  * `hello`) for the request after any of these.
  */
-import type { Build, BuildKind, CompileFailure, CompileOptions, CompileResult } from './build.ts';
+import type { Build, BuildKind, CompileFailure, CompileOptions, CompileResult, RecostResult } from './build.ts';
 import { FlightdeckError } from '../errors.ts';
 import { BuildProcess, type RequestOutcome, type SpawnSpec } from './build-process.ts';
 import { PROTOCOL_VERSION, checkAnswer, type HelloAnswer } from './protocol.ts';
@@ -125,7 +125,48 @@ export class ProcessBuild implements Build {
       rulesFired: a.rulesFired ?? [],
       timingMs: a.timingMs ?? performance.now() - t1,
       ...(a.sql !== undefined ? { sql: a.sql } : {}),
+      ...(a.planIr !== undefined ? { planIr: a.planIr } : {}),
     };
+  }
+
+  /** why this build cannot re-cost, once it said so (a build that does not know `recost` is not asked again) */
+  recostRefused: string | undefined;
+
+  recost(planIr: unknown, options: CompileOptions = {}): Promise<RecostResult> {
+    if (this.closed) return Promise.reject(new FlightdeckError('usage-error', `build '${this.spec}' is closed`));
+    const run = this.queue.then(() => this.recostNow(planIr, options.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async recostNow(plan: unknown, timeoutMs: number): Promise<RecostResult> {
+    if (this.recostRefused) return { ok: false, reason: this.recostRefused };
+    if (this.closed) return { ok: false, reason: `build '${this.spec}' was closed` };
+    if (!this.process?.alive) {
+      const started = await this.startProcess();
+      if (!started.ok) return { ok: false, reason: `build failed to restart: ${started.reason}` };
+    }
+    const outcome = await this.process!.request({ id: this.nextId++, op: 'recost', plan }, timeoutMs);
+    switch (outcome.kind) {
+      case 'timeout':
+        return { ok: false, reason: `no answer to recost within ${timeoutMs} ms` };
+      case 'exit':
+      case 'protocol':
+        return { ok: false, reason: outcome.reason };
+      case 'answer':
+        break;
+    }
+    const checked = checkAnswer('recost', outcome.value);
+    if (checked.ok === null) return { ok: false, reason: checked.reason };
+    if (checked.ok === false) {
+      const e = checked.failure.error;
+      if (e.code === 'protocol-error' && /unknown op/.test(e.message)) {
+        this.recostRefused = `${this.spec} does not re-cost plans (it answers: ${e.message})`;
+        return { ok: false, reason: this.recostRefused };
+      }
+      return { ok: false, reason: `${e.code}: ${e.message}` };
+    }
+    return { ok: true, cost: checked.answer.cost, rows: checked.answer.rows };
   }
 
   /** Spawn a process and say hello; on success it becomes the current process. */

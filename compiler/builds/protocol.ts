@@ -13,8 +13,10 @@ export const PROTOCOL_VERSION = 1;
 
 export type HelloRequest = { readonly id: number; readonly op: 'hello'; readonly catalog: string; readonly protocol: number };
 export type CompileRequest = { readonly id: number; readonly op: 'compile'; readonly sql: string };
+/** optional: estimate a plan another build produced (its `planIr`) with this build's cost model */
+export type RecostRequest = { readonly id: number; readonly op: 'recost'; readonly plan: unknown };
 export type ShutdownRequest = { readonly op: 'shutdown' };
-export type Request = HelloRequest | CompileRequest | ShutdownRequest;
+export type Request = HelloRequest | CompileRequest | RecostRequest | ShutdownRequest;
 
 const errorSchema = z.object({
   code: z.string().min(1),
@@ -45,10 +47,14 @@ const compileSuccessSchema = z.object({
   rulesFired: z.array(z.string()).optional(),
   timingMs: z.number().nonnegative().optional(),
   sql: z.string().optional(),
+  planIr: z.unknown().optional(),
 });
+
+const recostSuccessSchema = z.object({ id: z.number(), ok: z.literal(true), cost: z.number(), rows: z.number() });
 
 export type HelloAnswer = z.infer<typeof helloSuccessSchema>;
 export type CompileAnswer = z.infer<typeof compileSuccessSchema>;
+export type RecostAnswer = z.infer<typeof recostSuccessSchema>;
 export type FailureAnswer = z.infer<typeof failureSchema>;
 
 /** What a line from the build turned out to be. */
@@ -74,10 +80,11 @@ export function parseAnswerLine(line: string): ParsedLine {
 
 export type Checked<T> = { readonly ok: true; readonly answer: T } | { readonly ok: false; readonly failure: FailureAnswer } | { readonly ok: null; readonly reason: string };
 
-/** Validate an answer to `hello` or `compile`: a success of the right shape, a failure, or malformed. */
+/** Validate an answer to `hello`, `compile` or `recost`: a success of the right shape, a failure, or malformed. */
 export function checkAnswer(op: 'hello', value: unknown): Checked<HelloAnswer>;
 export function checkAnswer(op: 'compile', value: unknown): Checked<CompileAnswer>;
-export function checkAnswer(op: 'hello' | 'compile', value: unknown): Checked<HelloAnswer | CompileAnswer> {
+export function checkAnswer(op: 'recost', value: unknown): Checked<RecostAnswer>;
+export function checkAnswer(op: 'hello' | 'compile' | 'recost', value: unknown): Checked<HelloAnswer | CompileAnswer | RecostAnswer> {
   const ok = (value as { ok?: unknown }).ok;
   if (ok === false) {
     const f = failureSchema.safeParse(value);
@@ -85,7 +92,7 @@ export function checkAnswer(op: 'hello' | 'compile', value: unknown): Checked<He
     return { ok: null, reason: `malformed failure answer to ${op}: ${describeIssues(f.error)}` };
   }
   if (ok !== true) return { ok: null, reason: `answer to ${op} has no boolean "ok"` };
-  const s = (op === 'hello' ? helloSuccessSchema : compileSuccessSchema).safeParse(value);
+  const s = (op === 'hello' ? helloSuccessSchema : op === 'compile' ? compileSuccessSchema : recostSuccessSchema).safeParse(value);
   if (s.success) return { ok: true, answer: s.data };
   return { ok: null, reason: `malformed answer to ${op}: ${describeIssues(s.error)}` };
 }

@@ -9,6 +9,7 @@ import { FlightdeckError, toFlightdeckError } from '../errors.ts';
 import type { Catalog } from '../ir/catalog.ts';
 import type { Plan } from '../ir/plan.ts';
 import { compileSql } from '../compile.ts';
+import { annotate } from '../cost/annotate.ts';
 import { loweredScript, lowerPlan } from '../lower/lower.ts';
 import { resolveProfile } from '../rules/index.ts';
 import type { CompileResult } from './build.ts';
@@ -32,6 +33,7 @@ export function compileWithReference(sql: string, catalog: Catalog, options: Ref
       rulesFired: compiled.rulesFired,
       timingMs: performance.now() - t0,
       ...(script !== undefined ? { sql: script } : {}),
+      planIr: compiled.plan,
     };
   } catch (err) {
     const e = toFlightdeckError(err);
@@ -47,6 +49,22 @@ export function compileWithReference(sql: string, catalog: Catalog, options: Ref
       timingMs: performance.now() - t0,
     };
   }
+}
+
+/**
+ * This build's estimate of a plan in the reference IR, as another reference
+ * build (another commit) produced it: the plan is re-annotated from scratch
+ * with this tree's estimator against this build's catalog. Throws
+ * `usage-error` for something that is not a plan, and whatever the estimator
+ * throws for a plan it cannot read (an IR from a different commit).
+ */
+export function recostWithReference(planIr: unknown, catalog: Catalog): { cost: number; rows: number } {
+  if (typeof planIr !== 'object' || planIr === null || typeof (planIr as { kind?: unknown }).kind !== 'string') {
+    throw new FlightdeckError('usage-error', 'recost needs a plan in the reference IR (an object with a "kind")');
+  }
+  const est = annotate(planIr as Plan, catalog).est;
+  if (!est || !Number.isFinite(est.cost)) throw new FlightdeckError('internal-error', 'the estimator gave no cost for the plan');
+  return { cost: est.cost, rows: est.rows };
 }
 
 /**

@@ -5,7 +5,8 @@
  *   node --import tsx compiler/builds/reference-server.ts [--profile <spec>] [--cache-dir <dir>]
  *
  * `hello` loads the catalog (cached under --cache-dir) and checks the profile;
- * `compile` runs compileWithReference. Speaks protocol 1 (docs/build-protocol.md):
+ * `compile` runs compileWithReference; `recost` estimates another reference
+ * build's plan IR with this tree's cost model. Speaks protocol 1 (docs/build-protocol.md):
  * keep this file's command line stable, later commits are started with it.
  */
 import { readFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { FlightdeckError } from '../errors.ts';
 import type { Catalog } from '../ir/catalog.ts';
 import { loadCatalog } from './load-catalog.ts';
-import { checkProfile, compileWithReference } from './reference-compile.ts';
+import { checkProfile, compileWithReference, recostWithReference } from './reference-compile.ts';
 import { serveProtocol } from './serve-protocol.ts';
 
 function option(name: string): string | undefined {
@@ -37,6 +38,10 @@ serveProtocol({
   async compile(sql) {
     if (!catalog) throw new FlightdeckError('protocol-error', 'compile before hello');
     return compileWithReference(sql, catalog, { profile });
+  },
+  async recost(plan) {
+    if (!catalog) throw new FlightdeckError('protocol-error', 'recost before hello');
+    return recostWithReference(plan, catalog);
   },
   close() {},
 });

@@ -13,6 +13,8 @@ export interface BuildServer {
   /** open the catalog and get ready; returns the build's name and version */
   hello(catalogPath: string): Promise<{ name: string; version: string }>;
   compile(sql: string): Promise<CompileResult>;
+  /** optional: estimate another build's plan IR with this build's cost model (answers `recost`) */
+  recost?(plan: unknown): Promise<{ cost: number; rows: number }>;
   close(): Promise<void> | void;
 }
 
@@ -34,7 +36,7 @@ export function serveProtocol(server: BuildServer): void {
   };
 
   const handle = async (line: string): Promise<void> => {
-    let msg: { id?: unknown; op?: unknown; sql?: unknown; catalog?: unknown };
+    let msg: { id?: unknown; op?: unknown; sql?: unknown; catalog?: unknown; plan?: unknown };
     try {
       msg = JSON.parse(line) as typeof msg;
     } catch {
@@ -63,6 +65,10 @@ export function serveProtocol(server: BuildServer): void {
         } else {
           write({ id, ok: false, error: result.error });
         }
+      } else if (msg.op === 'recost' && server.recost) {
+        if (!ready) throw new Error('recost before hello');
+        const { cost, rows } = await server.recost(msg.plan);
+        write({ id, ok: true, cost, rows });
       } else {
         write({ id, ok: false, error: { code: 'protocol-error', message: `unknown op ${JSON.stringify(msg.op)}` } });
       }

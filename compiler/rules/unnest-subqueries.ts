@@ -93,7 +93,6 @@ function semiJoinFor(conjunct: Expr, outerIds: ReadonlySet<number>): SemiJoin | 
   let negated = false;
   for (;;) {
     if (e.kind === 'not') e = e.arg;
-    else if (e.kind === 'func' && e.name === 'not' && e.args.length === 1) e = e.args[0]!;
     else break;
     negated = !negated;
   }

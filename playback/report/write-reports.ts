@@ -12,7 +12,17 @@ export function renderJson(r: ReportData): string {
     {
       run: r.run,
       counts: r.counts,
+      gate: {
+        passed: r.gate.passed,
+        policy: r.policy,
+        checks: r.gate.checks.map((c) => ({ ...c, offenders: c.offenders.map((o) => o.fingerprint) })),
+        compiledShare: r.gate.compiledShare,
+        bothError: r.gate.bothError,
+        estimateMoved: r.gate.estimateMoved,
+      },
+      thresholds: r.thresholds,
       workloadImpact: r.workloadImpact,
+      estimateMoved: r.estimateMoved.map((o) => o.fingerprint),
       clusters: r.clusters,
       outcomes: r.outcomes.map((o) => ({ ...o, template: r.templates.get(o.fingerprint)?.normalized ?? null })),
     },

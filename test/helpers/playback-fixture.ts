@@ -48,10 +48,9 @@ export async function makePlaybackFixture(options: { extraPerTemplate?: number; 
   const sleep = options.sleepMs ? `/*sleep:${options.sleepMs}*/` : '';
   for (let c = 0; c < copies; c++) {
     for (const e of EXPECTED) {
-      const marker = copies > 1 ? e.marker : e.marker;
       for (let i = 0; i < e.lines; i++) {
         // copies > 1: distinct templates per copy (different table suffix), same behaviour
-        const sql = fixtureSql(marker, i, sleep).replace(/_(\w+)\b/g, (m) => (copies > 1 ? `${m}_${c}` : m));
+        const sql = fixtureSql(e.marker, i, sleep).replace(/_(\w+)\b/g, (m) => (copies > 1 ? `${m}_${c}` : m));
         lines.push(JSON.stringify({ sql, user: `u${i % 3}`, project: 'p', duration_ms: 10 + i, priority: 1 + (i % 3) }));
       }
     }

@@ -57,8 +57,11 @@ test('in-process playback: every verdict, diffs, culprits, impact, clusters, rep
     assert.match(md, /## Top regressions by weighted impact/);
     assert.match(md, /## Change clusters/);
     const junit = readFileSync(paths.junit, 'utf8');
-    assert.equal((junit.match(/<testcase /g) ?? []).length, EXPECTED.length);
-    assert.equal((junit.match(/<failure /g) ?? []).length, 4); // regressed, new-error, crash, timeout
+    assert.equal((junit.match(/<testcase classname="fake"/g) ?? []).length, EXPECTED.length);
+    // the default policy's failed checks (regressed, new-error, crash, timeout): one template each, and each check
+    assert.equal((junit.match(/<failure type="(regressed|new-error|crash|timeout)"/g) ?? []).length, 4);
+    assert.equal((junit.match(/<failure type="gate"/g) ?? []).length, 4);
+    assert.equal((junit.match(/<skipped /g) ?? []).length, 1); // both-error
     assert.equal(JSON.parse(readFileSync(paths.json, 'utf8')).outcomes.length, EXPECTED.length);
 
     // the gate: default policy fails on all four; approving the regression and allowing the rest passes

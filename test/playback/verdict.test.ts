@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classify, workloadImpact } from '../../playback/verdict.ts';
+import { classify, compileSlower, estimateMoved } from '../../playback/verdict.ts';
 import type { CompileResult } from '../../compiler/builds/build.ts';
 
 const ok = (simplified: string, cost: number): CompileResult => ({
@@ -36,17 +36,44 @@ test('errors, crashes and timeouts', () => {
   assert.equal(classify(fail('crash', 'build-crash'), ok('A', 1)).verdict, 'fixed-error');
 });
 
-test('workload impact is each template’s share of the workload cost change', () => {
-  // two templates: 90 runs at cost 10 (900), 10 runs at cost 100 (1000) → workload base cost 1900
-  const a = workloadImpact(90, 10, 20, 1900); // +900
-  const b = workloadImpact(10, 100, 50, 1900); // -500
-  assert.equal(a.toFixed(4), (900 / 1900).toFixed(4));
-  assert.equal((a + b).toFixed(4), (400 / 1900).toFixed(4));
-  assert.equal(workloadImpact(1, 1, 2, 0), 0);
-});
-
 test('a base that already failed the same way is not the head’s regression', () => {
   assert.equal(classify(fail('timeout', 'build-timeout'), fail('timeout', 'build-timeout')).verdict, 'both-error');
   assert.equal(classify(fail('crash', 'build-crash'), fail('crash', 'build-crash')).verdict, 'both-error');
   assert.equal(classify(fail('error'), fail('crash', 'build-crash')).verdict, 'crash');
+});
+
+test('a changed plan is judged by the base estimator when both builds re-costed, and the reason shows every ratio', () => {
+  // the head's own estimate calls its plan 10× cheaper; the base estimator sees it 2× costlier
+  const cross = { baseEstimatorRatio: 2, headEstimatorRatio: 0.5, note: 're-costed by both builds' };
+  const c = classify(ok('A', 100), ok('B', 10), undefined, { cross });
+  assert.equal(c.verdict, 'regressed');
+  assert.equal(c.costRatio, 2);
+  assert.match(c.reason, /cost ×2\.00 by the base estimator \(own estimates ×0\.10; head estimator ×0\.50\)/);
+  // `own` keeps the builds' own estimates
+  assert.equal(classify(ok('A', 100), ok('B', 10), { regressedAt: 1.1, improvedAt: 0.9, costBasis: 'own' }, { cross }).verdict, 'improved');
+  // a base that cannot re-cost: own estimates, and the outcome says why
+  const none = { baseEstimatorRatio: null, headEstimatorRatio: null, note: 'cannot re-cost: base duckdb@1.3.2 gives no plan to re-cost' };
+  const fallback = classify(ok('A', 100), ok('B', 10), undefined, { cross: none });
+  assert.equal(fallback.verdict, 'improved');
+  assert.match(fallback.reason, /cannot re-cost: base duckdb/);
+});
+
+test('a head that compiles much slower is slower-compile (beyond the ratio AND the noise floor), unless it regressed', () => {
+  const times = (baseMs: number, headMs: number) => ({ compile: { baseMs, headMs, samples: 3 } });
+  assert.equal(classify(ok('A', 100), ok('A', 100), undefined, times(77, 9600)).verdict, 'slower-compile');
+  assert.match(classify(ok('A', 100), ok('A', 100), undefined, times(77, 9600)).reason, /compile ×124\.7 \(77 ms → 9\.6 s, medians of 3\)/);
+  assert.equal(classify(ok('A', 100), ok('B', 95), undefined, times(77, 9600)).verdict, 'slower-compile');
+  assert.equal(classify(ok('A', 100), ok('A', 100), undefined, times(2, 40)).verdict, 'identical'); // ×20 but 38 ms: noise
+  assert.equal(classify(ok('A', 100), ok('A', 100), undefined, times(300, 500)).verdict, 'identical'); // +200 ms but ×1.67
+  const both = classify(ok('A', 100), ok('B', 300), undefined, times(77, 9600));
+  assert.equal(both.verdict, 'regressed');
+  assert.match(both.reason, /cost ×3\.00; compile ×/);
+  assert.equal(compileSlower({ baseMs: 10, headMs: 100, samples: 1 }, { regressedAt: 1.1, improvedAt: 0.9, compileNoiseFloorMs: 20 }), 10);
+});
+
+test('an identical plan whose estimate moved beyond the thresholds is counted as moved', () => {
+  assert.equal(estimateMoved({ verdict: 'identical', costRatio: 1.5 }), true);
+  assert.equal(estimateMoved({ verdict: 'identical', costRatio: 0.01 }), true);
+  assert.equal(estimateMoved({ verdict: 'identical', costRatio: 1.05 }), false);
+  assert.equal(estimateMoved({ verdict: 'regressed', costRatio: 1.5 }), false);
 });

@@ -23,7 +23,7 @@ export async function seedStore(path: string, templates = 8): Promise<void> {
       runId: SEED_RUN, fingerprint: t.fingerprint, verdict: 'regressed', reason: 'cost ×2.00', weight: t.weight, count: 1, baseStatus: 'ok', headStatus: 'ok',
       baseCost: 10, headCost: 20, costRatio: 2, impact: null, basePlanHash: 'base', headPlanHash: `head-${t.fingerprint}`, baseSimplified: 'Scan', headSimplified: 'Scan2',
       baseExplain: 'Scan', headExplain: 'Scan2', baseError: null, headError: null, baseRules: [], headRules: [], rulesDiff: [], baseMs: 1, headMs: 1,
-      signature: 'Scan → Scan2', approved: false, worker: 'w1',
+      signature: 'Scan → Scan2', approved: false, worker: 'w1', baseEstimatorRatio: null, headEstimatorRatio: null, recost: null,
     }));
     await store.saveOutcomes(outcomes);
     await store.updateImpacts(SEED_RUN);

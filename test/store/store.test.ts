@@ -18,7 +18,7 @@ const outcome = (runId: string, fp: string, verdict: OutcomeRecord['verdict'], w
   runId, fingerprint: fp, verdict, reason: 'cost ×1.50', weight: 0.5, count: 5, baseStatus: 'ok', headStatus: 'ok', baseCost: 10, headCost: 15,
   costRatio: 1.5, impact: 0.25, basePlanHash: 'a', headPlanHash: 'b', baseSimplified: 'Scan', headSimplified: 'Scan2', baseExplain: 'x', headExplain: 'y',
   baseError: null, headError: { code: 'parse-error', message: 'm', line: 1, column: 2 }, baseRules: ['r1'], headRules: ['r1', 'r2'], rulesDiff: ['+r2'],
-  baseMs: 1, headMs: 2, signature: 'Scan → Scan2 at root', approved: false, worker,
+  baseMs: 1, headMs: 2, signature: 'Scan → Scan2 at root', approved: false, worker, baseEstimatorRatio: 1.25, headEstimatorRatio: null, recost: 'cannot re-cost: test',
 });
 
 async function withStore(fn: (s: Store, path: string) => Promise<void>) {

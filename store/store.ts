@@ -285,8 +285,9 @@ export class Store {
 
   /**
    * Workload impact of every outcome of the run, in SQL over the whole run:
-   * count × (head cost − base cost) over the run's total base cost, NULL where
-   * either cost is missing.
+   * count × base cost × (cost ratio − 1) over the run's total base cost, with the
+   * cost ratio the verdict used (the base estimator's, when the builds re-cost
+   * each other's plans), 0 for an unchanged plan, NULL where a cost is missing.
    */
   async updateImpacts(runId: string): Promise<void> {
     await this.run(

@@ -7,7 +7,7 @@
  * killed when the host exits, also on SIGINT / SIGTERM / SIGHUP.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { parseAnswerLine, shorten } from './protocol.ts';
+import { parseAnswerLine, shorten } from './protocol-lines.ts';
 
 const STDERR_TAIL = 4096;
 const NEWLINE = 0x0a;

@@ -10,7 +10,12 @@
 import type { Build, BuildKind, CompileFailure, CompileOptions, CompileResult } from './build.ts';
 import { FlightdeckError } from '../errors.ts';
 import { BuildProcess, DEFAULT_MAX_LINE_BYTES, type RequestOutcome, type SpawnSpec } from './build-process.ts';
-import { PROTOCOL_VERSION, checkAnswer, type HelloAnswer } from './protocol.ts';
+import type { HelloAnswer } from './protocol.ts';
+import { PROTOCOL_VERSION } from './protocol-lines.ts';
+
+/** The answer schemas (zod), loaded once, while the first build process starts rather than before it. */
+let schemas: Promise<typeof import('./protocol.ts')> | undefined;
+const answerSchemas = () => (schemas ??= import('./protocol.ts'));
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 /** longest answer read from a build unless FLIGHTDECK_MAX_ANSWER_MB says otherwise */
@@ -121,6 +126,7 @@ export class ProcessBuild implements Build {
       case 'answer':
         break;
     }
+    const { checkAnswer } = await answerSchemas();
     const checked = checkAnswer('compile', outcome.value);
     if (checked.ok === null) {
       await proc.kill();
@@ -155,6 +161,8 @@ export class ProcessBuild implements Build {
     } catch (err) {
       return { ok: false, reason: `cannot start '${this.options.spawn.command}': ${(err as Error).message}` };
     }
+    const loading = answerSchemas();
+    loading.catch(() => undefined); // awaited below; not unhandled if the start fails first
     const id = this.nextId++;
     // the handshake (start the process, load the catalog) gets the same limit as a query
     const limit = this.options.startupTimeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -176,6 +184,7 @@ export class ProcessBuild implements Build {
       case 'answer':
         break;
     }
+    const { checkAnswer } = await loading;
     const checked = checkAnswer('hello', outcome.value);
     if (checked.ok === null) return refuse(checked.reason);
     if (checked.ok === false) return refuse(`${checked.failure.error.code}: ${checked.failure.error.message}`);

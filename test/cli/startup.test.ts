@@ -75,6 +75,8 @@ export async function resolve(specifier, context, next) {
   return { status: r.status, stderr: r.stderr, urls: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
 }
 
+const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+
 const HEAVY = ['@duckdb/', 'duckdb-old', 'bullmq', 'ioredis', 'node-sql-parser', '/zod/', 'cli-progress'];
 
 test('flightdeck --help loads no command module and none of DuckDB, BullMQ, the SQL parser or zod', () => {
@@ -113,7 +115,6 @@ test('the shipped JavaScript: npm run build, then the CLI runs from dist with it
   const built = buildDist(ROOT) as { ok: boolean; output: string };
   assert.equal(built.ok, true, built.output);
   assert.deepEqual(distState(ROOT), { fresh: true });
-  const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
   const version = run(['--version']);
   assert.equal(version.status, 0, version.stderr);
   assert.equal(version.stdout.trim(), (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);

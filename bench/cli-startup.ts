@@ -18,18 +18,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-// @ts-expect-error plain JavaScript launcher helper, no type declarations
-import { buildDist, distState } from '../bin/dist.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'flightdeck.js');
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 10;
 
-if (!(distState(ROOT) as { fresh: boolean }).fresh) {
-  process.stdout.write('dist/ is not up to date: building it (npm run build)\n');
-  const built = buildDist(ROOT) as { ok: boolean; output: string };
-  if (!built.ok) throw new Error(`npm run build failed:\n${built.output}`);
-}
+// npm run build: what is measured is the shipped JavaScript of this work tree
+const built = spawnSync(process.execPath, [join(ROOT, 'bin', 'dist.js')], { encoding: 'utf8' });
+if (built.status !== 0) throw new Error(`npm run build failed:\n${built.stderr}`);
 
 const dir = mkdtempSync(join(tmpdir(), 'fd-bench-startup-'));
 try {

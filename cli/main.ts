@@ -1,40 +1,14 @@
 /**
  * The `flightdeck` command. Each subcommand lives in cli/commands/ and is a
- * thin edge: parse options, call one domain function, print, exit code.
+ * thin edge: parse options, call one domain function, print, exit code. Only
+ * the command named on the command line is loaded (cli/commands-table.ts).
  */
-import { Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
-import { registerCompile } from './commands/compile.ts';
-import { registerCatalog } from './commands/catalog.ts';
-import { registerBuilds } from './commands/builds.ts';
-import { registerCorpus } from './commands/corpus.ts';
-import { registerDemo } from './commands/demo.ts';
-import { registerPlayback } from './commands/playback.ts';
-import { registerWorker } from './commands/worker.ts';
-import { registerGate } from './commands/gate.ts';
-import { registerApprove } from './commands/approve.ts';
-import { registerRuns } from './commands/runs.ts';
+import { CommanderError } from 'commander';
+import { newProgram, registerFor } from './commands-table.ts';
 import { EXIT_USAGE } from './run-command.ts';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-
-const program = new Command('flightdeck')
-  .description('Regression platform for SQL compilers and optimizers: playback, flighting, phased release.')
-  .version(pkg.version)
-  .showHelpAfterError('(run with --help for usage)')
-  .exitOverride();
-
-registerCompile(program);
-registerCatalog(program);
-registerBuilds(program);
-registerCorpus(program);
-registerPlayback(program);
-registerWorker(program);
-registerApprove(program);
-registerGate(program);
-registerRuns(program);
-registerDemo(program);
-
+const program = newProgram();
+await registerFor(program, process.argv.slice(2));
 // commander errors (unknown option, missing argument) are usage errors: exit 2
 for (const cmd of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) cmd.exitOverride();
 

@@ -14,7 +14,9 @@ command -v git >/dev/null || { echo "git not found (reference@<ref> builds use g
 echo "== typecheck"
 npx tsc -p . --noEmit
 echo "== lint"
-npx oxlint --quiet compiler corpus playback store cli bench scripts test
+npx oxlint --quiet compiler corpus playback store cli bench scripts test bin
+echo "== build dist/ (the JavaScript the CLI and build processes run; tests themselves run the sources)"
+node bin/dist.js
 if [ -z "${1:-}" ]; then
   echo "== dogfood: playback of the shipped workloads, base ref vs work tree, gated"
   bash scripts/dogfood.sh

@@ -7,11 +7,12 @@
  * killed when the host exits, also on SIGINT / SIGTERM / SIGHUP.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { parseAnswerLine, shorten } from './protocol.ts';
+import { parseAnswerLine, shorten } from './protocol-lines.ts';
 
 const STDERR_TAIL = 4096;
-/** longest stdout line accepted before the build is treated as broken */
-const MAX_LINE = 64 * 1024 * 1024;
+const NEWLINE = 0x0a;
+/** longest answer line accepted by default (process-build.ts makes it configurable) */
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 /** after the process exits, how long to wait for its stdout to drain */
 const DRAIN_MS = 200;
 
@@ -20,6 +21,8 @@ export interface SpawnSpec {
   readonly args: readonly string[];
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** longest answer line accepted (bytes); a longer one is `too-large` */
+  readonly maxLineBytes?: number;
 }
 
 /** How one request ended. */
@@ -27,6 +30,7 @@ export type RequestOutcome =
   | { readonly kind: 'answer'; readonly value: unknown }
   | { readonly kind: 'timeout' }
   | { readonly kind: 'exit'; readonly reason: string }
+  | { readonly kind: 'too-large'; readonly reason: string; readonly limitBytes: number }
   | { readonly kind: 'protocol'; readonly reason: string };
 
 interface InFlight {
@@ -38,7 +42,12 @@ export class BuildProcess {
   readonly pid: number | undefined;
   private readonly child: ChildProcess;
   private stderrTail = '';
-  private stdoutBuffer = '';
+  /** pieces of the stdout line not yet ended, and their total length */
+  private parts: Buffer[] = [];
+  private partLength = 0;
+  private scanned = 0;
+  private discarding = false;
+  private readonly maxLineBytes: number;
   private inFlight: InFlight | undefined;
   private exitReason: string | undefined;
   private readonly exited: Promise<void>;
@@ -51,12 +60,12 @@ export class BuildProcess {
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true, // own process group: kill(-pid) takes its helpers too; no terminal signals
     });
+    this.maxLineBytes = spec.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.pid = this.child.pid;
     if (this.pid !== undefined) LIVE.add(this);
     installExitHooks();
-    this.child.stdout!.setEncoding('utf8');
     this.child.stderr!.setEncoding('utf8');
-    this.child.stdout!.on('data', (chunk: string) => this.onStdout(chunk));
+    this.child.stdout!.on('data', (chunk: Buffer) => this.onStdout(chunk));
     this.child.stderr!.on('data', (chunk: string) => {
       this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_TAIL);
     });
@@ -102,6 +111,11 @@ export class BuildProcess {
     return this.stderrTail;
   }
 
+  /** bytes of stdout searched for line ends so far: one pass means this equals the bytes read */
+  get scannedBytes(): number {
+    return this.scanned;
+  }
+
   /** Send one request and wait for its answer, a time limit (the process is then killed) or the process's end. */
   request(message: { readonly id: number } & Record<string, unknown>, timeoutMs: number): Promise<RequestOutcome> {
     if (this.inFlight) throw new Error('BuildProcess.request: a request is already in flight');
@@ -142,23 +156,59 @@ export class BuildProcess {
     return this.exited;
   }
 
-  private onStdout(chunk: string): void {
-    // fast path: one whole line in one chunk (the usual answer)
-    if (this.stdoutBuffer === '' && chunk.indexOf('\n') === chunk.length - 1) {
-      const line = chunk.endsWith('\r\n') ? chunk.slice(0, -2) : chunk.slice(0, -1);
-      if (line.trim() !== '') this.onLine(line);
-      return;
+  /**
+   * Split stdout into lines in one pass: each piece is searched for `\n` once,
+   * the pieces of an unfinished line are kept as they came and joined once
+   * when the line ends (a 40 MB answer in 64 KB pieces costs 40 MB of
+   * scanning, not the whole buffer again per piece). A line longer than the
+   * limit fails the waiting request with `too-large` as soon as it is crossed.
+   */
+  private onStdout(chunk: Buffer): void {
+    let start = 0;
+    while (start < chunk.length) {
+      const nl = chunk.indexOf(NEWLINE, start);
+      this.scanned += (nl < 0 ? chunk.length : nl + 1) - start;
+      if (nl < 0) {
+        this.keepPartial(chunk.subarray(start));
+        return;
+      }
+      const piece = chunk.subarray(start, nl);
+      start = nl + 1;
+      if (this.partLength + piece.length > this.maxLineBytes) {
+        this.lineTooLong();
+        return;
+      }
+      const line = this.parts.length === 0 ? piece : Buffer.concat([...this.parts, piece]);
+      this.parts = [];
+      this.partLength = 0;
+      const text = line.toString('utf8').replace(/\r$/, '');
+      if (text.trim() !== '') this.onLine(text);
+      if (!this.alive || this.discarding) return;
     }
-    this.stdoutBuffer += chunk;
-    let nl: number;
-    while ((nl = this.stdoutBuffer.indexOf('\n')) >= 0) {
-      const line = this.stdoutBuffer.slice(0, nl).replace(/\r$/, '');
-      this.stdoutBuffer = this.stdoutBuffer.slice(nl + 1);
-      if (line.trim() !== '') this.onLine(line);
-    }
-    if (this.stdoutBuffer.length > MAX_LINE) {
-      this.stdoutBuffer = '';
-      this.protocolFault(`the build wrote a line longer than ${MAX_LINE} bytes`);
+  }
+
+  private keepPartial(piece: Buffer): void {
+    if (this.partLength + piece.length > this.maxLineBytes) return this.lineTooLong();
+    // copy: a piece of a larger chunk would keep the whole chunk alive
+    this.parts.push(this.parts.length === 0 && piece.length === piece.buffer.byteLength ? piece : Buffer.from(piece));
+    this.partLength += piece.length;
+  }
+
+  /** The build is writing a line over the limit: stop reading it and fail the waiting request. */
+  private lineTooLong(): void {
+    this.parts = [];
+    this.partLength = 0;
+    this.discarding = true;
+    this.child.stdout!.removeAllListeners('data');
+    this.child.stdout!.resume(); // drain whatever is still coming until the process is gone
+    const waiting = this.inFlight;
+    const reason = `the build's answer is larger than ${this.maxLineBytes} bytes`;
+    if (waiting) {
+      this.inFlight = undefined;
+      void this.kill().then(() => waiting.resolve({ kind: 'too-large', reason, limitBytes: this.maxLineBytes }));
+    } else {
+      this.stderrTail = (this.stderrTail + `\n[flightdeck] ${reason}\n`).slice(-STDERR_TAIL);
+      void this.kill();
     }
   }
 

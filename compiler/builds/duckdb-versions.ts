@@ -6,7 +6,7 @@
  * duckdb-server.ts process.
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve, dirname } from 'node:path';
+import { basename, join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface DuckdbVersion {
@@ -27,8 +27,10 @@ export function findDuckdbVersion(text: string): DuckdbVersion | undefined {
   return DUCKDB_VERSIONS.find((x) => x.version === v);
 }
 
-/** The flightdeck checkout this code runs from. */
-export const FLIGHTDECK_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The flightdeck checkout this code runs from (compiled, it runs from <checkout>/dist). */
+export const FLIGHTDECK_ROOT = ((here: string) => (import.meta.url.endsWith('.js') && basename(here) === 'dist' ? dirname(here) : here))(
+  resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'),
+);
 
 /** The installed package's own name and version (from its package.json; an alias names the real package), or undefined. */
 export function installedPackage(packageName: string): { name: string; version: string } | undefined {

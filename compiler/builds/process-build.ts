@@ -9,12 +9,29 @@
  */
 import type { Build, BuildKind, CompileFailure, CompileOptions, CompileResult, RecostResult } from './build.ts';
 import { FlightdeckError } from '../errors.ts';
-import { BuildProcess, type RequestOutcome, type SpawnSpec } from './build-process.ts';
-import { PROTOCOL_VERSION, checkAnswer, type HelloAnswer } from './protocol.ts';
+import { BuildProcess, DEFAULT_MAX_LINE_BYTES, type RequestOutcome, type SpawnSpec } from './build-process.ts';
+import type { HelloAnswer } from './protocol.ts';
+import { PROTOCOL_VERSION } from './protocol-lines.ts';
+
+/** The answer schemas (zod), loaded once, while the first build process starts rather than before it. */
+let schemas: Promise<typeof import('./protocol.ts')> | undefined;
+const answerSchemas = () => (schemas ??= import('./protocol.ts'));
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
-/** time limit for starting a process and answering `hello` (loading a catalog can take a while) */
-export const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
+/** longest answer read from a build unless FLIGHTDECK_MAX_ANSWER_MB says otherwise */
+export const DEFAULT_MAX_ANSWER_BYTES = DEFAULT_MAX_LINE_BYTES;
+export const MAX_ANSWER_ENV = 'FLIGHTDECK_MAX_ANSWER_MB';
+
+/** The answer-size limit from FLIGHTDECK_MAX_ANSWER_MB (megabytes, may be fractional); `usage-error` for a bad value. */
+export function maxAnswerBytesFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env[MAX_ANSWER_ENV];
+  if (text === undefined) return DEFAULT_MAX_ANSWER_BYTES;
+  const mb = Number(text);
+  if (text.trim() === '' || !Number.isFinite(mb) || mb <= 0) {
+    throw new FlightdeckError('usage-error', `${MAX_ANSWER_ENV} must be a positive number of megabytes, got '${text}'`);
+  }
+  return Math.round(mb * 1024 * 1024);
+}
 
 export interface ProcessBuildOptions {
   readonly spec: string;
@@ -22,8 +39,11 @@ export interface ProcessBuildOptions {
   readonly spawn: SpawnSpec;
   /** absolute path of the catalog database, sent in `hello` */
   readonly catalogPath: string;
+  /** per-request time limit; also the limit for starting and answering `hello` unless startupTimeoutMs is given */
   readonly timeoutMs?: number;
   readonly startupTimeoutMs?: number;
+  /** longest answer accepted, in bytes (default: FLIGHTDECK_MAX_ANSWER_MB, else 64 MB) */
+  readonly maxAnswerBytes?: number;
   /** the one-line description, from what `hello` answered */
   readonly describe?: (hello: HelloAnswer) => string;
   /** extra checks on the `hello` answer; return a message to refuse the build */
@@ -41,9 +61,12 @@ export class ProcessBuild implements Build {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
+  private readonly maxAnswerBytes: number;
+
   private constructor(private readonly options: ProcessBuildOptions) {
     this.spec = options.spec;
     this.kind = options.kind;
+    this.maxAnswerBytes = options.maxAnswerBytes ?? maxAnswerBytesFromEnv();
   }
 
   /** Start the process and say hello; rejects with `build-error` (incl. the stderr tail) when that fails. */
@@ -99,9 +122,12 @@ export class ProcessBuild implements Build {
         return failure('crash', 'build-crash', outcome.reason, elapsed());
       case 'protocol':
         return failure('error', 'protocol-error', `${outcome.reason} (the build process was restarted)`, elapsed());
+      case 'too-large':
+        return failure('error', 'answer-too-large', `${tooLarge(outcome.limitBytes)} (the build process was restarted)`, elapsed());
       case 'answer':
         break;
     }
+    const { checkAnswer } = await answerSchemas();
     const checked = checkAnswer('compile', outcome.value);
     if (checked.ok === null) {
       await proc.kill();
@@ -153,9 +179,12 @@ export class ProcessBuild implements Build {
       case 'exit':
       case 'protocol':
         return { ok: false, reason: outcome.reason };
+      case 'too-large':
+        return { ok: false, reason: tooLarge(outcome.limitBytes) };
       case 'answer':
         break;
     }
+    const { checkAnswer } = await answerSchemas();
     const checked = checkAnswer('recost', outcome.value);
     if (checked.ok === null) return { ok: false, reason: checked.reason };
     if (checked.ok === false) {
@@ -173,12 +202,15 @@ export class ProcessBuild implements Build {
   private async startProcess(): Promise<{ ok: true; hello: HelloAnswer } | { ok: false; reason: string; retryable?: boolean }> {
     let proc: BuildProcess;
     try {
-      proc = new BuildProcess(this.options.spawn);
+      proc = new BuildProcess({ ...this.options.spawn, maxLineBytes: this.maxAnswerBytes });
     } catch (err) {
       return { ok: false, reason: `cannot start '${this.options.spawn.command}': ${(err as Error).message}` };
     }
+    const loading = answerSchemas();
+    loading.catch(() => undefined); // awaited below; not unhandled if the start fails first
     const id = this.nextId++;
-    const limit = this.options.startupTimeoutMs ?? Math.max(DEFAULT_STARTUP_TIMEOUT_MS, this.options.timeoutMs ?? 0);
+    // the handshake (start the process, load the catalog) gets the same limit as a query
+    const limit = this.options.startupTimeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const outcome: RequestOutcome = await proc.request({ id, op: 'hello', catalog: this.options.catalogPath, protocol: PROTOCOL_VERSION }, limit);
     const refuse = async (reason: string, retryable = false) => {
       await proc.kill();
@@ -192,9 +224,12 @@ export class ProcessBuild implements Build {
         return refuse(`${outcome.reason} (during startup)`, true);
       case 'protocol':
         return refuse(outcome.reason);
+      case 'too-large':
+        return refuse(tooLarge(outcome.limitBytes));
       case 'answer':
         break;
     }
+    const { checkAnswer } = await loading;
     const checked = checkAnswer('hello', outcome.value);
     if (checked.ok === null) return refuse(checked.reason);
     if (checked.ok === false) return refuse(`${checked.failure.error.code}: ${checked.failure.error.message}`);
@@ -210,6 +245,10 @@ export class ProcessBuild implements Build {
     this.process = proc;
     return { ok: true, hello: checked.answer };
   }
+}
+
+function tooLarge(limitBytes: number): string {
+  return `answer too large: the build's answer is larger than ${limitBytes} bytes; raise the limit with ${MAX_ANSWER_ENV}=<megabytes> if the plan is really that big`;
 }
 
 function failure(status: CompileFailure['status'], code: string, message: string, timingMs: number): CompileFailure {

@@ -9,7 +9,8 @@
 import { z } from 'zod';
 import type { CompileSuccess } from './build.ts';
 
-export const PROTOCOL_VERSION = 1;
+// the line-level half (no zod), which the host loads first: re-exported here
+export { PROTOCOL_VERSION, parseAnswerLine, shorten, type ParsedLine } from './protocol-lines.ts';
 
 export type HelloRequest = { readonly id: number; readonly op: 'hello'; readonly catalog: string; readonly protocol: number };
 export type CompileRequest = { readonly id: number; readonly op: 'compile'; readonly sql: string };
@@ -57,27 +58,6 @@ export type CompileAnswer = z.infer<typeof compileSuccessSchema>;
 export type RecostAnswer = z.infer<typeof recostSuccessSchema>;
 export type FailureAnswer = z.infer<typeof failureSchema>;
 
-/** What a line from the build turned out to be. */
-export type ParsedLine =
-  | { readonly kind: 'answer'; readonly id: number; readonly value: unknown }
-  | { readonly kind: 'invalid'; readonly reason: string };
-
-/** Parse one stdout line: valid JSON object with a numeric `id`, or the reason it is not. */
-export function parseAnswerLine(line: string): ParsedLine {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return { kind: 'invalid', reason: `the build wrote a line that is not JSON: ${shorten(line, 200)}` };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { kind: 'invalid', reason: `the build wrote JSON that is not an object: ${shorten(line, 200)}` };
-  }
-  const id = (value as { id?: unknown }).id;
-  if (typeof id !== 'number') return { kind: 'invalid', reason: `the build wrote an answer without a numeric "id": ${shorten(line, 200)}` };
-  return { kind: 'answer', id, value };
-}
-
 export type Checked<T> = { readonly ok: true; readonly answer: T } | { readonly ok: false; readonly failure: FailureAnswer } | { readonly ok: null; readonly reason: string };
 
 /** Validate an answer to `hello`, `compile` or `recost`: a success of the right shape, a failure, or malformed. */
@@ -106,8 +86,3 @@ function describeIssues(error: z.ZodError): string {
 
 /** One line of protocol output for a successful compile (what a server writes, minus `id`/`ok`). */
 export type CompilePayload = Omit<CompileSuccess, 'ok'>;
-
-export function shorten(text: string, max: number): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length <= max ? oneLine : oneLine.slice(0, max - 1) + '…';
-}

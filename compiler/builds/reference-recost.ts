@@ -77,7 +77,7 @@ export function withRecostCompanion(
 ): RecostingReferenceBuild {
   return new RecostingReferenceBuild(main, async () => {
     const sha = await resolveCommit(o.repoRoot, o.ref);
-    const dir = await prepareWorktree(o.repoRoot, o.ref, sha, o.cacheDir);
+    const { dir } = await prepareWorktree(o.repoRoot, o.ref, sha, o.cacheDir);
     return ProcessBuild.start({
       spec: `${main.spec} (re-costing)`,
       kind: 'reference',

@@ -2,7 +2,8 @@
  * Build process for `reference[@ref][#profile]`: this repo's compiler, from
  * the tree this file lives in (the work tree, or a worktree at a commit).
  *
- *   node --import tsx compiler/builds/reference-server.ts [--profile <spec>] [--cache-dir <dir>]
+ *   node dist/compiler/builds/reference-server.js [--profile <spec>] [--cache-dir <dir>]
+ *   node --import tsx compiler/builds/reference-server.ts [...]      (from the sources)
  *
  * `hello` loads the catalog (cached under --cache-dir) and checks the profile;
  * `compile` runs compileWithReference; `recost` estimates another reference
@@ -10,10 +11,10 @@
  * keep this file's command line stable, later commits are started with it.
  */
 import { readFileSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { FlightdeckError } from '../errors.ts';
 import type { Catalog } from '../ir/catalog.ts';
+import { FLIGHTDECK_ROOT } from './duckdb-versions.ts';
 import { loadCatalog } from './load-catalog.ts';
 import { checkProfile, compileWithReference, recostWithReference } from './reference-compile.ts';
 import { serveProtocol } from './serve-protocol.ts';
@@ -25,8 +26,7 @@ function option(name: string): string | undefined {
 
 const profile = option('--profile') ?? 'default';
 const cacheDir = option('--cache-dir');
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
+const version = (JSON.parse(readFileSync(join(FLIGHTDECK_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
 let catalog: Catalog | undefined;
 
 serveProtocol({

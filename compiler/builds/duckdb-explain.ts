@@ -53,7 +53,9 @@ export async function openDuckdbExplainer(
       }
       return String(result.getChunk(0).getColumnVector(valueAt).getItem(0));
     } finally {
-      prepared.destroySync();
+      // freeing the plan takes ~0.05 ms: do it once the answer is on its way (after the
+      // microtasks that write it), not while the caller waits
+      setImmediate(() => prepared.destroySync());
     }
   };
 

@@ -25,9 +25,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, StatementType } from '@duckdb/node-api';
 import { generateTpch } from '../corpus/tpch/generate.ts';
 import { listWorkloadQueries } from '../corpus/workloads/index.ts';
+import { openDatabase } from '../compiler/builds/duckdb-database.ts';
 import { openDuckdbExplainer } from '../compiler/builds/duckdb-explain.ts';
 import { openBuild } from '../compiler/builds/open-build.ts';
 import { DUCKDB_VERSIONS } from '../compiler/builds/duckdb-versions.ts';
@@ -73,8 +73,9 @@ const dir = mkdtempSync(join(tmpdir(), 'fd-bench-duckdb-'));
 try {
   const { dbPath } = await generateTpch({ scale: 0.01, outDir: dir });
   const queries = listWorkloadQueries('tpch').map((q) => q.sql);
-  const plain = await DuckDBInstance.create(dbPath, { access_mode: 'READ_ONLY' });
-  const raw = await plain.connect();
+  const plain = await openDatabase(dbPath, { readOnly: true });
+  const raw = plain.connection;
+  const explainType = (await raw.prepare(EXPLAIN_PREFIX + 'select 1')).statementType;
   const sandboxed = await openDuckdbExplainer(newest.packageName, dbPath);
   const build = await openBuild(`duckdb@${newest.version}`, { catalogPath: dbPath, timeoutMs: 30_000 });
   try {
@@ -90,7 +91,7 @@ try {
         const statements = await raw.extractStatements(EXPLAIN_PREFIX + sql);
         if (statements.count !== 1) throw new Error('expected one statement');
         const prepared = await statements.prepare(0);
-        if (prepared.statementType !== StatementType.EXPLAIN) throw new Error('expected EXPLAIN');
+        if (prepared.statementType !== explainType) throw new Error('expected EXPLAIN');
         const result = await prepared.run();
         String(result.getChunk(0).getColumnVector(1).getItem(0));
         prepared.destroySync();
@@ -142,8 +143,7 @@ try {
   } finally {
     await build.close();
     sandboxed.close();
-    raw.closeSync();
-    plain.closeSync();
+    plain.close();
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -115,6 +115,13 @@ const ERROR_CODES: readonly [RegExp, ErrorCode][] = [
   [/^(Conversion|Invalid Input|Type) Error/i, 'type-error'],
 ];
 
+/** Say so when the sandbox, not the query, is why DuckDB refused. */
+function sandboxReason(message: string): string {
+  if (/^Permission Error/i.test(message)) return 'refused by the sandbox (no file, network or extension access): ';
+  if (/^Invalid Input Error: .*read-only mode/i.test(message)) return 'refused by the sandbox (the catalog is read-only; only queries are compiled): ';
+  return '';
+}
+
 /**
  * A DuckDB error message → protocol error: a mapped code, the message without
  * its `LINE n:` excerpt, and the 1-based line/column in `sql` that the caret
@@ -123,7 +130,7 @@ const ERROR_CODES: readonly [RegExp, ErrorCode][] = [
 export function duckdbErrorToProtocol(message: string, sql: string): { code: string; message: string; line?: number; column?: number } {
   const code = ERROR_CODES.find(([re]) => re.test(message))?.[1] ?? 'build-error';
   const m = /\n?\n?LINE (\d+): ([^\n]*)\n( *)\^/.exec(message);
-  const text = (m ? message.slice(0, m.index) + message.slice(m.index + m[0].length) : message).trim();
+  const text = sandboxReason(message) + (m ? message.slice(0, m.index) + message.slice(m.index + m[0].length) : message).trim();
   if (!m) return { code, message: text };
   const explainLine = Number(m[1]);
   const line = explainLine - EXPLAIN_PREFIX.split('\n').length + 1;

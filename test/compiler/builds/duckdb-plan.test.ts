@@ -125,8 +125,12 @@ test('DuckDB errors: code mapped, LINE excerpt removed, line/column relative to 
   assert.equal(duckdbErrorToProtocol('Not implemented Error: x', 'x').code, 'unsupported');
   assert.equal(duckdbErrorToProtocol('Out of Memory Error: x', 'x').code, 'build-error');
   // what the sandbox refuses: files and the network, and writes to the read-only catalog
-  assert.equal(duckdbErrorToProtocol('Permission Error: Cannot access file "/etc/passwd" - file system operations are disabled by configuration', 'x').code, 'unsupported');
-  assert.equal(duckdbErrorToProtocol('Invalid Input Error: Cannot execute statement of type "EXPLAIN" on database "tpch" which is attached in read-only mode!', 'x').code, 'unsupported');
+  const denied = duckdbErrorToProtocol('Permission Error: Cannot access file "/etc/passwd" - file system operations are disabled by configuration', 'x');
+  assert.equal(denied.code, 'unsupported');
+  assert.match(denied.message, /^refused by the sandbox \(no file, network or extension access\): Permission Error: Cannot access file "\/etc\/passwd"/);
+  const write = duckdbErrorToProtocol('Invalid Input Error: Cannot execute statement of type "EXPLAIN" on database "tpch" which is attached in read-only mode!', 'x');
+  assert.equal(write.code, 'unsupported');
+  assert.match(write.message, /^refused by the sandbox \(the catalog is read-only; only queries are compiled\): Invalid Input Error/);
   assert.equal(duckdbErrorToProtocol('Invalid Input Error: Could not convert string', 'x').code, 'type-error');
 });
 

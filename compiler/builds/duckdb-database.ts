@@ -1,12 +1,16 @@
 /**
  * A small wrapper over @duckdb/node-api for code outside the `duckdb` build
- * (catalog loading, data generators, equivalence checks). One DuckDB version
+ * (catalog loading, data generators, equivalence checks, the store) and, with
+ * `sandbox`, for workload SQL that is executed (flighting): then every call
+ * runs exactly one SELECT in the sandbox of duckdb-sandbox.ts. One DuckDB version
  * per process: this always loads the current @duckdb/node-api; other
  * versions run only inside their own build server process.
  */
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import * as duckdbApi from '@duckdb/node-api';
+import { DuckDBInstance, StatementType, type DuckDBConnection, type DuckDBResultReader, type DuckDBValue } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
 import { FlightdeckError } from '../errors.ts';
+import { openSandbox, prepareOneStatement } from './duckdb-sandbox.ts';
 
 export type Row = Record<string, unknown>;
 /** positional ($1, $2 / ?) parameter values: plain JS scalars */
@@ -14,7 +18,7 @@ export type Params = readonly (string | number | boolean | bigint | null)[];
 
 export interface Database {
   readonly path: string;
-  /** run statements, ignore results */
+  /** run statements, ignore results (sandboxed: one SELECT) */
   run(sql: string, params?: Params): Promise<void>;
   /** rows as plain JS objects (bigints stay bigint, decimals become numbers, dates become Date) */
   all(sql: string, params?: Params): Promise<Row[]>;
@@ -31,42 +35,64 @@ export interface OpenOptions {
   /** fail with `not-found` when the file does not exist (default true for readOnly) */
   readonly mustExist?: boolean;
   readonly threads?: number;
+  /**
+   * for workload SQL (flighting): open in the sandbox of duckdb-sandbox.ts —
+   * read-only, no external access, no extension autoloading, configuration
+   * locked (implies readOnly and mustExist)
+   */
+  readonly sandbox?: boolean;
 }
 
 export async function openDatabase(path: string, options: OpenOptions = {}): Promise<Database> {
-  const mustExist = options.mustExist ?? options.readOnly ?? false;
+  const mustExist = options.mustExist ?? options.readOnly ?? options.sandbox ?? false;
   if (path !== ':memory:' && mustExist && !existsSync(path)) {
     throw new FlightdeckError('not-found', `database file not found: ${path}`, { location: { file: path } });
   }
-  const config: Record<string, string> = {};
-  if (options.readOnly) config.access_mode = 'READ_ONLY';
-  if (options.threads) config.threads = String(options.threads);
   let instance: DuckDBInstance;
-  try {
-    instance = await DuckDBInstance.create(path, config);
-  } catch (err) {
-    throw new FlightdeckError('io-error', `cannot open DuckDB database ${path}: ${(err as Error).message}`, {
-      location: { file: path },
-      cause: err,
-    });
+  let connection: DuckDBConnection;
+  if (options.sandbox) {
+    const settings: [string, string][] = options.threads ? [['threads', String(options.threads)]] : [];
+    ({ instance, connection } = await openSandbox(duckdbApi, path, settings, '@duckdb/node-api'));
+  } else {
+    const config: Record<string, string> = {};
+    if (options.readOnly) config.access_mode = 'READ_ONLY';
+    if (options.threads) config.threads = String(options.threads);
+    try {
+      instance = await DuckDBInstance.create(path, config);
+    } catch (err) {
+      throw new FlightdeckError('io-error', `cannot open DuckDB database ${path}: ${(err as Error).message}`, {
+        location: { file: path },
+        cause: err,
+      });
+    }
+    connection = await instance.connect();
   }
-  const connection = await instance.connect();
+  /** sandboxed: one SELECT, prepared (DuckDB refuses a second statement) and type-checked before it runs */
+  const read = async (sql: string, params?: Params): Promise<DuckDBResultReader> => {
+    if (!options.sandbox) return connection.runAndReadAll(sql, params as DuckDBValue[] | undefined);
+    const prepared = await prepareOneStatement(connection, sql, StatementType.SELECT, 'SELECT');
+    try {
+      if (params) prepared.bind(params as DuckDBValue[]);
+      return await prepared.runAndReadAll();
+    } finally {
+      prepared.destroySync();
+    }
+  };
   return {
     path,
     connection,
     async run(sql, params) {
-      await connection.run(sql, params as DuckDBValue[] | undefined);
+      if (options.sandbox) await read(sql, params);
+      else await connection.run(sql, params as DuckDBValue[] | undefined);
     },
     async all(sql, params) {
-      const reader = await connection.runAndReadAll(sql, params as DuckDBValue[] | undefined);
-      return reader.getRowObjectsJS() as Row[];
+      return (await read(sql, params)).getRowObjectsJS() as Row[];
     },
     async allJson(sql, params) {
-      const reader = await connection.runAndReadAll(sql, params as DuckDBValue[] | undefined);
-      return reader.getRowObjectsJson() as Row[];
+      return (await read(sql, params)).getRowObjectsJson() as Row[];
     },
     async rows(sql) {
-      const reader = await connection.runAndReadAll(sql);
+      const reader = await read(sql);
       return { columns: reader.columnNames(), rows: reader.getRowsJson() as unknown[][] };
     },
     close() {

@@ -1,15 +1,18 @@
 /**
  * DuckDB as the optimizer under test, in-process: open the catalog database
- * read-only with one DuckDB package, apply settings, and compile with
- * `EXPLAIN (FORMAT JSON)`. duckdb-server.ts wraps this in a build process
- * (one process per DuckDB version); benchmarks call it directly as the peer
- * of the harness. Load only ONE DuckDB package per process.
+ * in the sandbox (duckdb-sandbox.ts: read-only, no external access, no
+ * extension autoloading, build settings applied, then the configuration
+ * locked) with one DuckDB package, and compile with `EXPLAIN (FORMAT JSON)`
+ * prepared as exactly one statement. duckdb-server.ts wraps this in a build
+ * process (one process per DuckDB version); benchmarks call it directly.
+ * Load only ONE DuckDB package per process.
  */
 import { existsSync } from 'node:fs';
 import type * as DuckdbApi from '@duckdb/node-api';
 import { FlightdeckError, type ErrorCode } from '../errors.ts';
 import type { CompileResult } from './build.ts';
 import { convertDuckdbExplain } from './duckdb-plan.ts';
+import { openSandbox, prepareOneStatement } from './duckdb-sandbox.ts';
 
 export interface DuckdbExplainer {
   /** `v1.3.2`, as the engine reports it */
@@ -18,6 +21,8 @@ export interface DuckdbExplainer {
   explainJson(sql: string): Promise<string>;
   /** explain and normalise: the plan at the three levels, or a located error */
   compile(sql: string): Promise<CompileResult>;
+  /** the connection workload SQL runs on (tests check its sandbox) */
+  readonly connection: DuckdbApi.DuckDBConnection;
   close(): void;
 }
 
@@ -31,41 +36,33 @@ export async function openDuckdbExplainer(
 ): Promise<DuckdbExplainer> {
   const api = await loadDuckdbPackage(packageName);
   if (!existsSync(catalogPath)) throw new FlightdeckError('not-found', `catalog database not found: ${catalogPath}`, { location: { file: catalogPath } });
-  let instance: DuckdbApi.DuckDBInstance;
-  try {
-    instance = await api.DuckDBInstance.create(catalogPath, { access_mode: 'READ_ONLY' });
-  } catch (err) {
-    throw new FlightdeckError('io-error', `cannot open ${catalogPath} read-only with ${packageName}: ${(err as Error).message}`, { cause: err });
-  }
-  const connection = await instance.connect();
-  for (const [name, value] of settings) {
-    try {
-      await connection.run(`SET ${name} = '${value.replace(/'/g, "''")}'`);
-    } catch (err) {
-      throw new FlightdeckError('build-error', `cannot apply setting ${name}=${value}: ${firstLine((err as Error).message)}`, { cause: err });
-    }
-  }
+  const { instance, connection } = await openSandbox(api, catalogPath, settings, packageName);
   const versionRows = (await connection.runAndReadAll('select version()')).getRows();
   const engineVersion = String(versionRows[0]?.[0] ?? '');
+  const EXPLAIN = api.StatementType.EXPLAIN;
 
   const explainJson = async (sql: string): Promise<string> => {
-    if (hasSecondStatement(sql)) {
-      // never let a trailing statement run: EXPLAIN covers only the first, DuckDB would execute the rest
-      throw new FlightdeckError('unsupported', 'the text holds more than one SQL statement; a build compiles one query at a time');
+    // one statement, prepared (DuckDB refuses a second one), checked to be the EXPLAIN, then run:
+    // EXPLAIN plans the query and never executes it
+    const prepared = await prepareOneStatement(connection, EXPLAIN_PREFIX + sql, EXPLAIN, 'EXPLAIN');
+    try {
+      const result = await prepared.run();
+      const valueAt = result.columnNames().indexOf('explain_value');
+      if (valueAt < 0 || result.rowCount !== 1 || result.chunkCount < 1) {
+        throw new FlightdeckError('unsupported', 'expected one EXPLAIN result: is this a query?');
+      }
+      return String(result.getChunk(0).getColumnVector(valueAt).getItem(0));
+    } finally {
+      // at once: deferring it (setImmediate, after the answer is written) measured slower,
+      // the freeing then competes with the host for the CPU while it reads the answer
+      prepared.destroySync();
     }
-    const reader = await connection.runAndReadAll(EXPLAIN_PREFIX + sql);
-    const columns = reader.columnNames();
-    const valueAt = columns.indexOf('explain_value');
-    const rows = reader.getRows();
-    if (valueAt < 0 || rows.length !== 1) {
-      throw new FlightdeckError('unsupported', 'expected one EXPLAIN result: is this more than one statement, or not a query?');
-    }
-    return String(rows[0]![valueAt]);
   };
 
   return {
     engineVersion,
     explainJson,
+    connection,
     async compile(sql) {
       const t0 = performance.now();
       let text: string;
@@ -112,8 +109,18 @@ const ERROR_CODES: readonly [RegExp, ErrorCode][] = [
   [/^Catalog Error: Table with name .* does not exist/i, 'unknown-table'],
   [/^Catalog Error/i, 'catalog-error'],
   [/^Not implemented Error/i, 'unsupported'],
+  // the sandbox said no: a file, the network, an extension, or a write to the read-only catalog
+  [/^Permission Error/i, 'unsupported'],
+  [/^Invalid Input Error: .*read-only mode/i, 'unsupported'],
   [/^(Conversion|Invalid Input|Type) Error/i, 'type-error'],
 ];
+
+/** Say so when the sandbox, not the query, is why DuckDB refused. */
+function sandboxReason(message: string): string {
+  if (/^Permission Error/i.test(message)) return 'refused by the sandbox (no file, network or extension access): ';
+  if (/^Invalid Input Error: .*read-only mode/i.test(message)) return 'refused by the sandbox (the catalog is read-only; only queries are compiled): ';
+  return '';
+}
 
 /**
  * A DuckDB error message → protocol error: a mapped code, the message without
@@ -123,7 +130,7 @@ const ERROR_CODES: readonly [RegExp, ErrorCode][] = [
 export function duckdbErrorToProtocol(message: string, sql: string): { code: string; message: string; line?: number; column?: number } {
   const code = ERROR_CODES.find(([re]) => re.test(message))?.[1] ?? 'build-error';
   const m = /\n?\n?LINE (\d+): ([^\n]*)\n( *)\^/.exec(message);
-  const text = (m ? message.slice(0, m.index) + message.slice(m.index + m[0].length) : message).trim();
+  const text = sandboxReason(message) + (m ? message.slice(0, m.index) + message.slice(m.index + m[0].length) : message).trim();
   if (!m) return { code, message: text };
   const explainLine = Number(m[1]);
   const line = explainLine - EXPLAIN_PREFIX.split('\n').length + 1;
@@ -140,58 +147,4 @@ export function duckdbErrorToProtocol(message: string, sql: string): { code: str
     if (at >= 0) column = at + (caret - 3) + 1;
   }
   return { code, message: text, line, ...(column !== undefined && column >= 1 ? { column } : {}) };
-}
-
-/**
- * Whether anything but blanks, comments and semicolons follows the first
- * top-level `;` (outside strings, quoted identifiers, dollar quotes and comments).
- */
-export function hasSecondStatement(sql: string): boolean {
-  const first = sql.indexOf(';');
-  // the usual case: no `;`, or only blanks and `;` after the first one (a quote opened before it could not close)
-  if (first < 0 || /^[\s;]*$/.test(sql.slice(first + 1))) return false;
-  let i = 0;
-  const n = sql.length;
-  let seenEnd = false;
-  while (i < n) {
-    const c = sql[i]!;
-    if (c === '-' && sql[i + 1] === '-') {
-      const nl = sql.indexOf('\n', i);
-      i = nl < 0 ? n : nl + 1;
-    } else if (c === '/' && sql[i + 1] === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      i = end < 0 ? n : end + 2;
-    } else if (c === ';') {
-      seenEnd = true;
-      i++;
-    } else if (/\s/.test(c)) {
-      i++;
-    } else if (seenEnd) {
-      return true;
-    } else if (c === "'" || c === '"') {
-      let j = i + 1;
-      for (; j < n; j++) {
-        if (sql[j] === c) {
-          if (sql[j + 1] === c) j++;
-          else break;
-        }
-      }
-      i = j + 1;
-    } else if (c === '$') {
-      const tag = /^\$[A-Za-z_]*\$/.exec(sql.slice(i, i + 64));
-      if (tag) {
-        const end = sql.indexOf(tag[0], i + tag[0].length);
-        i = end < 0 ? n : end + tag[0].length;
-      } else {
-        i++;
-      }
-    } else {
-      i++;
-    }
-  }
-  return false;
-}
-
-function firstLine(s: string): string {
-  return s.split('\n').find((l) => l.trim() !== '') ?? s;
 }

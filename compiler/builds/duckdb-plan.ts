@@ -61,41 +61,60 @@ export function normalizeDuckdbPlan(raw: unknown): DuckdbPlanNode[] {
 
 function normalizeNode(raw: RawNode): DuckdbPlanNode {
   const op = String(raw.name ?? '?').trim();
-  const info = raw.extra_info && typeof raw.extra_info === 'object' && !Array.isArray(raw.extra_info) ? (raw.extra_info as Record<string, unknown>) : {};
-  const entries: [string, string][] = [];
-  for (const rawKey in info) {
-    const key = normalizeKey(rawKey);
-    const value = unqualify(formatValue(info[rawKey], CONJUNCT_KEYS.has(key) ? ' AND ' : ', '), key === 'table' ? 1 : 2);
-    if (key && value !== '') entries.push([key, value]);
-  }
-  if (entries.length > 1) entries.sort((a, b) => keyRank(a[0]) - keyRank(b[0]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const info = raw.extra_info && typeof raw.extra_info === 'object' && !Array.isArray(raw.extra_info) ? (raw.extra_info as Record<string, unknown>) : undefined;
   const details: Record<string, string> = {};
-  for (const [k, v] of entries) details[k] = v;
-  const children = Array.isArray(raw.children) ? raw.children.map((c) => normalizeNode(c as RawNode)) : [];
-  return isCompressionProjection(op, details) ? { op, details, internal: true, children } : { op, details, children };
+  if (info !== undefined) {
+    const entries: [KeyInfo, string][] = [];
+    for (const rawKey in info) {
+      const k = keyInfo(rawKey);
+      if (k.key === '') continue;
+      const value = unqualify(formatValue(info[rawKey], k.joiner), k.keep);
+      if (value === '') continue;
+      // insertion sort by rank, then name: a node has a handful of keys
+      let at = entries.length;
+      while (at > 0 && compareKeys(entries[at - 1]![0], k) > 0) at--;
+      entries.splice(at, 0, [k, value]);
+    }
+    for (const [k, v] of entries) details[k.key] = v;
+  }
+  const rawChildren = raw.children;
+  const children: DuckdbPlanNode[] = [];
+  if (Array.isArray(rawChildren)) for (const c of rawChildren) children.push(normalizeNode(c as RawNode));
+  return op === 'PROJECTION' && isCompressionProjection(details) ? { op, details, internal: true, children } : { op, details, children };
 }
 
-const KEYS = new Map<string, string>();
+interface KeyInfo {
+  /** `Join Type` → `join_type` */
+  readonly key: string;
+  readonly rank: number;
+  /** how list values are joined: conjunct lists with ` AND ` */
+  readonly joiner: string;
+  /** qualifier parts kept: 1 for the table name, 2 (table.column) elsewhere */
+  readonly keep: 1 | 2;
+}
 
-/** `Join Type` → `join_type` (memoised: plans repeat a handful of keys) */
-function normalizeKey(rawKey: string): string {
-  let key = KEYS.get(rawKey);
-  if (key === undefined) {
-    key = rawKey
+const KEYS = new Map<string, KeyInfo>();
+
+/** What a raw `extra_info` key becomes (memoised: plans repeat a handful of keys). */
+function keyInfo(rawKey: string): KeyInfo {
+  let k = KEYS.get(rawKey);
+  if (k === undefined) {
+    const key = rawKey
       .trim()
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, '_')
       .replace(/^_|_$/g, '');
-    if (KEYS.size < 1000) KEYS.set(rawKey, key);
+    k = { key, rank: RANK.get(key) ?? 500, joiner: CONJUNCT_KEYS.has(key) ? ' AND ' : ', ', keep: key === 'table' ? 1 : 2 };
+    if (KEYS.size < 1000) KEYS.set(rawKey, k);
   }
-  return key;
+  return k;
+}
+
+function compareKeys(a: KeyInfo, b: KeyInfo): number {
+  return a.rank - b.rank || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }
 
 const RANK = new Map<string, number>([...EXPLAIN_FIRST.map((k, i) => [k, i] as const), [ESTIMATE, 1000]]);
-
-function keyRank(key: string): number {
-  return RANK.get(key) ?? 500;
-}
 
 function formatValue(v: unknown, joiner: string): string {
   if (typeof v === 'string') return v.includes('\n') ? v.replace(/\s*\n\s*/g, ' ').trim() : v.trim();
@@ -126,7 +145,7 @@ const MAYBE_CHAIN = /[\w$"]\.(?:"[^"]*"|[A-Za-z_][\w$]*)\./;
  * (keep 1). Text inside string literals is left alone.
  */
 function unqualify(text: string, keep: 1 | 2): string {
-  if (!MAYBE_CHAIN.test(text)) return text;
+  if (text.indexOf('.') < 0 || !MAYBE_CHAIN.test(text)) return text;
   if (keep === 1 && !text.includes("'")) {
     const parts = text.match(PART);
     if (parts && parts.join('.') === text) return parts[parts.length - 1]!;
@@ -141,8 +160,8 @@ function unqualify(text: string, keep: 1 | 2): string {
 const COMPRESSION = /^__internal_(?:de)?compress_\w*\(#\d+(?:,[^)]*)?\)$/;
 
 /** A PROJECTION that only passes columns through (`#n`) or (de)compresses them, compressing at least one. */
-function isCompressionProjection(op: string, details: Record<string, string>): boolean {
-  if (op !== 'PROJECTION' || details.projections === undefined) return false;
+function isCompressionProjection(details: Record<string, string>): boolean {
+  if (details.projections === undefined || !details.projections.includes('__internal_')) return false;
   const items = splitTopLevel(details.projections);
   return items.some((x) => COMPRESSION.test(x)) && items.every((x) => COMPRESSION.test(x) || /^#\d+$/.test(x));
 }
@@ -168,19 +187,40 @@ function splitTopLevel(text: string): string[] {
 export type DuckdbPrintLevel = 'simplified' | 'explain';
 
 export function printDuckdbPlan(roots: readonly DuckdbPlanNode[], level: DuckdbPrintLevel): string {
-  const lines: string[] = [];
-  const visit = (node: DuckdbPlanNode, depth: number) => {
-    if (level === 'simplified' && node.internal) {
-      for (const c of node.children) visit(c, depth);
-      return;
+  const out: Printed = { simplified: '', explain: '' };
+  for (const r of roots) printNode(r, 0, 0, out);
+  return (level === 'simplified' ? out.simplified : out.explain) + '\n';
+}
+
+interface Printed {
+  simplified: string;
+  explain: string;
+}
+
+const INDENT: string[] = [''];
+function indent(depth: number): string {
+  while (INDENT.length <= depth) INDENT.push(INDENT[INDENT.length - 1] + '  ');
+  return INDENT[depth]!;
+}
+
+/** Both levels in one walk: `simplified` folds internal projections away and keeps only the shape keys. */
+function printNode(node: DuckdbPlanNode, simplifiedDepth: number, explainDepth: number, out: Printed): void {
+  const { op, details } = node;
+  let all = '';
+  for (const k in details) all = all === '' ? `${k}=[${details[k]}]` : `${all}, ${k}=[${details[k]}]`;
+  const explainLine = indent(explainDepth) + (all === '' ? op : `${op}(${all})`);
+  out.explain = out.explain === '' ? explainLine : `${out.explain}\n${explainLine}`;
+  if (!node.internal) {
+    let shape = '';
+    for (const k of SIMPLIFIED_KEYS) {
+      const v = details[k];
+      if (v !== undefined) shape = shape === '' ? `${k}=[${v}]` : `${shape}, ${k}=[${v}]`;
     }
-    const keys = level === 'simplified' ? SIMPLIFIED_KEYS.filter((k) => node.details[k] !== undefined) : Object.keys(node.details);
-    const args = keys.map((k) => `${k}=[${node.details[k]}]`);
-    lines.push('  '.repeat(depth) + (args.length ? `${node.op}(${args.join(', ')})` : node.op));
-    for (const c of node.children) visit(c, depth + 1);
-  };
-  for (const r of roots) visit(r, 0);
-  return lines.join('\n') + '\n';
+    const line = indent(simplifiedDepth) + (shape === '' ? op : `${op}(${shape})`);
+    out.simplified = out.simplified === '' ? line : `${out.simplified}\n${line}`;
+  }
+  const nextSimplified = node.internal ? simplifiedDepth : simplifiedDepth + 1;
+  for (const c of node.children) printNode(c, nextSimplified, explainDepth + 1, out);
 }
 
 function estimate(node: DuckdbPlanNode): number | undefined {
@@ -207,9 +247,11 @@ export function estimateDuckdbPlan(roots: readonly DuckdbPlanNode[]): { cost: nu
 export function convertDuckdbExplain(explainJson: string): { simplified: string; explain: string; json: unknown; cost: number; rows: number } {
   const roots = normalizeDuckdbPlan(JSON.parse(explainJson));
   const { cost, rows } = estimateDuckdbPlan(roots);
+  const out: Printed = { simplified: '', explain: '' };
+  for (const r of roots) printNode(r, 0, 0, out);
   return {
-    simplified: printDuckdbPlan(roots, 'simplified'),
-    explain: printDuckdbPlan(roots, 'explain'),
+    simplified: out.simplified + '\n',
+    explain: out.explain + '\n',
     json: roots.length === 1 ? roots[0] : roots,
     cost,
     rows,

@@ -4,7 +4,9 @@
  *   node --import tsx compiler/builds/duckdb-server.ts <package> [<settings JSON>]
  *
  * `<settings JSON>` is an array of [name, value] pairs applied with `SET`
- * after the catalog opens read-only. `hello` answers `{name: "duckdb",
+ * after the catalog opens in the sandbox (duckdb-sandbox.ts: read-only, no
+ * external access, no extension autoloading) and before the configuration is
+ * locked; a setting that governs the sandbox is refused. `hello` answers `{name: "duckdb",
  * version: "v1.3.2"}` from `select version()`, so the host can check that the
  * engine really is the version it asked for.
  */

@@ -8,6 +8,7 @@
  */
 import { FlightdeckError } from '../errors.ts';
 import { DUCKDB_VERSIONS, findDuckdbVersion, type DuckdbVersion } from './duckdb-versions.ts';
+import { refusedSetting } from './duckdb-sandbox.ts';
 
 export type BuildSpec =
   | {
@@ -97,6 +98,8 @@ function parseDuckdb(spec: string, rest: string): BuildSpec {
         throw usage(spec, `setting '${pair}' has a bad %-escape`);
       }
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw usage(spec, `'${name}' is not a setting name`);
+      const refused = refusedSetting(name);
+      if (refused) throw usage(spec, refused);
       settings.push([name, value]);
     }
   }

@@ -27,32 +27,68 @@ export async function* readCsv(source: ByteSource, mapping: FieldMapping = DEFAU
 }
 
 /**
- * csv-parse over the source's strictly decoded lines. A line over the
- * limit is replaced by an empty one (so line numbers stay true) and reported
- * `too-large`; a record over the limit (quoted across lines) is skipped as
- * `too-large`, other bad rows as `bad-csv-row`. Rejects land in `rejects`.
+ * csv-parse over the source's strictly decoded lines. Records are bounded
+ * before csv-parse sees them: a line over the limit, or a quoted record
+ * spanning lines whose text passes the limit, is replaced by as many empty
+ * lines (so line numbers stay true) and reported `too-large` at its first
+ * line; only a record under the limit is ever held. Bad rows are
+ * `bad-csv-row`. Rejects land in `rejects`.
  */
 export function csvRecords(source: ByteSource, options: SourceOptions, rejects: LogRecord[], parseOptions: Record<string, unknown>): Parser {
   const file = source.name;
+  const limit = maxLineBytes(options);
   async function* text(): AsyncGenerator<string> {
+    let pending: string[] = [];
+    let size = 0;
+    let first = 0;
+    let open = false; // inside a quoted field that spans lines
+    let over = false;
+    const close = (last: number): string => {
+      open = false;
+      if (!over) return pending.join('\n') + '\n';
+      rejects.push(reject('too-large', tooLargeMessage(size, options, 'statement'), file, first));
+      return '\n'.repeat(last - first + 1);
+    };
     for await (const l of readLines(source, options)) {
-      if (l.kind === 'too-large') {
-        rejects.push(tooLargeLine(file, l, options));
-        yield '\n';
-      } else yield l.text + '\n';
+      const bytes = l.kind === 'line' ? l.text.length : l.bytes;
+      // a quote count that is odd opens or closes a field across the line break ("" escapes come in pairs)
+      const toggles = l.kind === 'line' && countQuotes(l.text) % 2 === 1;
+      if (!open) {
+        if (l.kind === 'too-large') {
+          rejects.push(tooLargeLine(file, l, options));
+          yield '\n';
+        } else if (!toggles) yield l.text + '\n';
+        else {
+          open = true;
+          over = false;
+          pending = [l.text];
+          size = bytes;
+          first = l.n;
+        }
+        continue;
+      }
+      size += bytes + 1;
+      if (!over && (l.kind === 'too-large' || size > limit)) {
+        over = true;
+        pending = [];
+      }
+      if (!over && l.kind === 'line') pending.push(l.text);
+      if (toggles) yield close(l.n);
     }
+    if (open) yield close(first);
   }
   const input = Readable.from(text(), { objectMode: false });
-  const parser = input.pipe(
-    parse({ info: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true, max_record_size: maxLineBytes(options), ...parseOptions }),
-  );
+  const parser = input.pipe(parse({ info: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true, ...parseOptions }));
   // pipe() does not pass errors on: a read or decoding error must end the records, not leave them waiting
   input.on('error', (err) => parser.destroy(err));
-  parser.on('skip', (err: Error & { lines?: number; code?: string }) => {
-    if (err.code === 'CSV_MAX_RECORD_SIZE') rejects.push(reject('too-large', tooLargeMessage(maxLineBytes(options), options, 'statement'), file, err.lines ?? 0));
-    else rejects.push(reject('bad-csv-row', err.message, file, err.lines ?? 0));
-  });
+  parser.on('skip', (err: Error & { lines?: number }) => rejects.push(reject('bad-csv-row', err.message, file, err.lines ?? 0)));
   return parser;
+}
+
+function countQuotes(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('"'); i >= 0; i = s.indexOf('"', i + 1)) n++;
+  return n;
 }
 
 export function countNewlines(s: string): number {

@@ -1,9 +1,9 @@
 /**
  * One entry point for every log format, with auto-detection: a file (or
  * `.gz` file, or `-` for standard input) is sniffed from its first bytes; a
- * folder is read file by file in name order (rotated logs are named by time):
- * its .sql files as a folder of .sql files, its logs (.jsonl, .ndjson,
- * .json, .csv, .log, .txt, each maybe .gz) each as a log.
+ * folder of .sql files is read as one log (`sql-dir`); a folder without .sql
+ * files is read as its logs (.jsonl, .ndjson, .json, .csv, .log, each maybe
+ * .gz), one after the other in name order (rotated logs are named by time).
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -27,7 +27,7 @@ export interface ReadLogOptions extends SourceOptions {
 }
 
 /** file names read as logs inside a folder (besides .sql files) */
-const LOG_EXTENSIONS = ['.jsonl', '.ndjson', '.json', '.csv', '.log', '.txt'];
+const LOG_EXTENSIONS = ['.jsonl', '.ndjson', '.json', '.csv', '.log'];
 const HEAD_BYTES = 64 * 1024;
 
 export async function readLog(path: string, options: ReadLogOptions = {}): Promise<{ format: LogFormat; records: AsyncGenerator<LogRecord> }> {
@@ -56,9 +56,10 @@ export async function readLog(path: string, options: ReadLogOptions = {}): Promi
 }
 
 /**
- * What `path` stands for as a list of logs: itself, or for a folder, its
- * .sql files (as one `sql-dir` log, when it has any) followed by its log
- * files in name order. A folder with neither is an empty `sql-dir`.
+ * What `path` stands for as a list of logs: itself; for a folder with .sql
+ * files, itself (read as `sql-dir`, other files ignored as they always were);
+ * for a folder without, its log files in name order. A folder with neither
+ * is an empty `sql-dir`.
  */
 export async function expandLogPath(path: string): Promise<string[]> {
   if (path === STDIN || !(await isDirectory(path))) return [path];
@@ -66,7 +67,7 @@ export async function expandLogPath(path: string): Promise<string[]> {
   const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath ?? (e as { path?: string }).path ?? path, e.name));
   const hasSql = files.some((f) => f.toLowerCase().endsWith('.sql'));
   const logs = files.filter((f) => LOG_EXTENSIONS.some((ext) => f.toLowerCase().replace(/\.gz$/, '').endsWith(ext))).sort();
-  return hasSql || logs.length === 0 ? [path, ...logs] : logs;
+  return hasSql || logs.length === 0 ? [path] : logs;
 }
 
 export async function detectFormat(path: string, logLinePrefix?: string, mapping: FieldMapping = DEFAULT_MAPPING, encoding?: string): Promise<LogFormat> {

@@ -81,7 +81,13 @@ export function csvRecords(source: ByteSource, options: SourceOptions, rejects: 
   const parser = input.pipe(parse({ info: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true, ...parseOptions }));
   // pipe() does not pass errors on: a read or decoding error must end the records, not leave them waiting
   input.on('error', (err) => parser.destroy(err));
-  parser.on('skip', (err: Error & { lines?: number }) => rejects.push(reject('bad-csv-row', err.message, file, err.lines ?? 0)));
+  // csv-parse may report several errors for one bad row: count the row once
+  let lastSkipped = -1;
+  parser.on('skip', (err: Error & { lines?: number }) => {
+    const line = err.lines ?? 0;
+    if (line !== lastSkipped) rejects.push(reject('bad-csv-row', err.message, file, line));
+    lastSkipped = line;
+  });
   return parser;
 }
 

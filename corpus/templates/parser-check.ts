@@ -120,7 +120,7 @@ export function createParserCheck(options: { timeoutMs?: number } = {}): ParserC
       worker = null;
       ready = false;
       void stuck?.terminate();
-      settle(`our parser gave up after ${timeoutMs / 1000} s (deeply nested subqueries make it backtrack exponentially); raise --check-timeout to wait longer`);
+      settle(`our parser gave up after ${timeoutMs / 1000} s (it backtracks exponentially on some shapes, such as scalar subqueries nested in select lists); raise --check-timeout to wait longer`);
     }, timeoutMs);
   };
 

@@ -24,18 +24,33 @@ export const MAX_NESTING = 200;
 /** Depth of node-sql-parser's AST (nodes with a `type`): an operator chain of ~1,500 terms. */
 export const MAX_TREE_DEPTH = 1500;
 
-/** Throws `too-deep` at the token where parentheses/CASE nesting passes MAX_NESTING. */
+/**
+ * Throws `too-deep` at the token where parentheses/CASE nesting passes
+ * MAX_NESTING, or where a run of prefix operators (`NOT NOT …`, `- - …`)
+ * passes MAX_TREE_DEPTH (so such a run is located, which its AST is not).
+ */
 export function checkNesting(sql: string, tokens: readonly SqlToken[]): void {
   let depth = 0;
+  let run = 0;
+  let runOp = '';
   for (const t of tokens) {
-    const opens = t.kind === 'op' ? t.value === '(' : t.kind === 'word' && t.value.length === 4 && t.value.toLowerCase() === 'case';
+    const lower = t.kind === 'word' && t.value.length <= 4 ? t.value.toLowerCase() : '';
+    const prefix = lower === 'not' ? 'not' : t.kind === 'op' && (t.value === '-' || t.value === '+' || t.value === '~') ? t.value : '';
+    run = prefix && prefix === runOp ? run + 1 : prefix ? 1 : 0;
+    runOp = prefix;
+    if (run > MAX_TREE_DEPTH) {
+      throw new FlightdeckError('too-deep', `the query chains more than ${MAX_TREE_DEPTH} prefix operators (${prefix.toUpperCase()} ${prefix.toUpperCase()} ...); simplify it`, {
+        location: { ...lineColumn(sql, t.start), query: shorten(sql) },
+      });
+    }
+    const opens = t.kind === 'op' ? t.value === '(' : lower === 'case';
     if (opens) {
       if (++depth > MAX_NESTING) {
         throw new FlightdeckError('too-deep', `the query nests parentheses, subqueries or CASE more than ${MAX_NESTING} levels deep; flatten it (e.g. a CTE or a join)`, {
           location: { ...lineColumn(sql, t.start), query: shorten(sql) },
         });
       }
-    } else if (t.kind === 'op' ? t.value === ')' : t.kind === 'word' && t.value.length === 3 && t.value.toLowerCase() === 'end') {
+    } else if (t.kind === 'op' ? t.value === ')' : lower === 'end') {
       if (depth > 0) depth--;
     }
   }
@@ -43,22 +58,25 @@ export function checkNesting(sql: string, tokens: readonly SqlToken[]): void {
 
 /** Throws `too-deep` when node-sql-parser's AST nests more than MAX_TREE_DEPTH nodes (iterative walk). */
 export function checkTreeDepth(sql: string, root: unknown): void {
-  const stack: { value: unknown; depth: number }[] = [{ value: root, depth: 0 }];
+  type Where = { line: number; column: number } | undefined;
+  const stack: { value: unknown; depth: number; at: Where }[] = [{ value: root, depth: 0, at: undefined }];
   while (stack.length) {
-    const { value, depth } = stack.pop()!;
+    const { value, depth, at: above } = stack.pop()!;
     if (typeof value !== 'object' || value === null) continue;
     const isNode = !Array.isArray(value) && typeof (value as { type?: unknown }).type === 'string';
     const here = isNode ? depth + 1 : depth;
+    // the innermost node node-sql-parser gave a location, for the error
+    const start = (value as { loc?: { start?: { line?: unknown; column?: unknown } } }).loc?.start;
+    const at: Where = typeof start?.line === 'number' && typeof start.column === 'number' ? { line: start.line, column: start.column } : above;
     if (here > MAX_TREE_DEPTH) {
-      const start = (value as { loc?: { start?: { line?: number; column?: number } } }).loc?.start;
       throw new FlightdeckError(
         'too-deep',
         `the query's expressions nest more than ${MAX_TREE_DEPTH} levels deep (a chain of ~${MAX_TREE_DEPTH} operators or NOTs); split it (e.g. IN (...) instead of a chain of OR)`,
-        { location: { ...(start?.line !== undefined ? { line: start.line, column: start.column } : {}), query: shorten(sql) } },
+        { location: { ...at, query: shorten(sql) } },
       );
     }
     for (const [key, child] of Object.entries(value)) {
-      if (key !== 'loc' && typeof child === 'object' && child !== null) stack.push({ value: child, depth: here });
+      if (key !== 'loc' && typeof child === 'object' && child !== null) stack.push({ value: child, depth: here, at });
     }
   }
 }

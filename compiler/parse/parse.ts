@@ -19,7 +19,7 @@ import { createNameNormalizer } from './identifier-case.ts';
 import { prepareParserInput } from './rewrite-sql.ts';
 import { describeParserError, shorten } from './syntax-error.ts';
 import { lexSql } from './sql-lexer.ts';
-import { checkNesting, checkTreeDepth, isStackOverflow, MAX_NESTING, tooDeep } from './nesting-limit.ts';
+import { checkNesting, checkTreeDepth, isStackOverflow, MAX_NESTING, MAX_TREE_DEPTH, tooDeep } from './nesting-limit.ts';
 
 export interface ParseOptions {
   /** node-sql-parser `database` option; default `postgresql` */
@@ -103,12 +103,17 @@ export function syntaxError(sql: string): string | null {
   }
 }
 
-/** Cheap test before lexing: fewer `(` and `case` than the limit cannot nest past it. */
+/**
+ * Cheap test before lexing: a query with fewer `(` and `case` than the
+ * nesting limit, and too short to hold MAX_TREE_DEPTH prefix operators,
+ * cannot fail checkNesting.
+ */
 function mayNestDeeply(sql: string): boolean {
+  if (sql.length > 2 * MAX_TREE_DEPTH) return true;
   let opens = 0;
   for (let i = sql.indexOf('('); i >= 0; i = sql.indexOf('(', i + 1)) opens++;
-  if (opens <= MAX_NESTING / 2) return /case/i.test(sql) && opens + (sql.match(/case/gi)?.length ?? 0) > MAX_NESTING;
-  return true;
+  const cases = sql.match(/case/gi)?.length ?? 0;
+  return opens + cases > MAX_NESTING;
 }
 
 function singleSelect(raw: Raw, sql: string): Raw {

@@ -46,6 +46,13 @@ test('too-deep points at the parenthesis that passes the limit', () => {
   assert.deepEqual([err.location?.line, err.location?.column], [2, MAX_NESTING + 3]);
 });
 
+test('a long run of NOT is located at the NOT that passes the limit; an operator chain at its start', () => {
+  const nots = expectError(() => parseSql(`select *\nfrom nation\nwhere ${'not '.repeat(MAX_TREE_DEPTH + 1)}n_nationkey = 1`), 'too-deep');
+  assert.deepEqual([nots.location?.line, nots.location?.column], [3, 7 + 4 * MAX_TREE_DEPTH]);
+  const chain = expectError(() => parseSql(`select\n  ${terms(5000, () => 'n_nationkey', ' + ')} from nation`), 'too-deep');
+  assert.deepEqual([chain.location?.line, chain.location?.column], [2, 3]);
+});
+
 test('queries just inside the limits still compile', () => {
   const chain = `select * from nation where ${terms(MAX_TREE_DEPTH - 20, (i) => `n_nationkey = ${i}`, ' or ')}`;
   const parens = `select ${'('.repeat(MAX_NESTING - 5)}n_nationkey${')'.repeat(MAX_NESTING - 5)} from nation`;

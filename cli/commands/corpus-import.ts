@@ -71,6 +71,7 @@ async function importCommand(logs: string[], opts: ImportCliOptions): Promise<nu
   if (existing && !opts.replace) {
     throw usageError(`workload '${opts.workload}' exists (${existing.entries.toLocaleString('en-US')} queries, imported ${existing.createdAt}); pass --replace to replace it, or choose another --workload`);
   }
+  if (logs.includes(STDIN) && process.stdin.isTTY) process.stderr.write('reading queries from standard input (end with Ctrl-D)\n');
   const started = performance.now();
   let lastLines = 0;
   const tty = process.stderr.isTTY;

@@ -5,9 +5,13 @@
  */
 import { Readable } from 'node:stream';
 import { parse, type Parser } from 'csv-parse';
+import { FlightdeckError } from '../../compiler/errors.ts';
 import { reject, type LogRecord } from './types.ts';
 import { DEFAULT_MAPPING, entryFromFields, type FieldMapping } from './fields.ts';
 import { maxLineBytes, readLines, tooLargeLine, tooLargeMessage, type ByteSource, type SourceOptions } from './source.ts';
+
+/** bad rows in a row, before any good one, that make a file "not CSV" */
+const NOT_CSV_AFTER = 100;
 
 export async function* readCsv(source: ByteSource, mapping: FieldMapping = DEFAULT_MAPPING, options: SourceOptions = {}): AsyncGenerator<LogRecord> {
   const file = source.name;
@@ -83,10 +87,23 @@ export function csvRecords(source: ByteSource, options: SourceOptions, rejects: 
   input.on('error', (err) => parser.destroy(err));
   // csv-parse may report several errors for one bad row: count the row once
   let lastSkipped = -1;
+  let skipped = 0;
   parser.on('skip', (err: Error & { lines?: number }) => {
     const line = err.lines ?? 0;
-    if (line !== lastSkipped) rejects.push(reject('bad-csv-row', err.message, file, line));
+    if (line !== lastSkipped) {
+      rejects.push(reject('bad-csv-row', err.message, file, line));
+      skipped++;
+    }
     lastSkipped = line;
+    // not CSV at all (a wrong --format): say so now; csv-parse's error path costs milliseconds per row
+    if (skipped >= NOT_CSV_AFTER && parser.info.records === 0) {
+      const first = rejects.find((r) => r.kind === 'reject');
+      parser.destroy(
+        new FlightdeckError('usage-error', `${file} does not read as CSV: its first ${NOT_CSV_AFTER} rows are all bad (${first?.kind === 'reject' ? `line ${first.source.line}: ${first.message}` : err.message}); is --format right?`, {
+          location: { file, line: first?.source.line ?? line },
+        }),
+      );
+    }
   });
   return parser;
 }

@@ -154,3 +154,22 @@ test('memory stays bounded by the limit, not by a 64 MB line', async (t) => {
   // a reader that held the line (and JSON-parsed it, then fingerprinted it) would need several times 64 MB
   assert.ok(peak - before < 48 * 1024 * 1024, `rss grew by ${((peak - before) / 1e6).toFixed(1)} MB`);
 });
+
+test('a file that is not CSV read with --format csv stops with a usage error after 100 bad rows, instead of crawling through csv-parse errors', async (t) => {
+  const dir = tempDir(t);
+  const path = join(dir, 'q.jsonl');
+  writeFileSync(path, Array.from({ length: 5000 }, (_, i) => JSON.stringify({ sql: `select ${i} from t`, user: 'a"b' })).join('\n') + '\n');
+  for (const format of ['csv', 'pg-csvlog'] as const) {
+    await assert.rejects(collect(path, { format }), (e: Error & { code?: string }) => {
+      assert.equal(e.code, 'usage-error');
+      assert.match(e.message, /q\.jsonl does not read as CSV: its first 100 rows are all bad \(line 1: .*\); is --format right\?/);
+      return true;
+    });
+  }
+  // a CSV with some bad rows among good ones is read as before
+  const mixed = join(dir, 'mixed.csv');
+  writeFileSync(mixed, 'query\n' + Array.from({ length: 300 }, (_, i) => (i % 3 ? `select ${i}` : `x "y" z`)).join('\n') + '\n');
+  const m = await collect(mixed);
+  assert.equal(m.entries.length, 200);
+  assert.equal(m.rejects.length, 100);
+});

@@ -111,7 +111,7 @@ async function importCommand(logs: string[], opts: ImportCliOptions): Promise<nu
 
 function describeImport(workload: string, result: ImportResult, secs: string): string {
   const out: string[] = [];
-  const sources = result.files.map((f) => `${f.path === STDIN ? 'stdin' : f.path} [${f.format}]`).join(', ');
+  const sources = result.files.map((f) => `${f.path} [${f.format}]`).join(', ');
   out.push(`workload ${workload}: ${result.templates.length} templates from ${result.entries.toLocaleString('en-US')} queries (${sources}) in ${secs} s`);
   const line = (r: (typeof result.rejects)[number]) => {
     const where = r.examples.map((e) => (result.files.length > 1 ? `${basename(e.file)}:${e.line}` : `${e.line}`)).join(', ');

@@ -16,6 +16,8 @@ import { reject, type LogReject } from './types.ts';
 
 /** the path that means standard input */
 export const STDIN = '-';
+/** how standard input is named in reports, reject places and a workload's sources */
+export const STDIN_NAME = '(stdin)';
 /** statements longer than this (in bytes) are rejected `too-large` unless the limit is raised */
 export const DEFAULT_MAX_STATEMENT_BYTES = 1024 * 1024;
 
@@ -62,7 +64,7 @@ export class ByteSource {
     const raw: Readable = path === STDIN ? process.stdin : createReadStream(path);
     const stream = isGzipName(path) ? raw.pipe(createGunzip()) : raw;
     if (stream !== raw) raw.on('error', (err) => stream.destroy(err));
-    return new ByteSource(path === STDIN ? '(stdin)' : path, stream);
+    return new ByteSource(path === STDIN ? STDIN_NAME : path, stream);
   }
 
   /** Up to `bytes` bytes from the start (fewer at the end of the log), without consuming them. */

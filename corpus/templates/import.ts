@@ -7,7 +7,7 @@
  */
 import { fingerprintSql, normalizeSql } from '../fingerprint/fingerprint.ts';
 import { expandLogPath, readLog, type ReadLogOptions } from '../logs/read-log.ts';
-import { DEFAULT_MAX_STATEMENT_BYTES, tooLargeMessage } from '../logs/source.ts';
+import { DEFAULT_MAX_STATEMENT_BYTES, STDIN, STDIN_NAME, tooLargeMessage } from '../logs/source.ts';
 import type { LogFormat, RejectReason, SourcePosition } from '../logs/types.ts';
 import type { Template } from './template.ts';
 
@@ -93,7 +93,7 @@ export async function importLogs(paths: readonly string[], options: ImportOption
   for (const path of paths) logs.push(...(await expandLogPath(path)));
   for (const path of logs) {
     const { format, records } = await readLog(path, options);
-    files.push({ path, format });
+    files.push({ path: path === STDIN ? STDIN_NAME : path, format });
     for await (const rec of records) {
       lines++;
       if (options.onProgress && lines % every === 0) options.onProgress(lines);

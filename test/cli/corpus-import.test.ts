@@ -65,7 +65,7 @@ test('importing nothing exits 1 with the reason and leaves the workload as it wa
 test("standard input ('-') and .gz logs are read", () => {
   const stdin = runCli(['corpus', 'import', '-', '--workload', 'stdin'], { env, input: jsonl('select 1 from t', 'select 2 from t') });
   assert.equal(stdin.status, 0, stdin.stderr);
-  assert.match(stdin.stdout, /^workload stdin: 1 templates from 2 queries \(stdin \[jsonl\]\)/);
+  assert.match(stdin.stdout, /^workload stdin: 1 templates from 2 queries \(\(stdin\) \[jsonl\]\)/);
   writeFileSync(join(dir, 'pg.log.gz'), gzipSync('2024-03-01 10:00:00.123 UTC [1] LOG:  statement: SELECT a\n\tFROM t\n'));
   const gz = runCli(['corpus', 'import', join(dir, 'pg.log.gz'), '--workload', 'gz'], { env });
   assert.equal(gz.status, 0, gz.stderr);

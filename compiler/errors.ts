@@ -7,6 +7,8 @@
 export type ErrorCode =
   | 'parse-error'
   | 'unsupported'
+  /** nested deeper than the parser or binder can take (parentheses, CASE, subqueries, operator chains) */
+  | 'too-deep'
   | 'unknown-table'
   | 'unknown-column'
   | 'ambiguous-column'

@@ -1,11 +1,25 @@
 import type { Command } from 'commander';
 import { basename, resolve } from 'node:path';
-import { syntaxError } from '../../compiler/parse/parse.ts';
-import { importLogs } from '../../corpus/templates/import.ts';
+import { importLogs, type ImportResult } from '../../corpus/templates/import.ts';
+import { createParserCheck, DEFAULT_CHECK_TIMEOUT_MS } from '../../corpus/templates/parser-check.ts';
 import { mappingFrom, type FieldMapping } from '../../corpus/logs/fields.ts';
+import { checkEncoding, DEFAULT_MAX_STATEMENT_BYTES, formatBytes, STDIN } from '../../corpus/logs/source.ts';
 import { LOG_FORMATS, type LogFormat } from '../../corpus/logs/types.ts';
-import { runCommand, usageError } from '../run-command.ts';
+import { EXIT_FAILED, parsePositive, runCommand, usageError } from '../run-command.ts';
 import { withStore, withStoreOption } from '../store-option.ts';
+
+interface ImportCliOptions {
+  workload: string;
+  replace?: boolean;
+  format?: string;
+  csvMap?: string;
+  logLinePrefix?: string;
+  encoding?: string;
+  maxStatementBytes?: string;
+  checkTimeout: string;
+  check: boolean;
+  store?: string;
+}
 
 function parseMapping(text: string | undefined): FieldMapping | undefined {
   if (!text) return undefined;
@@ -19,53 +33,98 @@ function parseMapping(text: string | undefined): FieldMapping | undefined {
   return mappingFrom(overrides);
 }
 
+/** `1048576`, `512KiB`, `4MiB`, `1GiB` (k/m/g and KB/MB/GB read as binary too). */
+export function parseBytes(name: string, text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(?:(k|m|g)(?:i?b)?|b)?$/i.exec(text.trim());
+  const unit = { k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(m?.[2] ?? '').toLowerCase()] ?? 1;
+  const n = m ? Math.floor(Number(m[1]) * unit) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw usageError(`${name} takes a size in bytes, e.g. 1048576, 512KiB or 4MiB; got '${text}'`);
+  return n;
+}
+
 export function registerCorpusImport(corpus: Command): void {
   withStoreOption(
     corpus
       .command('import')
       .description('read query logs, fingerprint them into templates, and store them as a workload')
-      .argument('<logs...>', 'log files or folders of .sql files')
-      .requiredOption('--workload <name>', 'workload name (replaced if it exists)')
+      .argument('<logs...>', "log files (.gz too), folders of logs or .sql files, or '-' for standard input")
+      .requiredOption('--workload <name>', 'workload name')
+      .option('--replace', 'replace the workload if it exists (without it, an existing name is an error)')
       .option('--format <format>', `log format (default: detected): ${LOG_FORMATS.join(', ')}`)
       .option('--csv-map <pairs>', 'CSV column mapping, e.g. sql=query_text,ts=started,durationMs=elapsed')
-      .option('--log-line-prefix <prefix>', "PostgreSQL log_line_prefix for stderr logs (default '%m [%p] ')"),
-  ).action((logs: string[], opts: { workload: string; format?: string; csvMap?: string; logLinePrefix?: string; store?: string }) =>
-    runCommand(async () => {
-      if (opts.format && !LOG_FORMATS.includes(opts.format as LogFormat)) throw usageError(`--format must be one of ${LOG_FORMATS.join(', ')}; got '${opts.format}'`);
-      const started = performance.now();
-      let lastLines = 0;
-      const tty = process.stderr.isTTY;
-      const result = await importLogs(logs.map((l) => resolve(l)), {
-        format: opts.format as LogFormat | undefined,
-        mapping: parseMapping(opts.csvMap),
-        logLinePrefix: opts.logLinePrefix,
-        validate: syntaxError,
-        progressEvery: 50_000,
-        onProgress: (n) => {
-          if (tty && n !== lastLines) process.stderr.write(`\rimporting: ${n.toLocaleString('en-US')} lines`);
-          lastLines = n;
-        },
-      });
-      if (tty) process.stderr.write('\n');
-      await withStore(opts, (store) => store.saveImport(opts.workload, result));
-      const secs = ((performance.now() - started) / 1000).toFixed(1);
-      const out: string[] = [];
-      out.push(`workload ${opts.workload}: ${result.templates.length} templates from ${result.entries.toLocaleString('en-US')} queries (${result.files.map((f) => `${f.path} [${f.format}]`).join(', ')}) in ${secs} s`);
-      const line = (r: (typeof result.rejects)[number]) => {
-        const where = r.examples.map((e) => (result.files.length > 1 ? `${basename(e.file)}:${e.line}` : `${e.line}`)).join(', ');
-        return `  ${r.reason.padEnd(16)} ${String(r.count).padStart(8)}   e.g. line ${where}: ${r.examples[0]?.message ?? ''}`;
-      };
-      if (result.rejected) {
-        out.push(`rejected ${result.rejected.toLocaleString('en-US')} lines:`);
-        for (const r of result.rejects.filter((x) => !x.kept)) out.push(line(r));
-      }
-      const kept = result.rejects.filter((x) => x.kept);
-      if (kept.length) {
-        out.push('kept, though our parser cannot read them (other builds may; the reference build will report them):');
-        for (const r of kept) out.push(line(r));
-      }
-      process.stdout.write(out.join('\n') + '\n');
-      return 0;
-    }),
-  );
+      .option('--log-line-prefix <prefix>', "PostgreSQL log_line_prefix for stderr logs (default '%m [%p] ')")
+      .option('--encoding <label>', 'text encoding of the logs: utf-8 (default), latin1, windows-1252, shift_jis, ...')
+      .option('--max-statement-bytes <size>', `longest statement to import; longer ones are rejected too-large (default ${formatBytes(DEFAULT_MAX_STATEMENT_BYTES)})`)
+      .option('--check-timeout <seconds>', "time our parser may take to check one template before it is kept and flagged", String(DEFAULT_CHECK_TIMEOUT_MS / 1000))
+      .option('--no-check', 'do not check templates with our parser (the reference build reports them at playback)'),
+  ).action((logs: string[], opts: ImportCliOptions) => runCommand(() => importCommand(logs, opts)));
+}
+
+async function importCommand(logs: string[], opts: ImportCliOptions): Promise<number> {
+  if (opts.format && !LOG_FORMATS.includes(opts.format as LogFormat)) throw usageError(`--format must be one of ${LOG_FORMATS.join(', ')}; got '${opts.format}'`);
+  if (logs.filter((l) => l === STDIN).length > 1) throw usageError("standard input ('-') can be read once");
+  const encoding = checkEncoding(opts.encoding);
+  const maxStatementBytes = opts.maxStatementBytes === undefined ? DEFAULT_MAX_STATEMENT_BYTES : parseBytes('--max-statement-bytes', opts.maxStatementBytes);
+  const timeoutMs = parsePositive('--check-timeout', opts.checkTimeout) * 1000;
+  // refuse before reading: replacing a workload is never a side effect of a typo in its name
+  const existing = await withStore(opts, (store) => store.getWorkload(opts.workload));
+  if (existing && !opts.replace) {
+    throw usageError(`workload '${opts.workload}' exists (${existing.entries.toLocaleString('en-US')} queries, imported ${existing.createdAt}); pass --replace to replace it, or choose another --workload`);
+  }
+  if (logs.includes(STDIN) && process.stdin.isTTY) process.stderr.write('reading queries from standard input (end with Ctrl-D)\n');
+  const started = performance.now();
+  let lastLines = 0;
+  const tty = process.stderr.isTTY;
+  const checker = opts.check ? createParserCheck({ timeoutMs }) : null;
+  let result: ImportResult;
+  try {
+    result = await importLogs(logs.map((l) => (l === STDIN ? l : resolve(l))), {
+      format: opts.format as LogFormat | undefined,
+      mapping: parseMapping(opts.csvMap),
+      logLinePrefix: opts.logLinePrefix,
+      encoding,
+      maxStatementBytes,
+      ...(checker ? { validate: (sql: string) => checker.check(sql) } : {}),
+      progressEvery: 50_000,
+      onProgress: (n) => {
+        if (tty && n !== lastLines) process.stderr.write(`\rimporting: ${n.toLocaleString('en-US')} lines`);
+        lastLines = n;
+      },
+    });
+  } finally {
+    await checker?.close();
+  }
+  if (tty) process.stderr.write('\n');
+  const secs = ((performance.now() - started) / 1000).toFixed(1);
+  const report = describeImport(opts.workload, result, secs);
+  if (result.templates.length === 0) {
+    process.stdout.write(report);
+    const why = result.rejected ? `all ${result.rejected.toLocaleString('en-US')} lines were rejected (see above)` : 'no queries found (empty log, or a folder without .sql or log files?)';
+    const kept = existing ? `workload '${opts.workload}' is left as it was` : `workload '${opts.workload}' was not created`;
+    process.stderr.write(`error: nothing imported: ${why}${opts.format ? `; is --format ${opts.format} right?` : ''}; ${kept}\n`);
+    return EXIT_FAILED;
+  }
+  await withStore(opts, (store) => store.saveImport(opts.workload, result));
+  process.stdout.write(report);
+  return 0;
+}
+
+function describeImport(workload: string, result: ImportResult, secs: string): string {
+  const out: string[] = [];
+  const sources = result.files.map((f) => `${f.path} [${f.format}]`).join(', ');
+  out.push(`workload ${workload}: ${result.templates.length} templates from ${result.entries.toLocaleString('en-US')} queries (${sources}) in ${secs} s`);
+  const line = (r: (typeof result.rejects)[number]) => {
+    const where = r.examples.map((e) => (result.files.length > 1 ? `${basename(e.file)}:${e.line}` : `${e.line}`)).join(', ');
+    return `  ${r.reason.padEnd(16)} ${String(r.count).padStart(8)}   e.g. line ${where}: ${r.examples[0]?.message ?? ''}`;
+  };
+  if (result.rejected) {
+    out.push(`rejected ${result.rejected.toLocaleString('en-US')} lines:`);
+    for (const r of result.rejects.filter((x) => !x.kept)) out.push(line(r));
+  }
+  const kept = result.rejects.filter((x) => x.kept);
+  if (kept.length) {
+    out.push('kept, though our parser cannot read them (other builds may; the reference build will report them):');
+    for (const r of kept) out.push(line(r));
+  }
+  return out.join('\n') + '\n';
 }

@@ -20,6 +20,7 @@ import type { Catalog } from '../ir/catalog.ts';
 import type { Plan } from '../ir/plan.ts';
 import { createBindContext } from './context.ts';
 import { bindQueryAst } from './bind-query.ts';
+import { isStackOverflow } from '../parse/nesting-limit.ts';
 
 export function bindQuery(ast: AstQuery, catalog: Catalog): Plan {
   const ctx = createBindContext(catalog);
@@ -27,6 +28,8 @@ export function bindQuery(ast: AstQuery, catalog: Catalog): Plan {
     return bindQueryAst(ctx, ast, null, []);
   } catch (err) {
     if (err instanceof FlightdeckError) throw err;
+    // last resort: parseSql bounds the depth it hands over, but an AST built elsewhere may be deeper
+    if (isStackOverflow(err)) throw new FlightdeckError('too-deep', 'the query is nested too deeply to bind (stack exhausted); flatten it', { cause: err });
     // A malformed AST must not escape as a raw TypeError.
     throw new FlightdeckError('internal-error', `binder failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }

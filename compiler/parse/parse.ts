@@ -18,6 +18,8 @@ import { convertQueryNode } from './convert-query.ts';
 import { createNameNormalizer } from './identifier-case.ts';
 import { prepareParserInput } from './rewrite-sql.ts';
 import { describeParserError, shorten } from './syntax-error.ts';
+import { lexSql } from './sql-lexer.ts';
+import { checkNesting, checkTreeDepth, isStackOverflow, MAX_NESTING, MAX_TREE_DEPTH, tooDeep } from './nesting-limit.ts';
 
 export interface ParseOptions {
   /** node-sql-parser `database` option; default `postgresql` */
@@ -56,19 +58,23 @@ export function parseSql(sql: string, options: ParseOptions = {}): AstQuery {
   const dialect = (options.dialect ?? 'postgresql').toLowerCase();
   const parser = parserFor(dialect);
   if (typeof sql !== 'string') throw new FlightdeckError('usage-error', 'the query must be a string');
+  if (mayNestDeeply(sql)) checkNesting(sql, lexSql(sql));
   const input = prepareParserInput(sql);
   let raw: Raw;
   try {
     raw = parser.astify(input.text, { database: dialect, parseOptions: PARSE_OPTIONS });
   } catch (err) {
+    if (isStackOverflow(err)) throw tooDeep(sql, 'parse', err);
     throw describeParserError(err, sql);
   }
+  checkTreeDepth(sql, raw);
   const statement = singleSelect(raw, sql);
   const cx: ConvertContext = { normalizeName: createNameNormalizer(sql), input, claimed: new Set() };
   let query: AstQuery;
   try {
     query = convertQueryNode(statement, cx);
   } catch (err) {
+    if (isStackOverflow(err)) throw tooDeep(sql, 'convert', err);
     if (err instanceof FlightdeckError) {
       if (err.location) throw err;
       throw new FlightdeckError(err.code, err.message, { location: { query: shorten(sql) }, cause: err.cause });
@@ -84,16 +90,30 @@ export function parseSql(sql: string, options: ParseOptions = {}): AstQuery {
 
 /**
  * The syntax error in `sql`, or null when it parses (constructs the
- * compiler merely does not support are not syntax errors). For flagging log
- * lines no build of ours can read.
+ * compiler merely does not support are not syntax errors; a query nested
+ * too deeply for our parser counts as unreadable). For flagging log lines
+ * no build of ours can read.
  */
 export function syntaxError(sql: string): string | null {
   try {
     parseSql(sql);
     return null;
   } catch (err) {
-    return err instanceof FlightdeckError && err.code === 'parse-error' ? err.message : null;
+    return err instanceof FlightdeckError && (err.code === 'parse-error' || err.code === 'too-deep') ? err.message : null;
   }
+}
+
+/**
+ * Cheap test before lexing: a query with fewer `(` and `case` than the
+ * nesting limit, and too short to hold MAX_TREE_DEPTH prefix operators,
+ * cannot fail checkNesting.
+ */
+function mayNestDeeply(sql: string): boolean {
+  if (sql.length > 2 * MAX_TREE_DEPTH) return true;
+  let opens = 0;
+  for (let i = sql.indexOf('('); i >= 0; i = sql.indexOf('(', i + 1)) opens++;
+  const cases = sql.match(/case/gi)?.length ?? 0;
+  return opens + cases > MAX_NESTING;
 }
 
 function singleSelect(raw: Raw, sql: string): Raw {

@@ -158,6 +158,7 @@ function excerpt(sql: string, offset: number): string {
 
 /** The query shortened for display in error locations. */
 export function shorten(sql: string): string {
-  const oneLine = sql.replace(/\s+/g, ' ').trim();
+  // only the head is shown: never copy a huge query to shorten it
+  const oneLine = (sql.length > 2000 ? sql.slice(0, 2000) : sql).replace(/\s+/g, ' ').trim();
   return oneLine.length > 200 ? oneLine.slice(0, 197) + '...' : oneLine;
 }

@@ -3,29 +3,30 @@
  * `sql` (required), `ts`, `user`, `project`, `duration_ms`, `status`,
  * `priority` (see docs/log-formats.md). `query`/`statement` are accepted for `sql`.
  */
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { reject, type LogRecord } from './types.ts';
 import { entryFromFields } from './fields.ts';
+import { readLines, tooLargeLine, type ByteSource, type SourceOptions } from './source.ts';
 
-export async function* readJsonLines(file: string): AsyncGenerator<LogRecord> {
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-  let n = 0;
-  for await (const raw of lines) {
-    n++;
-    const line = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+export async function* readJsonLines(source: ByteSource, options: SourceOptions = {}): AsyncGenerator<LogRecord> {
+  const file = source.name;
+  for await (const l of readLines(source, options)) {
+    if (l.kind === 'too-large') {
+      yield tooLargeLine(file, l, options);
+      continue;
+    }
+    const line = l.text;
     if (!line.trim()) continue;
     let obj: unknown;
     try {
       obj = JSON.parse(line);
     } catch (err) {
-      yield reject('malformed-json', `not valid JSON: ${(err as Error).message}`, file, n);
+      yield reject('malformed-json', `not valid JSON: ${(err as Error).message}`, file, l.n);
       continue;
     }
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
-      yield reject('malformed-json', 'a log line must be a JSON object', file, n);
+      yield reject('malformed-json', 'a log line must be a JSON object', file, l.n);
       continue;
     }
-    yield entryFromFields(obj as Record<string, unknown>, file, n);
+    yield entryFromFields(obj as Record<string, unknown>, file, l.n);
   }
 }

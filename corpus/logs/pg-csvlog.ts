@@ -6,22 +6,19 @@
  * (`statement:` / `duration: ... statement:` / `execute ...:`); an ERROR row
  * with a `query` marks that query as failed.
  */
-import { createReadStream } from 'node:fs';
-import { parse } from 'csv-parse';
 import { reject, type LogRecord } from './types.ts';
-import { countNewlines } from './csv.ts';
+import { countNewlines, csvRecords } from './csv.ts';
+import type { ByteSource, SourceOptions } from './source.ts';
 import { parsePgMessage, substituteParameters } from './pg-statement.ts';
 
 const COL = { logTime: 0, user: 1, database: 2, pid: 3, severity: 11, message: 13, detail: 14, query: 19 } as const;
 /** csvlog rows have 22 (PG 9.x–12), 23, 24 or 26 columns (PG 13–17) */
 export const PG_CSVLOG_MIN_COLUMNS = 22;
 
-export async function* readPgCsvlog(file: string): AsyncGenerator<LogRecord> {
+export async function* readPgCsvlog(source: ByteSource, options: SourceOptions = {}): AsyncGenerator<LogRecord> {
+  const file = source.name;
   const rejects: LogRecord[] = [];
-  const parser = createReadStream(file, { encoding: 'utf8' }).pipe(
-    parse({ info: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true }),
-  );
-  parser.on('skip', (err: Error & { lines?: number }) => rejects.push(reject('bad-csv-row', err.message, file, err.lines ?? 0)));
+  const parser = csvRecords(source, options, rejects, {});
   for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
     while (rejects.length) yield rejects.shift()!;
     const row = rec.record;

@@ -12,9 +12,8 @@
  * The line prefix follows log_line_prefix (default `%m [%p] `); pass the
  * server's setting when it differs.
  */
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { reject, type LogEntry, type LogRecord } from './types.ts';
+import { maxLineBytes, readLines, tooLargeMessage, type ByteSource, type SourceOptions } from './source.ts';
 import { parsePgMessage, substituteParameters } from './pg-statement.ts';
 
 export const DEFAULT_LOG_LINE_PREFIX = '%m [%p] ';
@@ -55,12 +54,14 @@ interface PendingRecord {
   ts?: string;
   user?: string;
   db?: string;
+  /** the record's text passed the size limit: only its length is counted on */
+  bytes?: number;
 }
 
-export async function* readPgStderr(file: string, logLinePrefix: string = DEFAULT_LOG_LINE_PREFIX): AsyncGenerator<LogRecord> {
+export async function* readPgStderr(source: ByteSource, logLinePrefix: string = DEFAULT_LOG_LINE_PREFIX, options: SourceOptions = {}): AsyncGenerator<LogRecord> {
+  const file = source.name;
   const re = prefixRegex(logLinePrefix);
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-  let n = 0;
+  const limit = maxLineBytes(options);
   let rec: PendingRecord | null = null;
   let entry: LogEntry | null = null; // a statement waiting for a possible DETAIL with parameters
   let afterError = false;
@@ -68,6 +69,13 @@ export async function* readPgStderr(file: string, logLinePrefix: string = DEFAUL
 
   const finish = (r: PendingRecord) => {
     const base = { ts: r.ts, user: r.user || undefined, project: r.db || undefined, source: { file, line: r.line } };
+    if (r.bytes !== undefined) {
+      if (entry) out.push(entry);
+      entry = null;
+      afterError = false;
+      out.push(reject('too-large', tooLargeMessage(r.bytes, options, 'statement'), file, r.line));
+      return;
+    }
     if (r.sev === 'DETAIL') {
       if (entry && /parameters:/.test(r.msg)) entry = { ...entry, sql: substituteParameters(entry.sql, r.msg) };
       return;
@@ -90,16 +98,27 @@ export async function* readPgStderr(file: string, logLinePrefix: string = DEFAUL
     if (stmt) entry = { kind: 'entry', sql: stmt.sql, ...base, durationMs: stmt.durationMs, status: 'ok' };
   };
 
-  for await (const raw of lines) {
-    n++;
-    const line = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+  for await (const l of readLines(source, options)) {
+    const n = l.n;
+    if (l.kind === 'too-large') {
+      // most likely a record of its own (a one-line giant statement): it and its continuation lines are skipped as one
+      if (rec) finish(rec);
+      rec = { sev: 'LOG', msg: '', line: n, bytes: l.bytes };
+      while (out.length) yield out.shift()!;
+      continue;
+    }
+    const line = l.text;
     const m = re.exec(line);
     if (m) {
       if (rec) finish(rec);
       const g = m.groups!;
       rec = { sev: g.sev!, msg: g.msg!, line: n, ts: g.ts, user: g.user, db: g.db };
     } else if (rec) {
-      rec.msg += '\n' + line;
+      if (rec.bytes !== undefined) rec.bytes += line.length + 1;
+      else if (rec.msg.length + line.length >= limit) {
+        rec.bytes = rec.msg.length + line.length + 1;
+        rec.msg = '';
+      } else rec.msg += '\n' + line;
     } else if (line.trim()) {
       out.push(reject('unrecognised-line', `line does not start with the log_line_prefix '${logLinePrefix}'`, file, n));
     }

@@ -1,8 +1,12 @@
 /**
- * One entry point for every log format, with auto-detection: a folder is a
- * folder of .sql files; a file is sniffed from its first bytes.
+ * One entry point for every log format, with auto-detection: a file (or
+ * `.gz` file, or `-` for standard input) is sniffed from its first bytes; a
+ * folder of .sql files is read as one log (`sql-dir`); a folder without .sql
+ * files is read as its logs (.jsonl, .ndjson, .json, .csv, .log, each maybe
+ * .gz), one after the other in name order (rotated logs are named by time).
  */
-import { open, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { FlightdeckError } from '../../compiler/errors.ts';
 import { readJsonLines } from './jsonl.ts';
 import { readCsv } from './csv.ts';
@@ -10,9 +14,10 @@ import { readSqlDir } from './sql-dir.ts';
 import { readPgCsvlog } from './pg-csvlog.ts';
 import { readPgStderr, prefixRegex, DEFAULT_LOG_LINE_PREFIX } from './pg-stderr.ts';
 import { DEFAULT_MAPPING, type FieldMapping } from './fields.ts';
+import { ByteSource, checkEncoding, decodeText, isGzipName, STDIN, type SourceOptions } from './source.ts';
 import { LOG_FORMATS, type LogFormat, type LogRecord } from './types.ts';
 
-export interface ReadLogOptions {
+export interface ReadLogOptions extends SourceOptions {
   /** skip detection */
   readonly format?: LogFormat;
   /** CSV column mapping */
@@ -21,42 +26,73 @@ export interface ReadLogOptions {
   readonly logLinePrefix?: string;
 }
 
+/** file names read as logs inside a folder (besides .sql files) */
+const LOG_EXTENSIONS = ['.jsonl', '.ndjson', '.json', '.csv', '.log'];
+const HEAD_BYTES = 64 * 1024;
+
 export async function readLog(path: string, options: ReadLogOptions = {}): Promise<{ format: LogFormat; records: AsyncGenerator<LogRecord> }> {
   if (options.format && !LOG_FORMATS.includes(options.format)) {
     throw new FlightdeckError('usage-error', `unknown log format '${options.format}'; formats: ${LOG_FORMATS.join(', ')}`);
   }
-  const format = options.format ?? (await detectFormat(path, options.logLinePrefix, options.mapping));
+  checkEncoding(options.encoding);
+  if (path !== STDIN && (await isDirectory(path))) return { format: 'sql-dir', records: readSqlDir(path, options) };
+  if (options.format === 'sql-dir') {
+    throw new FlightdeckError('usage-error', `--format sql-dir reads a folder of .sql files; ${path} is not a folder`, { location: { file: path } });
+  }
+  const source = ByteSource.open(path);
+  const format = options.format ?? detectFromHead(path, decodeHead(await source.head(HEAD_BYTES), source.name, options.encoding), options.logLinePrefix, options.mapping);
   switch (format) {
     case 'jsonl':
-      return { format, records: readJsonLines(path) };
+      return { format, records: readJsonLines(source, options) };
     case 'csv':
-      return { format, records: readCsv(path, options.mapping ?? DEFAULT_MAPPING) };
-    case 'sql-dir':
-      return { format, records: readSqlDir(path) };
+      return { format, records: readCsv(source, options.mapping ?? DEFAULT_MAPPING, options) };
     case 'pg-csvlog':
-      return { format, records: readPgCsvlog(path) };
+      return { format, records: readPgCsvlog(source, options) };
     case 'pg-stderr':
-      return { format, records: readPgStderr(path, options.logLinePrefix ?? DEFAULT_LOG_LINE_PREFIX) };
+      return { format, records: readPgStderr(source, options.logLinePrefix ?? DEFAULT_LOG_LINE_PREFIX, options) };
+    case 'sql-dir':
+      throw new FlightdeckError('internal-error', 'sql-dir is only detected for folders');
   }
 }
 
-export async function detectFormat(path: string, logLinePrefix?: string, mapping: FieldMapping = DEFAULT_MAPPING): Promise<LogFormat> {
-  let info;
+/**
+ * What `path` stands for as a list of logs: itself; for a folder with .sql
+ * files, itself (read as `sql-dir`, other files ignored as they always were);
+ * for a folder without, its log files in name order. A folder with neither
+ * is an empty `sql-dir`.
+ */
+export async function expandLogPath(path: string): Promise<string[]> {
+  if (path === STDIN || !(await isDirectory(path))) return [path];
+  const entries = await readdir(path, { recursive: true, withFileTypes: true });
+  const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath ?? (e as { path?: string }).path ?? path, e.name));
+  const hasSql = files.some((f) => f.toLowerCase().endsWith('.sql'));
+  const logs = files.filter((f) => LOG_EXTENSIONS.some((ext) => f.toLowerCase().replace(/\.gz$/, '').endsWith(ext))).sort();
+  return hasSql || logs.length === 0 ? [path] : logs;
+}
+
+export async function detectFormat(path: string, logLinePrefix?: string, mapping: FieldMapping = DEFAULT_MAPPING, encoding?: string): Promise<LogFormat> {
+  if (path !== STDIN && (await isDirectory(path))) return 'sql-dir';
+  const source = ByteSource.open(path);
+  return detectFromHead(path, decodeHead(await source.head(HEAD_BYTES), source.name, encoding), logLinePrefix, mapping);
+}
+
+async function isDirectory(path: string): Promise<boolean> {
   try {
-    info = await stat(path);
+    return (await stat(path)).isDirectory();
   } catch {
     throw new FlightdeckError('not-found', `log not found: ${path}`, { location: { file: path } });
   }
-  if (info.isDirectory()) return 'sql-dir';
-  const fh = await open(path, 'r');
-  let head: string;
-  try {
-    const buf = Buffer.alloc(64 * 1024);
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    head = buf.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
-  } finally {
-    await fh.close();
-  }
+}
+
+/** The head decoded strictly, up to its last complete line (a cut multi-byte character is not an error). */
+function decodeHead(head: Buffer, name: string, encoding?: string): string {
+  const lastNl = head.lastIndexOf(10);
+  const whole = head.length < HEAD_BYTES || lastNl < 0 ? head : head.subarray(0, lastNl + 1);
+  return decodeText(whole, name, encoding);
+}
+
+function detectFromHead(path: string, head: string, logLinePrefix?: string, mapping: FieldMapping = DEFAULT_MAPPING): LogFormat {
+  const name = isGzipName(path) ? path.slice(0, -3) : path;
   // the first line that is not a continuation (a rotated stderr log may start mid-statement)
   const lines = head.split(/\r?\n/).filter((l) => l.trim() && !l.startsWith('\t'));
   const firstLine = lines[0] ?? '';
@@ -65,12 +101,12 @@ export async function detectFormat(path: string, logLinePrefix?: string, mapping
   const stderrPrefix = prefixRegex(logLinePrefix ?? DEFAULT_LOG_LINE_PREFIX);
   if (lines.slice(0, 20).some((l) => stderrPrefix.test(l))) return 'pg-stderr';
   if (/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?(?: ?[+-]\d\d(?::?\d\d)?| [A-Za-z]{1,5})?,/.test(firstLine)) return 'pg-csvlog';
-  if (path.endsWith('.sql')) throw new FlightdeckError('usage-error', `${path} is a .sql file: pass its folder to read a folder of .sql files`);
+  if (name.endsWith('.sql')) throw new FlightdeckError('usage-error', `${path} is a .sql file: pass its folder to read a folder of .sql files`);
   const header = firstLine.toLowerCase().split(',').map((h) => h.trim().replace(/^"|"$/g, ''));
   if (header.some((h) => mapping.sql.includes(h))) return 'csv';
   throw new FlightdeckError(
     'usage-error',
-    `cannot tell the format of ${path} (first line: ${JSON.stringify(firstLine.slice(0, 80))}); pass --format (${LOG_FORMATS.join(', ')})`,
+    `cannot tell the format of ${path === STDIN ? 'standard input' : path} (first line: ${JSON.stringify(firstLine.slice(0, 80))}); pass --format (${LOG_FORMATS.join(', ')})`,
     { location: { file: path, line: 1 } },
   );
 }

@@ -1,17 +1,19 @@
 /**
  * A folder of .sql files: each file holds one query or several separated by
  * semicolons (outside strings, quoted identifiers, comments and dollar quotes).
- * Files are read one at a time, in name order.
+ * Files are read one at a time, in name order, decoded strictly (UTF-8
+ * unless an encoding is given).
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LogRecord } from './types.ts';
+import { decodeText, type SourceOptions } from './source.ts';
 
-export async function* readSqlDir(dir: string): AsyncGenerator<LogRecord> {
+export async function* readSqlDir(dir: string, options: SourceOptions = {}): AsyncGenerator<LogRecord> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   const files = entries.filter((e) => e.isFile() && e.name.endsWith('.sql')).map((e) => join(e.parentPath ?? (e as { path?: string }).path ?? dir, e.name)).sort();
   for (const file of files) {
-    const text = await readFile(file, 'utf8');
+    const text = decodeText(await readFile(file), file, options.encoding);
     for (const stmt of splitStatements(text)) {
       yield { kind: 'entry', sql: stmt.sql, source: { file, line: stmt.line } };
     }

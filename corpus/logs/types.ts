@@ -36,7 +36,9 @@ export type RejectReason =
   | 'unrecognised-line'
   | 'malformed-sql'
   | 'unparsable-sql'
-  | 'not-a-query';
+  | 'not-a-query'
+  /** a statement (or log line) over the size limit, `--max-statement-bytes` */
+  | 'too-large';
 
 export interface LogReject {
   readonly kind: 'reject';

@@ -6,7 +6,8 @@
  * goes on.
  */
 import { fingerprintSql, normalizeSql } from '../fingerprint/fingerprint.ts';
-import { readLog, type ReadLogOptions } from '../logs/read-log.ts';
+import { expandLogPath, readLog, type ReadLogOptions } from '../logs/read-log.ts';
+import { DEFAULT_MAX_STATEMENT_BYTES, STDIN, STDIN_NAME, tooLargeMessage } from '../logs/source.ts';
 import type { LogFormat, RejectReason, SourcePosition } from '../logs/types.ts';
 import type { Template } from './template.ts';
 
@@ -40,9 +41,11 @@ export interface ImportOptions extends ReadLogOptions {
    * Checks a new template's SQL once (not every line): return an error
    * message to report all its lines as `unparsable-sql`, or null. Such
    * templates stay in the workload: another build may read what our parser
-   * cannot (they are reported with `kept: true`).
+   * cannot (they are reported with `kept: true`). May answer later (a
+   * promise): reading goes on meanwhile, and the import waits for every
+   * answer before it returns (see parser-check.ts for one with a deadline).
    */
-  readonly validate?: (sql: string) => string | null;
+  readonly validate?: (sql: string) => string | null | Promise<string | null>;
   /** how many example places to keep per reject reason (default 5) */
   readonly examplesPerReason?: number;
 }
@@ -60,7 +63,9 @@ interface Accumulator {
   firstSeen?: string;
   lastSeen?: string;
   first: SourcePosition;
-  rejectedAs?: string;
+  /** the first few places, for the report if the check flags the template */
+  places: SourcePosition[];
+  check?: string | null | Promise<string | null>;
 }
 
 export async function importLogs(paths: readonly string[], options: ImportOptions = {}): Promise<ImportResult> {
@@ -83,15 +88,26 @@ export async function importLogs(paths: readonly string[], options: ImportOption
     if (r.examples.length < keep) r.examples.push({ ...where, message });
   };
 
-  for (const path of paths) {
+  const maxBytes = options.maxStatementBytes ?? DEFAULT_MAX_STATEMENT_BYTES;
+  const logs: string[] = [];
+  for (const path of paths) logs.push(...(await expandLogPath(path)));
+  for (const path of logs) {
     const { format, records } = await readLog(path, options);
-    files.push({ path, format });
+    files.push({ path: path === STDIN ? STDIN_NAME : path, format });
     for await (const rec of records) {
       lines++;
       if (options.onProgress && lines % every === 0) options.onProgress(lines);
       if (rec.kind === 'reject') {
         addReject(rec.reason, rec.source, rec.message);
         continue;
+      }
+      // a cheap bound first (UTF-8 takes at most 3 bytes per UTF-16 unit), the exact count only near the limit
+      if (rec.sql.length * 3 > maxBytes) {
+        const bytes = Buffer.byteLength(rec.sql);
+        if (bytes > maxBytes) {
+          addReject('too-large', rec.source, tooLargeMessage(bytes, options, 'statement'));
+          continue;
+        }
       }
       const fp = fingerprintSql(rec.sql);
       if (fp.problem) {
@@ -109,14 +125,15 @@ export async function importLogs(paths: readonly string[], options: ImportOption
       }
       let a = acc.get(fp.fingerprint);
       if (!a) {
-        const problem = options.validate?.(rec.sql) ?? null;
         a = {
           fingerprint: fp.fingerprint, sql: rec.sql, count: 0, errors: 0, totalDurationMs: 0, timedCount: 0,
-          users: new Set(), projects: new Set(), priorities: new Set(), first: rec.source, rejectedAs: problem ?? undefined,
+          users: new Set(), projects: new Set(), priorities: new Set(), first: rec.source, places: [], check: options.validate?.(rec.sql),
         };
         acc.set(fp.fingerprint, a);
       }
-      if (a.rejectedAs) addReject('unparsable-sql', rec.source, a.rejectedAs, true);
+      // answered at the end; a check that fails meanwhile must not count as unhandled
+      if (!a.count && a.check instanceof Promise) a.check.catch(() => {});
+      if (a.check !== undefined && a.places.length < keep) a.places.push(rec.source);
       entries++;
       a.count++;
       if (rec.status && rec.status !== 'ok') a.errors++;
@@ -134,6 +151,7 @@ export async function importLogs(paths: readonly string[], options: ImportOption
     }
   }
   options.onProgress?.(lines);
+  await addFlagged([...acc.values()], files.map((f) => f.path), keep, addReject);
 
   const kept = [...acc.values()];
   const totalDuration = kept.reduce((s, a) => s + a.totalDurationMs, 0);
@@ -159,4 +177,28 @@ export async function importLogs(paths: readonly string[], options: ImportOption
     .map((r) => ({ reason: r.reason, kept: r.kept, count: r.count, examples: r.examples }))
     .sort((x, y) => Number(x.kept) - Number(y.kept) || y.count - x.count || x.reason.localeCompare(y.reason));
   return { templates, entries, rejected, rejects: rejectList, files, skippedByKind };
+}
+
+/**
+ * Templates the check flagged: every line of theirs counts as `unparsable-sql`
+ * (kept), with the first few places over all of them, in log order.
+ */
+async function addFlagged(
+  templates: readonly Accumulator[],
+  files: readonly string[],
+  keep: number,
+  addReject: (reason: RejectReason, where: SourcePosition, message: string, kept: boolean) => void,
+): Promise<void> {
+  const problems = await Promise.all(templates.map((a) => a.check ?? null));
+  const flagged = templates.map((a, i) => ({ a, problem: problems[i] })).filter((x): x is { a: Accumulator; problem: string } => !!x.problem);
+  const order = (p: SourcePosition) => files.indexOf(p.file);
+  const places = flagged
+    .flatMap(({ a, problem }) => a.places.map((p) => ({ p, problem })))
+    .sort((x, y) => order(x.p) - order(y.p) || x.p.line - y.p.line)
+    .slice(0, keep);
+  for (const { p, problem } of places) addReject('unparsable-sql', p, problem, true);
+  // the rest of their lines count without an example
+  const shown = places.length;
+  const total = flagged.reduce((n, { a }) => n + a.count, 0);
+  for (let i = shown; i < total; i++) addReject('unparsable-sql', flagged[0]!.a.first, flagged[0]!.problem, true);
 }

@@ -88,10 +88,14 @@ export function hashInput(c: MaskColumn): { domain: string; column: string } | n
 /**
  * One table's masking SELECT over `relation` (a table reference or a table
  * function). `$1` is the key in hex. Dropped columns are left out.
+ * Layered: the innermost projection computes one keyed hash per distinct
+ * (domain, input); kinds with intermediate values (card, IBAN) compute each
+ * once in its own layer (a macro argument used twice would be computed twice).
  */
 export function maskSelect(relation: string, columns: readonly MaskColumn[]): string {
   const hashes = new Map<string, string>(); // "domain\0column" → alias
-  const inner: string[] = [];
+  const layers: string[][] = [[]];
+  const at = (i: number) => (layers[i] ??= []);
   for (const c of columns) {
     const hi = hashInput(c);
     if (!hi) continue;
@@ -101,16 +105,32 @@ export function maskSelect(relation: string, columns: readonly MaskColumn[]): st
     hashes.set(id, alias);
     // a row without an entity still shifts (by the shift of ''), so null fractions do not move
     const input = hi.domain.startsWith('shift:') ? `coalesce(CAST(${q(hi.column)} AS VARCHAR), '')` : `CAST(${q(hi.column)} AS VARCHAR)`;
-    inner.push(`fd_kh($1, ${lit(hi.domain)}, ${input}) AS ${alias}`);
+    at(0).push(`fd_kh($1, ${lit(hi.domain)}, ${input}) AS ${alias}`);
   }
   const outer: string[] = [];
-  for (const c of columns) {
-    if (c.policy.kind === 'drop') continue;
+  columns.forEach((c, n) => {
+    if (c.policy.kind === 'drop') return;
     const hi = hashInput(c);
     const h = hi ? hashes.get(`${hi.domain}\0${hi.column}`)! : '';
-    outer.push(`${maskExpression(c, q(c.column), h)} AS ${q(c.column)}`);
-  }
-  const from = inner.length ? `(SELECT *, ${inner.join(', ')} FROM ${relation})` : relation;
+    const v = q(c.column);
+    let expr: string;
+    if (c.policy.kind === 'card') {
+      at(1).push(`regexp_replace(${v}, '[^0-9]', '', 'g') AS __fd_d${n}`);
+      at(2).push(`fd_card_body(__fd_d${n}, ${h}, greatest(0, least(${c.policy.keepPrefix}, length(__fd_d${n}) - 2))) AS __fd_b${n}`);
+      at(3).push(`__fd_b${n} || fd_luhn(__fd_b${n}) AS __fd_f${n}`);
+      expr = `fd_card_spread(${v}, __fd_f${n})`;
+    } else if (c.policy.kind === 'iban') {
+      at(1).push(`upper(replace(${v}, ' ', '')) AS __fd_s${n}`);
+      at(2).push(`fd_bban(substr(__fd_s${n}, 5), ${h}) AS __fd_b${n}`);
+      at(3).push(`fd_iban_join(substr(__fd_s${n}, 1, 2), __fd_b${n}) AS __fd_r${n}`);
+      expr = `fd_iban_spaced(${v}, __fd_r${n})`;
+    } else {
+      expr = maskExpression(c, v, h);
+    }
+    outer.push(`${expr} AS ${v}`);
+  });
+  let from = relation;
+  for (const layer of layers) if (layer.length) from = `(SELECT *, ${layer.join(', ')} FROM ${from})`;
   return `SELECT ${outer.join(', ')} FROM ${from}`;
 }
 

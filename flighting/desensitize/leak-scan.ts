@@ -26,6 +26,12 @@ export interface LeakHit {
   readonly rows: number;
   /** distinct secrets found there */
   readonly secrets: number;
+  /**
+   * of those rows, in a column masked with a format-preserving fake: rows whose fake happens to
+   * equal another row's original (a dense format such as phone numbers makes some certain);
+   * the row's own original is not there. Not counted as leaks.
+   */
+  readonly coincidences?: number;
 }
 
 export interface LeakScan {
@@ -34,7 +40,9 @@ export interface LeakScan {
   readonly tooShort: number;
   readonly targetsScanned: number;
   readonly hits: readonly LeakHit[];
+  /** rows holding an original value, coincidences excluded */
   readonly leaks: number;
+  readonly coincidences: number;
 }
 
 /** Build TEMP tables fd_secret(v) and fd_secret_tok(v, tok) from the source's masked columns. */
@@ -66,8 +74,19 @@ export async function scanColumn(db: Database, relation: string, column: string)
   return { rows: Number(r.rows), secrets: Number(r.secrets) };
 }
 
+export interface ScanTarget {
+  readonly table: string;
+  readonly relation: string;
+  readonly columns: readonly {
+    readonly column: string;
+    readonly type: string;
+    /** the same table in the source, row for row (same rowid), when this column holds a format-preserving fake of it */
+    readonly fakeOf?: string;
+  }[];
+}
+
 /** Scan every string column of the given target tables (after collectSecrets). */
-export async function scanTargets(db: Database, targets: readonly { table: string; relation: string; columns: readonly { column: string; type: string }[] }[]): Promise<{ scanned: number; hits: LeakHit[] }> {
+export async function scanTargets(db: Database, targets: readonly ScanTarget[]): Promise<{ scanned: number; hits: LeakHit[] }> {
   const hits: LeakHit[] = [];
   let scanned = 0;
   for (const t of targets) {
@@ -75,10 +94,23 @@ export async function scanTargets(db: Database, targets: readonly { table: strin
       if (typeClass(c.type) !== 'string') continue;
       scanned++;
       const r = await scanColumn(db, t.relation, c.column);
-      if (r.rows > 0) hits.push({ table: t.table, column: c.column, ...r });
+      if (r.rows === 0) continue;
+      if (!c.fakeOf) {
+        hits.push({ table: t.table, column: c.column, ...r });
+        continue;
+      }
+      // a fake equal to an original: its own row's original (a leak) or another row's (a coincidence)?
+      const own = Number((await db.all(`SELECT count(*) AS n FROM ${t.relation} s JOIN ${c.fakeOf} o ON s.rowid = o.rowid
+        WHERE contains(CAST(s.${q(c.column)} AS VARCHAR), CAST(o.${q(c.column)} AS VARCHAR))`))[0]!.n);
+      hits.push({ table: t.table, column: c.column, ...r, coincidences: r.rows - own });
     }
   }
   return { scanned, hits };
+}
+
+export function countLeaks(hits: readonly LeakHit[]): { leaks: number; coincidences: number } {
+  const coincidences = hits.reduce((s, h) => s + (h.coincidences ?? 0), 0);
+  return { leaks: hits.reduce((s, h) => s + h.rows, 0) - coincidences, coincidences };
 }
 
 /** Scan free texts (a report, a workload's SQL) by loading them into a TEMP table. */

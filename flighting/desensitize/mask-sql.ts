@@ -42,7 +42,7 @@ CREATE OR REPLACE TEMP MACRO fd_card_spread(v, digits) AS CASE WHEN regexp_full_
 CREATE OR REPLACE TEMP MACRO fd_card_full(b) AS b || fd_luhn(b);
 CREATE OR REPLACE TEMP MACRO fd_card(v, h, keep) AS fd_card_spread(v, fd_card_full(fd_card_body(regexp_replace(v, '[^0-9]', '', 'g'), h,
   greatest(0, least(keep, length(regexp_replace(v, '[^0-9]', '', 'g')) - 2)))));
-CREATE OR REPLACE TEMP MACRO fd_mod97(s) AS list_reduce(list_transform(string_split('0' || array_to_string(list_transform(string_split(s, ''),
+CREATE OR REPLACE TEMP MACRO fd_mod97(s) AS list_reduce(list_transform(string_split('0' || array_to_string(list_transform(string_split(regexp_replace(s, '[^A-Z0-9]', '', 'g'), ''),
   lambda c: CASE WHEN c BETWEEN 'A' AND 'Z' THEN (ascii(c) - 55)::VARCHAR ELSE c END), ''), ''), lambda c: c::INTEGER), lambda a, x: (a * 10 + x) % 97);
 CREATE OR REPLACE TEMP MACRO fd_bban(b, h) AS array_to_string(list_transform(string_split(b, ''), lambda c, i: CASE
   WHEN c BETWEEN '0' AND '9' THEN fd_digit(h, i) WHEN c BETWEEN 'A' AND 'Z' THEN chr((65 + fd_hx(h, ((i - 1) % 32) * 2 + 1, 2) % 26)::INTEGER) ELSE c END), '');

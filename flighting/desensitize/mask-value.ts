@@ -63,7 +63,7 @@ export function fakeCard(v: string, h: string, keep: number): string {
 }
 
 export function mod97(s: string): number {
-  const digits = '0' + chars(s).map((c) => (c >= 'A' && c <= 'Z' ? String(c.charCodeAt(0) - 55) : c)).join('');
+  const digits = '0' + chars(s.replace(/[^A-Z0-9]/g, '')).map((c) => (c >= 'A' && c <= 'Z' ? String(c.charCodeAt(0) - 55) : c)).join('');
   let a = 0;
   for (const c of digits) a = (a * 10 + Number(c)) % 97;
   return a;

@@ -102,8 +102,8 @@ export function renderMarkdown(r: MaskingReport): string {
     `Source: ${r.source.kind} \`${r.source.path}\` → snapshot \`${r.snapshot}\`, ${r.createdAt}.`, '',
     `${r.summary.columns} columns, ${r.summary.masked} masked (${r.summary.dropped} dropped). Checks failed: ${r.summary.checksFailed.length ? r.summary.checksFailed.join(', ') : 'none'}.`, '',
     `## Leak scan`, '',
-    `${r.leakScan.secrets} distinct original values of ${r.leakScan.secretColumns} masked text/date columns (${r.leakScan.tooShort} shorter than 4 characters not scanned) searched in ${r.leakScan.targetsScanned} string columns of the snapshot, whole and as substrings at token boundaries: **${r.leakScan.leaks} leaks**.`,
-    ...r.leakScan.hits.map((h) => `- ${h.table}.${h.column}: ${h.rows} rows hold ${h.secrets} original values`), '',
+    `${r.leakScan.secrets} distinct original values of ${r.leakScan.secretColumns} masked text/date columns (${r.leakScan.tooShort} shorter than 4 characters not scanned) searched in ${r.leakScan.targetsScanned} string columns of the snapshot, whole and as substrings at token boundaries: **${r.leakScan.leaks} leaks**${r.leakScan.coincidences ? ` (and ${r.leakScan.coincidences} coincidences: a format-preserving fake equal to another row's original, never the row's own)` : ''}.`,
+    ...r.leakScan.hits.map((h) => `- ${h.table}.${h.column}: ${h.rows} rows hold ${h.secrets} original values${h.coincidences ? `, ${h.coincidences} of them coincidences` : ''}`), '',
   ];
   if (r.fidelity) {
     const f = r.fidelity;

@@ -3,7 +3,7 @@
  * listed; personal data found by column name and by a sample of values
  * (counted inside DuckDB) gets a masking kind with the detector, a
  * confidence and the reason; everything else is `keep`. The primary key of
- * a table holding personal data, and the columns of other tables that
+ * a table of people (names, birth dates, or a people-like name), and the columns of other tables that
  * carry its values (same name, ≥ 90% of their distinct values found in the
  * key), share one pseudonym domain. Nothing is masked on a guess: a person
  * reviews the file.
@@ -26,8 +26,9 @@ export interface Suggestion {
 
 export const FULL_MATCH_SHARE = 0.8;
 export const KEY_OVERLAP = 0.9;
-/** person-data detectors that make a table a table of people */
-const PERSON_DATA: ReadonlySet<string> = new Set(['email', 'phone', 'person-name', 'birth-date', 'address', 'national-id']);
+/** detectors that make a table a table of people (its key then identifies a person) */
+const PERSON_DATA: ReadonlySet<string> = new Set(['person-name', 'birth-date']);
+const PERSON_TABLE = /customer|user|person|people|employee|member|patient|client|citizen|student/;
 
 export async function suggestPolicy(options: { source: string; sample?: number }): Promise<{ policy: Policy; suggestions: Suggestion[] }> {
   const sample = Math.max(1, Math.floor(options.sample ?? 2000));
@@ -103,7 +104,8 @@ function named(t: SourceTable, c: SourceTable['columns'][number], d: Detector, c
 /** Keys of tables holding personal data, and the columns carrying them, get one pseudonym domain. */
 async function suggestKeys(db: Database, source: Source, found: readonly Suggestion[]): Promise<Suggestion[]> {
   const out = [...found];
-  const personTables = new Set(found.filter((s) => s.detector && PERSON_DATA.has(s.detector)).map((s) => s.table));
+  const detected = found.filter((s) => s.detector && s.detector !== 'free-text');
+  const personTables = new Set(detected.filter((s) => PERSON_DATA.has(s.detector!) || PERSON_TABLE.test(s.table.toLowerCase())).map((s) => s.table));
   for (const t of source.tables) {
     if (!personTables.has(t.name)) continue;
     const key = t.primaryKey.length === 1 ? t.primaryKey[0]! : t.columns.find((c) => c.column === 'id' || c.column === `${t.name.replace(/s$/, '')}_id`)?.column;

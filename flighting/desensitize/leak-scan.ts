@@ -15,8 +15,8 @@ import { lit, q } from './mask-sql.ts';
 import { typeClass, type Policy } from './policy.ts';
 import type { Source } from './source.ts';
 
-/** a token: word characters and the punctuation inside emails, phones, names; dots only between parts */
-export const TOKEN_REGEX = "[\\w@+'-]+(?:[.][\\w@+'-]+)*";
+/** a token: word characters and the punctuation inside emails and phones; dots and apostrophes (O'Hara) only between parts, so a quoted SQL literal yields its value */
+export const TOKEN_REGEX = "[\\w@+-]+(?:['.][\\w@+-]+)*";
 export const MIN_SECRET_LENGTH = 4;
 
 export interface LeakHit {

@@ -14,6 +14,7 @@ import { registerWorker } from './commands/worker.ts';
 import { registerGate } from './commands/gate.ts';
 import { registerApprove } from './commands/approve.ts';
 import { registerRuns } from './commands/runs.ts';
+import { registerDesensitize } from './commands/desensitize.ts';
 import { EXIT_USAGE } from './run-command.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -33,6 +34,7 @@ registerWorker(program);
 registerApprove(program);
 registerGate(program);
 registerRuns(program);
+registerDesensitize(program);
 registerDemo(program);
 
 // commander errors (unknown option, missing argument) are usage errors: exit 2

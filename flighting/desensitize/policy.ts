@@ -10,7 +10,8 @@ import { z } from 'zod';
 import { FlightdeckError } from '../../compiler/errors.ts';
 
 const DOMAIN = z.string().regex(/^[a-z0-9_.-]+$/i, 'a domain is letters, digits, _ . -');
-const note = { detector: z.string().optional(), confidence: z.number().min(0).max(1).optional(), reason: z.string().optional() };
+/** written by --suggest for the reviewer (detector, confidence, reason) and for the literal masker (the source column's type) */
+const note = { detector: z.string().optional(), confidence: z.number().min(0).max(1).optional(), reason: z.string().optional(), type: z.string().optional() };
 
 export const ColumnPolicySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('keep'), ...note }).strict(),

@@ -18,7 +18,7 @@ export const DISTINCT_TOLERANCE = 0.01;
 
 export interface ColumnReport {
   readonly column: string;
-  readonly policy: Omit<ColumnPolicy, 'detector' | 'confidence' | 'reason'>;
+  readonly policy: Omit<ColumnPolicy, 'detector' | 'confidence' | 'reason' | 'type'>;
   readonly before: ColumnStats;
   readonly after: ColumnStats | null;
   readonly checks: { readonly rows: boolean; readonly nullFraction: boolean; readonly distinct: boolean | null };
@@ -61,7 +61,7 @@ export function buildReport(input: {
     table: t.name,
     columns: t.columns.map((c): ColumnReport => {
       count++;
-      const { detector: _d, confidence: _c, reason: _r, ...policy } = input.policy.tables[t.name]!.columns[c.column]!;
+      const { detector: _d, confidence: _c, reason: _r, type: _t, ...policy } = input.policy.tables[t.name]!.columns[c.column]!;
       if (policy.kind !== 'keep') masked++;
       if (policy.kind === 'drop') dropped++;
       const b = input.before[t.name]![c.column]!;

@@ -42,7 +42,7 @@ export async function suggestPolicy(options: { source: string; sample?: number }
     const policy: Policy = { version: 1, tables: {} };
     for (const s of suggestions) {
       const tp = (policy.tables[s.table] ??= { columns: {} });
-      tp.columns[s.column] = s.detector ? { ...s.policy, detector: s.detector, confidence: s.confidence, reason: s.reason } as ColumnPolicy : s.policy;
+      tp.columns[s.column] = (s.detector ? { ...s.policy, detector: s.detector, confidence: s.confidence, reason: s.reason, type: s.type } : { ...s.policy, type: s.type }) as ColumnPolicy;
     }
     return { policy, suggestions };
   } finally {

@@ -1,0 +1,34 @@
+/**
+ * `flightdeck corpus desensitize --workload W --policy P --key-file K`:
+ * mask the literals of a stored workload in place with the snapshot's
+ * policy and key, so its queries find their rows in the snapshot and the
+ * original literals are gone from the store.
+ */
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { desensitizeWorkload, literalMaskingContext, type LiteralMaskingSummary } from '../../flighting/desensitize/mask-workload.ts';
+import { runCommand } from '../run-command.ts';
+import { withStore, withStoreOption } from '../store-option.ts';
+
+export function registerCorpusDesensitize(corpus: Command): void {
+  withStoreOption(
+    corpus
+      .command('desensitize')
+      .description("mask a stored workload's literals that touch masked columns (rewritten in place; the originals are gone)")
+      .requiredOption('--workload <name>', 'workload to rewrite')
+      .requiredOption('--policy <file>', 'the masking policy of the snapshot')
+      .requiredOption('--key-file <file>', 'the masking key of the snapshot')
+      .option('--source <db>', 'source database, for column types when the policy does not record them'),
+  ).action((opts: { workload: string; policy: string; keyFile: string; source?: string; store?: string }) =>
+    runCommand(async () => {
+      const cx = await literalMaskingContext({ policyFile: resolve(opts.policy), keyFile: resolve(opts.keyFile), ...(opts.source ? { source: resolve(opts.source) } : {}) });
+      const summary = await withStore(opts, (store) => desensitizeWorkload(store, opts.workload, cx));
+      process.stdout.write(`workload ${opts.workload}: ${describeLiteralMasking(summary)}\n`);
+      return 0;
+    }),
+  );
+}
+
+export function describeLiteralMasking(s: LiteralMaskingSummary): string {
+  return `${s.literals} literals masked in ${s.touched} of ${s.templates} templates (${s.exact} exact: same rows in the snapshot; ${s.approximate} approximate: ranges, LIKE, many-to-one kinds; ${s.kept} kept: date shifts, dropped columns)${s.unparsed ? `; ${s.unparsed} templates our parser cannot read were masked by column name` : ''}`;
+}

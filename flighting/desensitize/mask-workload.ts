@@ -1,0 +1,99 @@
+/**
+ * Literal masking for workloads: at import (`corpus import --policy
+ * --key-file`, before anything is stored) and for a workload already in the
+ * store (`corpus desensitize`, rewritten in place). The column types the
+ * masker needs come from the policy (`--suggest` writes them) or from the
+ * source database.
+ */
+import { openDatabase } from '../../compiler/builds/duckdb-database.ts';
+import { FlightdeckError } from '../../compiler/errors.ts';
+import type { StoredTemplate } from '../../store/records.ts';
+import type { Store } from '../../store/store.ts';
+import { loadKey } from './key.ts';
+import { maskQueryLiterals, type LiteralMasking, type QueryMaskContext } from './mask-query.ts';
+import { loadPolicy, type Policy, type SourceColumn } from './policy.ts';
+import { attachSource, sourceColumns } from './source.ts';
+
+export interface LiteralMaskingSummary {
+  readonly templates: number;
+  /** templates with at least one masked literal */
+  readonly touched: number;
+  readonly literals: number;
+  readonly exact: number;
+  readonly approximate: number;
+  readonly kept: number;
+  readonly unparsed: number;
+}
+
+/** Policy + key + column types, ready for maskQueryLiterals. */
+export async function literalMaskingContext(options: { policyFile: string; keyFile: string; source?: string }): Promise<QueryMaskContext> {
+  const policy = loadPolicy(options.policyFile);
+  const key = loadKey(options.keyFile);
+  let columns: SourceColumn[];
+  if (options.source) {
+    const db = await openDatabase(':memory:');
+    try {
+      columns = sourceColumns(await attachSource(db, options.source));
+    } finally {
+      db.close();
+    }
+  } else {
+    columns = columnsFromPolicy(policy, options.policyFile);
+  }
+  return { policy, key, columns };
+}
+
+function columnsFromPolicy(policy: Policy, file: string): SourceColumn[] {
+  const out: SourceColumn[] = [];
+  const missing: string[] = [];
+  for (const [table, tp] of Object.entries(policy.tables)) {
+    for (const [column, p] of Object.entries(tp.columns)) {
+      if (p.type) out.push({ table, column, type: p.type });
+      else if (p.kind !== 'keep') missing.push(`${table}.${column}`);
+      else out.push({ table, column, type: 'VARCHAR' });
+    }
+  }
+  if (missing.length) {
+    throw new FlightdeckError('usage-error', `the policy has no column types for ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ' …' : ''}: pass --source DB (or write the policy with --suggest, which records them)`, { location: { file } });
+  }
+  return out;
+}
+
+/** Mask the literals of each template's representative SQL (the normalized text has none). */
+export function maskTemplates<T extends { readonly sql: string }>(templates: readonly T[], cx: QueryMaskContext): { templates: T[]; summary: LiteralMaskingSummary } {
+  const all: LiteralMasking[] = [];
+  let touched = 0;
+  let unparsed = 0;
+  const out = templates.map((t) => {
+    const r = maskQueryLiterals(t.sql, cx);
+    if (r.literals.length) touched++;
+    if (r.unparsed) unparsed++;
+    all.push(...r.literals);
+    return r.sql === t.sql ? t : { ...t, sql: r.sql };
+  });
+  const by = (e: LiteralMasking['effect']) => all.filter((l) => l.effect === e).length;
+  return { templates: out, summary: { templates: templates.length, touched, literals: all.length, exact: by('exact'), approximate: by('approximate'), kept: by('kept'), unparsed } };
+}
+
+/**
+ * Reject examples quote the SQL a parser choked on (`near "… = 'O'Hara"`):
+ * quoted fragments are blanked, the line numbers stay.
+ */
+export function redactRejects<T extends { readonly examples: readonly { readonly message: string }[] }>(rejects: readonly T[]): T[] {
+  return rejects.map((r) => ({ ...r, examples: r.examples.map((e) => ({ ...e, message: redactMessage(e.message) })) }));
+}
+
+export function redactMessage(message: string): string {
+  return message.replace(/"[^"]*"?/g, '"…"').replace(/'[^']*'?/g, "'…'");
+}
+
+/** Rewrite a stored workload in place: its templates' literals masked, the originals gone from the store's tables. */
+export async function desensitizeWorkload(store: Store, workload: string, cx: QueryMaskContext): Promise<LiteralMaskingSummary> {
+  const w = await store.getWorkload(workload);
+  if (!w) throw new FlightdeckError('not-found', `no workload '${workload}' in the store`);
+  const templates: StoredTemplate[] = await store.getTemplates(workload);
+  const { templates: masked, summary } = maskTemplates(templates, cx);
+  await store.saveWorkload({ name: w.name, sources: w.sources, entries: w.entries, rejected: w.rejected, rejects: redactRejects(w.rejects) }, masked);
+  await store.query('CHECKPOINT');
+  return summary;
+}

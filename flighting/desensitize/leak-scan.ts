@@ -80,8 +80,11 @@ export interface ScanTarget {
   readonly columns: readonly {
     readonly column: string;
     readonly type: string;
-    /** the same table in the source, row for row (same rowid), when this column holds a format-preserving fake of it */
-    readonly fakeOf?: string;
+    /**
+     * for a format-preserving fake: a query counting (as n) the source rows whose fake contains
+     * their own original; the other hits are coincidences
+     */
+    readonly ownCheck?: string;
   }[];
 }
 
@@ -95,14 +98,13 @@ export async function scanTargets(db: Database, targets: readonly ScanTarget[]):
       scanned++;
       const r = await scanColumn(db, t.relation, c.column);
       if (r.rows === 0) continue;
-      if (!c.fakeOf) {
+      if (!c.ownCheck) {
         hits.push({ table: t.table, column: c.column, ...r });
         continue;
       }
       // a fake equal to an original: its own row's original (a leak) or another row's (a coincidence)?
-      const own = Number((await db.all(`SELECT count(*) AS n FROM ${t.relation} s JOIN ${c.fakeOf} o ON s.rowid = o.rowid
-        WHERE contains(CAST(s.${q(c.column)} AS VARCHAR), CAST(o.${q(c.column)} AS VARCHAR))`))[0]!.n);
-      hits.push({ table: t.table, column: c.column, ...r, coincidences: r.rows - own });
+      const own = Number((await db.all(c.ownCheck))[0]!.n);
+      hits.push({ table: t.table, column: c.column, ...r, coincidences: Math.max(0, r.rows - own) });
     }
   }
   return { scanned, hits };

@@ -85,33 +85,53 @@ export function hashInput(c: MaskColumn): { domain: string; column: string } | n
   }
 }
 
+/** `domain\0column`: one keyed hash input */
+export const hashId = (h: { domain: string; column: string }): string => `${h.domain}\0${h.column}`;
+
+/** the SQL hashing column expression `col` under `domain` (a row without an entity still shifts, by the shift of '') */
+export function hashSql(domain: string, col: string): string {
+  const input = domain.startsWith('shift:') ? `coalesce(CAST(${col} AS VARCHAR), '')` : `CAST(${col} AS VARCHAR)`;
+  return `fd_kh($1, ${lit(domain)}, ${input})`;
+}
+
+/** hashId → a TEMP table (v, h) holding the keyed hash of every distinct input (see buildHashMaps) */
+export type HashMaps = ReadonlyMap<string, string>;
+
+export interface MaskSelectOptions {
+  /** hash each distinct input once and join (fast when values repeat); without, every row is hashed */
+  readonly maps?: HashMaps;
+  /** also output the original of the first column as __fd_orig (the leak scan's own-value check) */
+  readonly withOriginal?: boolean;
+}
+
 /**
  * One table's masking SELECT over `relation` (a table reference or a table
- * function). `$1` is the key in hex. Dropped columns are left out.
- * Layered: the innermost projection computes one keyed hash per distinct
- * (domain, input); kinds with intermediate values (card, IBAN) compute each
- * once in its own layer (a macro argument used twice would be computed twice).
+ * function). `$1` is the key in hex (when a hash is computed here, not read
+ * from a map). Dropped columns are left out. Layered: the innermost
+ * projection gets one keyed hash per (domain, input); kinds with
+ * intermediate values (card, IBAN) compute each once in its own layer (a
+ * macro argument used twice would be computed twice).
  */
-export function maskSelect(relation: string, columns: readonly MaskColumn[]): string {
-  const hashes = new Map<string, string>(); // "domain\0column" → alias
+export function maskSelect(relation: string, columns: readonly MaskColumn[], options: MaskSelectOptions = {}): string {
+  const hashes = new Map<string, string>(); // hashId → alias
+  const joins: string[] = [];
   const layers: string[][] = [[]];
   const at = (i: number) => (layers[i] ??= []);
   for (const c of columns) {
     const hi = hashInput(c);
-    if (!hi) continue;
-    const id = `${hi.domain}\0${hi.column}`;
-    if (hashes.has(id)) continue;
-    const alias = `__fd_h${hashes.size}`;
-    hashes.set(id, alias);
-    // a row without an entity still shifts (by the shift of ''), so null fractions do not move
-    const input = hi.domain.startsWith('shift:') ? `coalesce(CAST(${q(hi.column)} AS VARCHAR), '')` : `CAST(${q(hi.column)} AS VARCHAR)`;
-    at(0).push(`fd_kh($1, ${lit(hi.domain)}, ${input}) AS ${alias}`);
+    if (!hi || hashes.has(hashId(hi))) continue;
+    const n = hashes.size;
+    const alias = `__fd_h${n}`;
+    hashes.set(hashId(hi), alias);
+    const map = options.maps?.get(hashId(hi));
+    if (map) joins.push(`LEFT JOIN (SELECT v AS __fd_k${n}, h AS ${alias} FROM ${map}) ON __fd_src.${q(hi.column)} IS NOT DISTINCT FROM __fd_k${n}`);
+    else at(0).push(`${hashSql(hi.domain, q(hi.column))} AS ${alias}`);
   }
   const outer: string[] = [];
   columns.forEach((c, n) => {
     if (c.policy.kind === 'drop') return;
     const hi = hashInput(c);
-    const h = hi ? hashes.get(`${hi.domain}\0${hi.column}`)! : '';
+    const h = hi ? hashes.get(hashId(hi))! : '';
     const v = q(c.column);
     let expr: string;
     if (c.policy.kind === 'card') {
@@ -129,9 +149,39 @@ export function maskSelect(relation: string, columns: readonly MaskColumn[]): st
     }
     outer.push(`${expr} AS ${v}`);
   });
-  let from = relation;
+  if (options.withOriginal && columns[0]) outer.push(`${q(columns[0].column)} AS __fd_orig`);
+  let from = joins.length ? `(SELECT * FROM ${relation} AS __fd_src ${joins.join(' ')})` : relation;
   for (const layer of layers) if (layer.length) from = `(SELECT *, ${layer.join(', ')} FROM ${from})`;
   return `SELECT ${outer.join(', ')} FROM ${from}`;
+}
+
+/**
+ * For every hash input of the given tables, a TEMP table of its distinct
+ * values and their keyed hashes (inputs sharing a domain share one table, so
+ * a key and its foreign keys are hashed once). TEMP: in memory, never in the
+ * snapshot. Returns the statements and the map.
+ */
+export function hashMapStatements(tables: readonly { relation: string; columns: readonly MaskColumn[] }[]): { statements: string[]; maps: Map<string, string> } {
+  const byDomain = new Map<string, { ids: Set<string>; selects: string[] }>();
+  for (const t of tables) {
+    for (const c of t.columns) {
+      const hi = hashInput(c);
+      if (!hi) continue;
+      const d = byDomain.get(hi.domain) ?? { ids: new Set<string>(), selects: [] };
+      const sel = `SELECT DISTINCT ${q(hi.column)} AS v FROM ${t.relation}`;
+      if (!d.selects.includes(sel)) d.selects.push(sel);
+      d.ids.add(hashId(hi));
+      byDomain.set(hi.domain, d);
+    }
+  }
+  const statements: string[] = [];
+  const maps = new Map<string, string>();
+  [...byDomain.entries()].forEach(([domain, d], i) => {
+    const table = `fd_map_${i}`;
+    statements.push(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT v, ${hashSql(domain, 'v')} AS h FROM (${d.selects.join(' UNION ')})`);
+    for (const id of d.ids) maps.set(id, `temp.main.${table}`);
+  });
+  return { statements, maps };
 }
 
 /** The SQL expression masking value `v` (a column reference) given its keyed hash `h`. */

@@ -12,7 +12,7 @@ import { openDatabase, type Database } from '../../compiler/builds/duckdb-databa
 import { FlightdeckError } from '../../compiler/errors.ts';
 import type { MaskingKey } from './key.ts';
 import { collectSecrets, countLeaks, scanTargets, scanTexts, type LeakScan, type ScanTarget } from './leak-scan.ts';
-import { keyParams, lit, MASK_MACROS, maskedType, maskSelect, q, type MaskColumn } from './mask-sql.ts';
+import { hashMapStatements, keyParams, lit, MASK_MACROS, maskedType, maskSelect, q, type HashMaps, type MaskColumn } from './mask-sql.ts';
 import { checkPolicyCovers, type Policy } from './policy.ts';
 import { buildReport, renderMarkdown, writeReportFiles, type MaskingReport } from './report.ts';
 import { attachSource, sourceColumns, type Source, type SourceTable } from './source.ts';
@@ -54,14 +54,17 @@ export async function desensitize(options: DesensitizeOptions): Promise<Desensit
     await db.run(MASK_MACROS);
     await db.run(`ATTACH ${lit(tmp)} AS snap`);
     attached = true;
+    // every distinct input hashed once (a key and its foreign keys share one map), then joined
+    const { statements, maps } = hashMapStatements(source.tables.map((t) => ({ relation: t.relation, columns: maskColumns(t, options.policy) })));
+    for (const sql of statements) await db.run(sql, keyParams(sql, options.key.revealHex()));
     for (const t of source.tables) {
-      await writeTable(db, t, maskColumns(t, options.policy), options.key.revealHex());
+      await writeTable(db, t, maskColumns(t, options.policy), maps);
       options.onProgress?.(t.name);
     }
     await db.run('CHECKPOINT snap');
     let report: MaskingReport | null = null;
     if (!options.maskOnly) {
-      report = await measure(db, source, options);
+      report = await measure(db, source, options, maps);
       options.onProgress?.('report');
       const md = renderMarkdown(report);
       const reportHit = await scanTexts(db, 'masking report', [JSON.stringify(report), md]);
@@ -92,7 +95,7 @@ export function maskColumns(t: SourceTable, policy: Policy): MaskColumn[] {
   return t.columns.map((c) => ({ column: c.column, type: c.type, policy: policy.tables[t.name]!.columns[c.column]! }));
 }
 
-async function writeTable(db: Database, t: SourceTable, columns: readonly MaskColumn[], keyHex: string): Promise<void> {
+async function writeTable(db: Database, t: SourceTable, columns: readonly MaskColumn[], maps: HashMaps): Promise<void> {
   const kept = columns.filter((c) => c.policy.kind !== 'drop');
   const defs = kept.map((c) => {
     const notNull = t.columns.find((s) => s.column === c.column)!.notNull && c.policy.kind !== 'null';
@@ -101,9 +104,9 @@ async function writeTable(db: Database, t: SourceTable, columns: readonly MaskCo
   const pkKept = t.primaryKey.length > 0 && t.primaryKey.every((k) => kept.some((c) => c.column === k && c.policy.kind !== 'null'));
   if (pkKept) defs.push(`PRIMARY KEY (${t.primaryKey.map(q).join(', ')})`);
   await db.run(`CREATE TABLE snap.main.${q(t.name)} (${defs.join(', ')})`);
-  const select = maskSelect(t.relation, columns);
+  const select = maskSelect(t.relation, columns, { maps });
   try {
-    await db.run(`INSERT INTO snap.main.${q(t.name)} ${select}`, keyParams(select, keyHex));
+    await db.run(`INSERT INTO snap.main.${q(t.name)} ${select}`);
   } catch (err) {
     // DuckDB's message may quote a value, maybe an original one: quoted text is blanked
     const msg = (err as Error).message.split('\n')[0]!.replace(/'[^']*'/g, "'…'").replace(/"[^"]*"/g, '"…"');
@@ -111,7 +114,7 @@ async function writeTable(db: Database, t: SourceTable, columns: readonly MaskCo
   }
 }
 
-async function measure(db: Database, source: Source, options: DesensitizeOptions): Promise<MaskingReport> {
+async function measure(db: Database, source: Source, options: DesensitizeOptions, maps: HashMaps): Promise<MaskingReport> {
   const before: Record<string, Record<string, ColumnStats>> = {};
   const after: Record<string, Record<string, ColumnStats>> = {};
   const targets: ScanTarget[] = [];
@@ -120,10 +123,11 @@ async function measure(db: Database, source: Source, options: DesensitizeOptions
     before[t.name] = await tableStats(db, t.relation, t.columns);
     const kept = cols.filter((c) => c.policy.kind !== 'drop');
     after[t.name] = await tableStats(db, `snap.main.${q(t.name)}`, kept.map((c) => ({ column: c.column, type: maskedType(c) })));
-    const rowForRow = source.kind === 'duckdb'; // INSERT … SELECT keeps the scan order: snapshot rowid = source rowid
+    const ownCheck = (c: MaskColumn) =>
+      `SELECT count(*) AS n FROM (${maskSelect(t.relation, [c], { maps, withOriginal: true })}) WHERE contains(CAST(${q(c.column)} AS VARCHAR), CAST(__fd_orig AS VARCHAR))`;
     targets.push({
       table: t.name, relation: `snap.main.${q(t.name)}`,
-      columns: kept.map((c) => ({ column: c.column, type: maskedType(c), ...(rowForRow && FAKES.has(c.policy.kind) ? { fakeOf: t.relation } : {}) })),
+      columns: kept.map((c) => ({ column: c.column, type: maskedType(c), ...(FAKES.has(c.policy.kind) ? { ownCheck: ownCheck(c) } : {}) })),
     });
   }
   const secrets = await collectSecrets(db, source, options.policy);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { openDatabase } from '../../compiler/builds/duckdb-database.ts';
 import { MaskingKey } from '../../flighting/desensitize/key.ts';
-import { MASK_MACROS, maskSelect, lit, keyParams } from '../../flighting/desensitize/mask-sql.ts';
+import { MASK_MACROS, maskSelect, lit, keyParams, hashMapStatements } from '../../flighting/desensitize/mask-sql.ts';
 import { maskValue, luhnDigit, mod97 } from '../../flighting/desensitize/mask-value.ts';
 import { ColumnPolicySchema, type ColumnPolicy } from '../../flighting/desensitize/policy.ts';
 
@@ -53,6 +53,12 @@ test('SQL masking and the TypeScript literal masker agree value by value, for ev
       const orig = (await db.all('SELECT CAST(x AS VARCHAR) AS x FROM t')).map((r) => r.x as string | null);
       const rows = await db.all(sql, keyParams(sql, key.revealHex()));
       assert.equal(rows.length, c.values.length);
+      // the hash-map path (distinct inputs hashed once, joined) gives the same values
+      const { statements, maps } = hashMapStatements([{ relation: 't', columns: [{ column: 'x', type: c.type, policy }] }]);
+      for (const s of statements) await db.run(s, keyParams(s, key.revealHex()));
+      const viaMaps = await db.all(`SELECT CAST(x AS VARCHAR) AS masked, CAST(__fd_orig AS VARCHAR) AS o FROM (${maskSelect('t', [{ column: 'x', type: c.type, policy }], { maps, withOriginal: true })})`);
+      const direct = new Map(orig.map((o, i) => [String(o), rows[i]!.masked]));
+      for (const r of viaMaps) assert.equal(r.masked, direct.get(String(r.o)), `${c.kind}: map path for ${JSON.stringify(r.o)}`);
       rows.forEach((r, i) => {
         const ts = maskValue(policy, orig[i]!, { column: 'x', type: c.type }, key);
         assert.equal(ts, r.masked, `${c.kind}: value ${JSON.stringify(orig[i])}: SQL ${JSON.stringify(r.masked)} vs TypeScript ${JSON.stringify(ts)}`);
@@ -74,6 +80,10 @@ test('dateShift: SQL and TypeScript agree per entity, and one entity keeps its i
     const policy = ColumnPolicySchema.parse({ kind: 'dateShift', entity: 'cid', maxDays: 60 }) as ColumnPolicy;
     const cols = [{ column: 'cid', type: 'INTEGER', policy: { kind: 'keep' } as ColumnPolicy }, { column: 'd', type: 'DATE', policy }, { column: 'ts', type: 'TIMESTAMP', policy }];
     const rows = await db.all(`SELECT CAST(cid AS VARCHAR) cid, CAST(d AS VARCHAR) d, CAST(ts AS VARCHAR) ts FROM (${maskSelect('t', cols)})`, [key.revealHex()]);
+    const { statements, maps } = hashMapStatements([{ relation: 't', columns: cols }]);
+    for (const s of statements) await db.run(s, keyParams(s, key.revealHex()));
+    const viaMaps = await db.all(`SELECT CAST(d AS VARCHAR) d, CAST(ts AS VARCHAR) ts FROM (${maskSelect('t', cols, { maps })}) ORDER BY ALL`);
+    assert.deepEqual(viaMaps, [...rows].map((r) => ({ d: r.d, ts: r.ts })).sort((a, b) => `${a.d}${a.ts}`.localeCompare(`${b.d}${b.ts}`)));
     const src = await db.all(`SELECT CAST(cid AS VARCHAR) cid, CAST(d AS VARCHAR) d, CAST(ts AS VARCHAR) ts FROM t`);
     rows.forEach((r, i) => {
       const entity = src[i]!.cid as string | null;

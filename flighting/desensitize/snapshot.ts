@@ -16,6 +16,7 @@ import { hashMapStatements, keyParams, lit, MASK_MACROS, maskedType, maskSelect,
 import { checkPolicyCovers, type Policy } from './policy.ts';
 import { buildReport, renderMarkdown, writeReportFiles, type MaskingReport } from './report.ts';
 import { attachSource, sourceColumns, type Source, type SourceTable } from './source.ts';
+import { maskSelectWithLookups, valueMapStatements, type ValueMaps } from './value-maps.ts';
 import { tableStats, type ColumnStats } from './stats.ts';
 
 export interface DesensitizeOptions {
@@ -54,17 +55,19 @@ export async function desensitize(options: DesensitizeOptions): Promise<Desensit
     await db.run(MASK_MACROS);
     await db.run(`ATTACH ${lit(tmp)} AS snap`);
     attached = true;
-    // every distinct input hashed once (a key and its foreign keys share one map), then joined
-    const { statements, maps } = hashMapStatements(source.tables.map((t) => ({ relation: t.relation, columns: maskColumns(t, options.policy) })));
-    for (const sql of statements) await db.run(sql, keyParams(sql, options.key.revealHex()));
+    // every distinct input masked once (a key and its foreign keys share one lookup), then joined
+    const tables = source.tables.map((t) => ({ name: t.name, relation: t.relation, columns: maskColumns(t, options.policy) }));
+    const values = valueMapStatements(tables);
+    const { statements, maps } = hashMapStatements(tables.map((t) => ({ relation: t.relation, columns: t.columns.filter((c) => !values.byColumn.has(`${t.name}\0${c.column}`)) })));
+    for (const sql of [...values.statements, ...statements]) await db.run(sql, keyParams(sql, options.key.revealHex()));
     for (const t of source.tables) {
-      await writeTable(db, t, maskColumns(t, options.policy), maps);
+      await writeTable(db, t, maskColumns(t, options.policy), values, maps);
       options.onProgress?.(t.name);
     }
     await db.run('CHECKPOINT snap');
     let report: MaskingReport | null = null;
     if (!options.maskOnly) {
-      report = await measure(db, source, options, maps);
+      report = await measure(db, source, options, values);
       options.onProgress?.('report');
       const md = renderMarkdown(report);
       const reportHit = await scanTexts(db, 'masking report', [JSON.stringify(report), md]);
@@ -95,7 +98,7 @@ export function maskColumns(t: SourceTable, policy: Policy): MaskColumn[] {
   return t.columns.map((c) => ({ column: c.column, type: c.type, policy: policy.tables[t.name]!.columns[c.column]! }));
 }
 
-async function writeTable(db: Database, t: SourceTable, columns: readonly MaskColumn[], maps: HashMaps): Promise<void> {
+async function writeTable(db: Database, t: SourceTable, columns: readonly MaskColumn[], values: ValueMaps, maps: HashMaps): Promise<void> {
   const kept = columns.filter((c) => c.policy.kind !== 'drop');
   const defs = kept.map((c) => {
     const notNull = t.columns.find((s) => s.column === c.column)!.notNull && c.policy.kind !== 'null';
@@ -104,7 +107,7 @@ async function writeTable(db: Database, t: SourceTable, columns: readonly MaskCo
   const pkKept = t.primaryKey.length > 0 && t.primaryKey.every((k) => kept.some((c) => c.column === k && c.policy.kind !== 'null'));
   if (pkKept) defs.push(`PRIMARY KEY (${t.primaryKey.map(q).join(', ')})`);
   await db.run(`CREATE TABLE snap.main.${q(t.name)} (${defs.join(', ')})`);
-  const select = maskSelect(t.relation, columns, { maps });
+  const select = maskSelectWithLookups(t.name, t.relation, columns, values, maps);
   try {
     await db.run(`INSERT INTO snap.main.${q(t.name)} ${select}`);
   } catch (err) {
@@ -114,7 +117,7 @@ async function writeTable(db: Database, t: SourceTable, columns: readonly MaskCo
   }
 }
 
-async function measure(db: Database, source: Source, options: DesensitizeOptions, maps: HashMaps): Promise<MaskingReport> {
+async function measure(db: Database, source: Source, options: DesensitizeOptions, values: ValueMaps): Promise<MaskingReport> {
   const before: Record<string, Record<string, ColumnStats>> = {};
   const after: Record<string, Record<string, ColumnStats>> = {};
   const targets: ScanTarget[] = [];
@@ -123,11 +126,15 @@ async function measure(db: Database, source: Source, options: DesensitizeOptions
     before[t.name] = await tableStats(db, t.relation, t.columns);
     const kept = cols.filter((c) => c.policy.kind !== 'drop');
     after[t.name] = await tableStats(db, `snap.main.${q(t.name)}`, kept.map((c) => ({ column: c.column, type: maskedType(c) })));
-    const ownCheck = (c: MaskColumn) =>
-      `SELECT count(*) AS n FROM (${maskSelect(t.relation, [c], { maps, withOriginal: true })}) WHERE contains(CAST(${q(c.column)} AS VARCHAR), CAST(__fd_orig AS VARCHAR))`;
+    // rows whose fake contains their own original: the fake beside its original, from the lookup
+    const ownCheck = (c: MaskColumn, map: string) =>
+      `SELECT count(*) AS n FROM ${t.relation} s JOIN ${map} l ON s.${q(c.column)} = l.v WHERE contains(CAST(l.m AS VARCHAR), CAST(l.v AS VARCHAR))`;
     targets.push({
       table: t.name, relation: `snap.main.${q(t.name)}`,
-      columns: kept.map((c) => ({ column: c.column, type: maskedType(c), ...(FAKES.has(c.policy.kind) ? { ownCheck: ownCheck(c) } : {}) })),
+      columns: kept.map((c) => {
+        const map = values.byColumn.get(`${t.name}\0${c.column}`);
+        return { column: c.column, type: maskedType(c), ...(FAKES.has(c.policy.kind) && map ? { ownCheck: ownCheck(c, map) } : {}) };
+      }),
     });
   }
   const secrets = await collectSecrets(db, source, options.policy);

@@ -11,6 +11,7 @@ import { MaskingKey } from '../../flighting/desensitize/key.ts';
 import { MASK_MACROS, maskSelect, lit, keyParams, hashMapStatements } from '../../flighting/desensitize/mask-sql.ts';
 import { maskValue, luhnDigit, mod97 } from '../../flighting/desensitize/mask-value.ts';
 import { ColumnPolicySchema, type ColumnPolicy } from '../../flighting/desensitize/policy.ts';
+import { maskSelectWithLookups, valueMapStatements } from '../../flighting/desensitize/value-maps.ts';
 
 const key = new MaskingKey(randomBytes(32));
 
@@ -59,6 +60,12 @@ test('SQL masking and the TypeScript literal masker agree value by value, for ev
       const viaMaps = await db.all(`SELECT CAST(x AS VARCHAR) AS masked, CAST(__fd_orig AS VARCHAR) AS o FROM (${maskSelect('t', [{ column: 'x', type: c.type, policy }], { maps, withOriginal: true })})`);
       const direct = new Map(orig.map((o, i) => [String(o), rows[i]!.masked]));
       for (const r of viaMaps) assert.equal(r.masked, direct.get(String(r.o)), `${c.kind}: map path for ${JSON.stringify(r.o)}`);
+      // and the lookup path (every distinct value masked once into a TEMP table, joined), as the snapshot writes
+      const lookups = valueMapStatements([{ name: 't', relation: 't', columns: [{ column: 'x', type: c.type, policy }] }]);
+      for (const s of lookups.statements) await db.run(s, keyParams(s, key.revealHex()));
+      const looked = `SELECT CAST(x AS VARCHAR) AS masked FROM (${maskSelectWithLookups('t', '(SELECT *, x AS __o FROM t)', [{ column: 'x', type: c.type, policy }, { column: '__o', type: c.type, policy: { kind: 'keep' } }], lookups, new Map())}) ORDER BY ALL`;
+      const viaLookups = (await db.all(looked, keyParams(looked, key.revealHex()))).map((r) => r.masked);
+      assert.deepEqual(viaLookups, rows.map((r) => r.masked).sort((a, b) => (a === null ? 1 : b === null ? -1 : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0)), `${c.kind}: lookup path`);
       rows.forEach((r, i) => {
         const ts = maskValue(policy, orig[i]!, { column: 'x', type: c.type }, key);
         assert.equal(ts, r.masked, `${c.kind}: value ${JSON.stringify(orig[i])}: SQL ${JSON.stringify(r.masked)} vs TypeScript ${JSON.stringify(ts)}`);

@@ -8,7 +8,9 @@
  *
  * Not scanned as secrets: integer/decimal columns (small numbers occur
  * everywhere by coincidence; their protection is the pseudonym mapping) and
- * values shorter than `minLength` (counted in the result).
+ * values shorter than `minLength` or plain numbers of up to 6 digits (postal
+ * codes, house numbers: they occur in counts and ids by coincidence), both
+ * counted in the result as `tooShort`.
  */
 import type { Database } from '../../compiler/builds/duckdb-database.ts';
 import { lit, q } from './mask-sql.ts';
@@ -18,6 +20,8 @@ import type { Source } from './source.ts';
 /** a token: word characters and the punctuation inside emails and phones; dots and apostrophes (O'Hara) only between parts, so a quoted SQL literal yields its value */
 export const TOKEN_REGEX = "[\\w@+-]+(?:['.][\\w@+-]+)*";
 export const MIN_SECRET_LENGTH = 4;
+/** secrets that are plain numbers of up to this many digits are not scanned */
+export const MAX_PLAIN_NUMBER_DIGITS = 6;
 
 export interface LeakHit {
   readonly table: string;
@@ -57,7 +61,8 @@ export async function collectSecrets(db: Database, source: Source, policy: Polic
     }
   }
   await db.run(`CREATE OR REPLACE TEMP TABLE fd_secret_all AS SELECT DISTINCT v FROM (${selects.length ? selects.join(' UNION ALL ') : 'SELECT NULL::VARCHAR AS v'}) WHERE v IS NOT NULL`);
-  await db.run(`CREATE OR REPLACE TEMP TABLE fd_secret AS SELECT v FROM fd_secret_all WHERE length(v) >= ${minLength}`);
+  // short numbers (postal codes, house numbers) are everywhere by coincidence: counts, ids, prices
+  await db.run(`CREATE OR REPLACE TEMP TABLE fd_secret AS SELECT v FROM fd_secret_all WHERE length(v) >= ${minLength} AND NOT regexp_full_match(v, '[0-9]{1,${MAX_PLAIN_NUMBER_DIGITS}}')`);
   await db.run(`CREATE OR REPLACE TEMP TABLE fd_secret_tok AS SELECT v, arg_max(tok, length(tok)) AS tok
     FROM (SELECT v, unnest(regexp_extract_all(v, ${lit(TOKEN_REGEX)})) AS tok FROM fd_secret) GROUP BY v`);
   const r = (await db.all(`SELECT (SELECT count(*) FROM fd_secret) AS s, (SELECT count(*) FROM fd_secret_all) AS a`))[0]!;

@@ -8,7 +8,7 @@
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import type { LeakScan } from './leak-scan.ts';
-import type { ColumnPolicy, MaskKind, Policy } from './policy.ts';
+import { typeClass, type ColumnPolicy, type MaskKind, type Policy } from './policy.ts';
 import type { Source } from './source.ts';
 import type { ColumnStats } from './stats.ts';
 
@@ -65,8 +65,10 @@ export function buildReport(input: {
       if (policy.kind !== 'keep') masked++;
       if (policy.kind === 'drop') dropped++;
       const b = input.before[t.name]![c.column]!;
-      const a = input.after[t.name]?.[c.column] ?? null;
+      const after = input.after[t.name]?.[c.column] ?? null;
       const before = policy.kind === 'keep' ? b : withheld(b);
+      // a fake date or string may equal someone's original (any date is somebody's birthday): only numbers keep their range
+      const a = after && policy.kind !== 'keep' && !['integer', 'decimal', 'float'].includes(typeClass(c.type)) ? withheld(after) : after;
       const checks = {
         rows: a === null || a.rows === b.rows,
         nullFraction: a === null || (policy.kind === 'null' ? a.nullFraction === 1 || a.rows === 0 : a.nullFraction === b.nullFraction),
@@ -102,7 +104,7 @@ export function renderMarkdown(r: MaskingReport): string {
     `Source: ${r.source.kind} \`${r.source.path}\` → snapshot \`${r.snapshot}\`, ${r.createdAt}.`, '',
     `${r.summary.columns} columns, ${r.summary.masked} masked (${r.summary.dropped} dropped). Checks failed: ${r.summary.checksFailed.length ? r.summary.checksFailed.join(', ') : 'none'}.`, '',
     `## Leak scan`, '',
-    `${r.leakScan.secrets} distinct original values of ${r.leakScan.secretColumns} masked text/date columns (${r.leakScan.tooShort} shorter than 4 characters not scanned) searched in ${r.leakScan.targetsScanned} string columns of the snapshot, whole and as substrings at token boundaries: **${r.leakScan.leaks} leaks**${r.leakScan.coincidences ? ` (and ${r.leakScan.coincidences} coincidences: a format-preserving fake equal to another row's original, never the row's own)` : ''}.`,
+    `${r.leakScan.secrets} distinct original values of ${r.leakScan.secretColumns} masked text/date columns (${r.leakScan.tooShort} shorter than 4 characters or plain numbers of up to 6 digits not scanned) searched in ${r.leakScan.targetsScanned} string columns of the snapshot, whole and as substrings at token boundaries: **${r.leakScan.leaks} leaks**${r.leakScan.coincidences ? ` (and ${r.leakScan.coincidences} coincidences: a format-preserving fake equal to another row's original, never the row's own)` : ''}.`,
     ...r.leakScan.hits.map((h) => `- ${h.table}.${h.column}: ${h.rows} rows hold ${h.secrets} original values${h.coincidences ? `, ${h.coincidences} of them coincidences` : ''}`), '',
   ];
   if (r.fidelity) {
@@ -120,7 +122,7 @@ export function renderMarkdown(r: MaskingReport): string {
       lines.push(`| ${t.table}.${c.column} | ${options(c.policy)} | ${c.before.rows} | ${pct(c.before.nullFraction)} → ${a ? pct(a.nullFraction) : 'dropped'} | ${c.before.distinct} → ${a ? a.distinct : '–'} | ${len(c.before)} → ${len(a)} | ${a ? a.topShares.map(pct).join(' ') : '–'} | ${ok} |`);
     }
   }
-  lines.push('', 'Source min/max of masked columns are withheld (they are original values); top-k are shares of non-null rows, without values.', '');
+  lines.push('', 'Min/max of masked columns are withheld — in the source they are original values, and a fake date or string may equal somebody\'s original — except the masked range of numbers; top-k are shares of non-null rows, without values.', '');
   return lines.join('\n');
 }
 

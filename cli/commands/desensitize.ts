@@ -8,7 +8,11 @@ import { resolve } from 'node:path';
 import { loadKey, writeNewKey } from '../../flighting/desensitize/key.ts';
 import { loadPolicy } from '../../flighting/desensitize/policy.ts';
 import type { MaskingReport } from '../../flighting/desensitize/report.ts';
-import { desensitize } from '../../flighting/desensitize/snapshot.ts';
+import { desensitize, reportPaths } from '../../flighting/desensitize/snapshot.ts';
+import { measureFidelity } from '../../flighting/desensitize/fidelity.ts';
+import { writeReportFiles } from '../../flighting/desensitize/report.ts';
+import { readSourceColumns } from '../../flighting/desensitize/source.ts';
+import { withStore } from '../store-option.ts';
 import { suggestPolicy, type Suggestion } from '../../flighting/desensitize/suggest.ts';
 import { createProgress } from '../progress.ts';
 import { EXIT_FAILED, parsePositiveInt, runCommand, usageError } from '../run-command.ts';
@@ -22,6 +26,9 @@ interface Options {
   keyFile?: string;
   out?: string;
   threads?: string;
+  workload?: string;
+  build: string[];
+  store?: string;
 }
 
 export function registerDesensitize(program: Command): void {
@@ -36,6 +43,9 @@ export function registerDesensitize(program: Command): void {
     .option('--key-file <file>', 'masking key (see --new-key)')
     .option('--out <path>', 'the snapshot (.duckdb) to write, or with --suggest the policy file')
     .option('--threads <n>', 'DuckDB threads')
+    .option('--workload <name>', 'fidelity: compile this stored workload on the source and on the snapshot')
+    .option('--build <spec>', 'fidelity: the build to compile with (repeatable; default reference)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--store <path>', 'results store holding --workload (default $FLIGHTDECK_STORE or .flightdeck/flightdeck.duckdb)')
     .addHelpText('after', `
 Steps:
   flightdeck desensitize --new-key shop.key
@@ -91,6 +101,21 @@ async function desensitizeCommand(opts: Options): Promise<number> {
     return EXIT_FAILED;
   }
   process.stdout.write(`wrote ${result.snapshot}\n`);
+  if (opts.workload) {
+    const templates = await withStore(opts, async (store) => {
+      if (!(await store.getWorkload(opts.workload!))) throw usageError(`no workload '${opts.workload}' in the store`);
+      return store.getTemplates(opts.workload!);
+    });
+    const masking = { policy, key, columns: await readSourceColumns(opts.source) };
+    const fidelity = [];
+    for (const build of opts.build.length ? opts.build : ['reference']) {
+      const f = await measureFidelity({ source: resolve(opts.source), snapshot: result.snapshot, build, workload: opts.workload, templates, masking });
+      fidelity.push(f);
+      process.stdout.write(`fidelity (${f.build}): ${f.identical} of ${f.templates} templates (${(f.share * 100).toFixed(1)}%) get the identical plan on the snapshot${f.changed.length ? `; changed: ${f.changed.map((c) => c.template).join(', ')}` : ''}\n`);
+    }
+    const withFidelity = { ...r, fidelity };
+    writeReportFiles(withFidelity, reportPaths(result.snapshot));
+  }
   return r.summary.checksFailed.length ? EXIT_FAILED : 0;
 }
 

@@ -5,14 +5,13 @@
  * masker needs come from the policy (`--suggest` writes them) or from the
  * source database.
  */
-import { openDatabase } from '../../compiler/builds/duckdb-database.ts';
 import { FlightdeckError } from '../../compiler/errors.ts';
 import type { StoredTemplate } from '../../store/records.ts';
 import type { Store } from '../../store/store.ts';
 import { loadKey } from './key.ts';
 import { maskQueryLiterals, type LiteralMasking, type QueryMaskContext } from './mask-query.ts';
 import { loadPolicy, type Policy, type SourceColumn } from './policy.ts';
-import { attachSource, sourceColumns } from './source.ts';
+import { readSourceColumns } from './source.ts';
 
 export interface LiteralMaskingSummary {
   readonly templates: number;
@@ -31,12 +30,7 @@ export async function literalMaskingContext(options: { policyFile: string; keyFi
   const key = loadKey(options.keyFile);
   let columns: SourceColumn[];
   if (options.source) {
-    const db = await openDatabase(':memory:');
-    try {
-      columns = sourceColumns(await attachSource(db, options.source));
-    } finally {
-      db.close();
-    }
+    columns = await readSourceColumns(options.source);
   } else {
     columns = columnsFromPolicy(policy, options.policyFile);
   }

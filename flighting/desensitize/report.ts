@@ -42,7 +42,7 @@ export interface MaskingReport {
   readonly tables: readonly { readonly table: string; readonly columns: readonly ColumnReport[] }[];
   readonly summary: { readonly columns: number; readonly masked: number; readonly dropped: number; readonly checksFailed: readonly string[] };
   readonly leakScan: LeakScan;
-  readonly fidelity?: FidelityReport;
+  readonly fidelity?: readonly FidelityReport[];
 }
 
 export function buildReport(input: {
@@ -107,9 +107,8 @@ export function renderMarkdown(r: MaskingReport): string {
     `${r.leakScan.secrets} distinct original values of ${r.leakScan.secretColumns} masked text/date columns (${r.leakScan.tooShort} shorter than 4 characters or plain numbers of up to 6 digits not scanned) searched in ${r.leakScan.targetsScanned} string columns of the snapshot, whole and as substrings at token boundaries: **${r.leakScan.leaks} leaks**${r.leakScan.coincidences ? ` (and ${r.leakScan.coincidences} coincidences: a format-preserving fake equal to another row's original, never the row's own)` : ''}.`,
     ...r.leakScan.hits.map((h) => `- ${h.table}.${h.column}: ${h.rows} rows hold ${h.secrets} original values${h.coincidences ? `, ${h.coincidences} of them coincidences` : ''}`), '',
   ];
-  if (r.fidelity) {
-    const f = r.fidelity;
-    lines.push('## Fidelity', '', `Build \`${f.build}\`, workload \`${f.workload}\`: ${f.identical} of ${f.templates} templates (${pct(f.share)}) get the identical plan on the snapshot's catalog as on the source's.`, '');
+  for (const f of r.fidelity ?? []) {
+    lines.push(`## Fidelity: ${f.build}`, '', `Workload \`${f.workload}\`: ${f.identical} of ${f.templates} templates (${pct(f.share)}) get the identical plan (literal values aside) on the snapshot's catalog, with masked literals, as on the source's.`, '');
     for (const c of f.changed) lines.push(`- ${c.template}: ${c.reason}`);
     if (f.changed.length) lines.push('');
   }

@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
-import type { Database } from '../../compiler/builds/duckdb-database.ts';
+import { openDatabase, type Database } from '../../compiler/builds/duckdb-database.ts';
 import { FlightdeckError } from '../../compiler/errors.ts';
 import { lit, q } from './mask-sql.ts';
 import type { SourceColumn } from './policy.ts';
@@ -74,4 +74,14 @@ async function folderSource(db: Database, dir: string): Promise<Source> {
   }
   if (tables.length === 0) throw new FlightdeckError('usage-error', `folder ${dir} holds no .parquet or .csv files`, { location: { file: dir } });
   return { path: dir, kind: 'folder', tables };
+}
+
+/** The source's columns and types (opens and closes its own connection). */
+export async function readSourceColumns(path: string): Promise<SourceColumn[]> {
+  const db = await openDatabase(':memory:');
+  try {
+    return sourceColumns(await attachSource(db, path));
+  } finally {
+    db.close();
+  }
 }

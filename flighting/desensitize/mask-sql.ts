@@ -68,7 +68,7 @@ export interface MaskColumn {
 
 /** The output type of a masked column (a pseudonym of an integer key is a BIGINT). */
 export function maskedType(c: MaskColumn): string {
-  if (c.policy.kind === 'pseudonym' && typeClass(c.type) === 'integer') return 'BIGINT';
+  if (c.policy.kind === 'pseudonym' && typeClass(c.type) === 'integer' && !c.policy.range) return 'BIGINT';
   return c.type;
 }
 
@@ -193,7 +193,10 @@ export function maskExpression(c: MaskColumn, v: string, h: string): string {
     case 'keep': return v;
     case 'null': return `NULL::${c.type}`;
     case 'drop': throw new Error('a dropped column has no expression');
-    case 'pseudonym': return cls === 'integer' ? `fd_hx(${h}, 1, 15)` : `substr(${h}, 1, 16)`;
+    case 'pseudonym':
+      if (cls !== 'integer') return `substr(${h}, 1, 16)`;
+      // in range: the keyed shuffle (a lookup, see value-maps.ts); here only the value outside the range
+      return p.range ? cast(`${p.range[1]} + 1 + fd_hx(${h}, 1, 7)`) : `fd_hx(${h}, 1, 15)`;
     case 'email': return `fd_email(${h})`;
     case 'phone': return `fd_phone(${v}, ${h}, ${p.keepPrefix})`;
     case 'card': return `fd_card(${v}, ${h}, ${p.keepPrefix})`;

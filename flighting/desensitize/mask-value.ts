@@ -111,6 +111,31 @@ function numeric(type: string, x: number): string {
   return String(x);
 }
 
+const shuffles = new Map<string, Int32Array | Float64Array>();
+
+/**
+ * The keyed shuffle of [lo, hi], as value-maps.ts computes it in SQL:
+ * x ↦ lo - 1 + its rank when the range is ordered by (keyed hash, x).
+ * Computed once per key, domain and range (one hash per value of the range).
+ */
+function shuffled(keyHex: string, domain: string, lo: number, hi: number): ArrayLike<number> {
+  const id = createHash('sha256').update(`${keyHex}\0${domain}\0${lo}\0${hi}`).digest('hex');
+  const cached = shuffles.get(id);
+  if (cached) return cached;
+  const n = hi - lo + 1;
+  const hashes = new Array<string>(n);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    hashes[i] = keyedHash(keyHex, domain, String(lo + i));
+    order[i] = i;
+  }
+  order.sort((a, b) => (hashes[a]! < hashes[b]! ? -1 : hashes[a]! > hashes[b]! ? 1 : a - b));
+  const out = Math.abs(lo) < 2 ** 31 && Math.abs(hi) < 2 ** 31 ? new Int32Array(n) : new Float64Array(n);
+  order.forEach((x, rank) => (out[x] = lo + rank));
+  shuffles.set(id, out);
+  return out;
+}
+
 export interface LiteralContext {
   /** the column's name and DuckDB type in the source */
   readonly column: string;
@@ -131,7 +156,14 @@ export function maskValue(policy: ColumnPolicy, value: string | null, cx: Litera
   if (value === null) return null;
   const h = () => keyedHash(key.revealHex(), domainOf(cx.column, p), value);
   switch (p.kind) {
-    case 'pseudonym': return typeClass(cx.type) === 'integer' ? BigInt('0x' + h().slice(0, 15)).toString() : h().slice(0, 16);
+    case 'pseudonym': {
+      if (typeClass(cx.type) !== 'integer') return h().slice(0, 16);
+      if (!p.range) return BigInt('0x' + h().slice(0, 15)).toString();
+      const v = BigInt(value);
+      const [lo, hi] = p.range;
+      if (v < BigInt(lo) || v > BigInt(hi)) return String(hi + 1 + hx(h(), 1, 7));
+      return String(shuffled(key.revealHex(), domainOf(cx.column, p), lo, hi)[Number(v) - lo]);
+    }
     case 'email': return fakeEmail(h());
     case 'phone': return fakePhone(value, h(), p.keepPrefix);
     case 'card': return fakeCard(value, h(), p.keepPrefix);

@@ -11,7 +11,7 @@
 import { openDatabase, type Database } from '../../compiler/builds/duckdb-database.ts';
 import { DETECTORS, EMBEDDED, type Detector, type DetectorId } from './detectors.ts';
 import { MASK_MACROS, q } from './mask-sql.ts';
-import { typeClass, type ColumnPolicy, type Policy } from './policy.ts';
+import { MAX_RANGE, typeClass, type ColumnPolicy, type Policy } from './policy.ts';
 import { attachSource, type Source, type SourceTable } from './source.ts';
 
 export interface Suggestion {
@@ -112,6 +112,7 @@ async function suggestKeys(db: Database, source: Source, found: readonly Suggest
     if (!key) continue;
     const keyType = t.columns.find((c) => c.column === key)!.type;
     if (!['integer', 'string'].includes(typeClass(keyType))) continue;
+    const carriers: { table: string; relation: string }[] = [{ table: t.name, relation: t.relation }];
     const set = (table: string, column: string, confidence: number, reason: string) => {
       const i = out.findIndex((s) => s.table === table && s.column === column);
       if (out[i]!.detector && out[i]!.detector !== 'key') return; // a detected column keeps its own masking
@@ -124,7 +125,21 @@ async function suggestKeys(db: Database, source: Source, found: readonly Suggest
       if (!fk) continue;
       const r = (await db.all(`SELECT count(DISTINCT f.${q(key)}) AS n, count(DISTINCT f.${q(key)}) FILTER (WHERE f.${q(key)} IN (SELECT ${q(key)} FROM ${t.relation})) AS hit FROM ${o.relation} f`))[0]!;
       const overlap = Number(r.n) ? Number(r.hit) / Number(r.n) : 0;
-      if (overlap >= KEY_OVERLAP) set(o.name, key, 0.9, `carries ${t.name}.${key} (same name, ${Math.round(overlap * 100)}% of its distinct values are keys of ${t.name}): same pseudonym, so joins survive`);
+      if (overlap >= KEY_OVERLAP) {
+        set(o.name, key, 0.9, `carries ${t.name}.${key} (same name, ${Math.round(overlap * 100)}% of its distinct values are keys of ${t.name}): same pseudonym, so joins survive`);
+        carriers.push({ table: o.name, relation: o.relation });
+      }
+    }
+    if (typeClass(keyType) === 'integer') {
+      // integer keys are shuffled within their range: type, min, max and density stay, so plans do
+      const r = (await db.all(`SELECT min(k) AS lo, max(k) AS hi FROM (${carriers.map((c) => `SELECT ${q(key)} AS k FROM ${c.relation}`).join(' UNION ALL ')})`))[0]!;
+      const [lo, hi] = [Number(r.lo), Number(r.hi)];
+      if (Number.isSafeInteger(lo) && Number.isSafeInteger(hi) && hi - lo < MAX_RANGE) {
+        for (const c of carriers) {
+          const i = out.findIndex((s) => s.table === c.table && s.column === key);
+          if (out[i]!.detector === 'key') out[i] = { ...out[i]!, policy: { kind: 'pseudonym', domain: key, range: [lo, hi] } };
+        }
+      }
     }
   }
   return out;

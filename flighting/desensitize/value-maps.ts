@@ -9,7 +9,7 @@
  * (test/flighting/mask-equality.test.ts checks it).
  */
 import { domainOf, typeClass, type ColumnPolicy } from './policy.ts';
-import { maskedType, maskSelect, q, type HashMaps, type MaskColumn } from './mask-sql.ts';
+import { lit, maskedType, maskSelect, q, type HashMaps, type MaskColumn } from './mask-sql.ts';
 
 /** kinds whose output depends on the value alone (dateShift depends on its entity; keep/null/drop/bucket/generalise are cheap) */
 const LOOKUP_KINDS: ReadonlySet<ColumnPolicy['kind']> = new Set(['pseudonym', 'email', 'phone', 'card', 'iban', 'name', 'address', 'dob', 'noise']);
@@ -45,7 +45,16 @@ export function valueMapStatements(tables: readonly { name: string; relation: st
   [...groups.values()].forEach((g, i) => {
     const table = `temp.main.fd_vmap_${i}`;
     const select = maskSelect(`(${g.selects.join(' UNION ')})`, [{ column: '__fd_x', type: g.type, policy: g.policy }], { withOriginal: true });
-    statements.push(`CREATE OR REPLACE TEMP TABLE fd_vmap_${i} AS SELECT __fd_orig AS v, __fd_x AS m FROM (${select})`);
+    const p = g.policy;
+    if (p.kind === 'pseudonym' && p.range && typeClass(g.type) === 'integer') {
+      // the keyed shuffle of [lo, hi]: x ↦ lo - 1 + (rank of x ordered by its keyed hash); outside the range, the hash form
+      const [lo, hi] = p.range;
+      const perm = `SELECT x, (${lo - 1} + row_number() OVER (ORDER BY fd_kh($1, ${lit(p.domain!)}, CAST(x AS VARCHAR)), x)) AS m FROM range(${lo}, ${hi + 1}) r(x)`;
+      statements.push(`CREATE OR REPLACE TEMP TABLE fd_vmap_${i} AS SELECT d.__fd_orig AS v, CASE WHEN d.__fd_orig IS NULL THEN NULL ELSE CAST(coalesce(s.m, d.__fd_x) AS ${g.type}) END AS m
+        FROM (${select}) d LEFT JOIN (${perm}) s ON d.__fd_orig = s.x`);
+    } else {
+      statements.push(`CREATE OR REPLACE TEMP TABLE fd_vmap_${i} AS SELECT __fd_orig AS v, __fd_x AS m FROM (${select})`);
+    }
     for (const c of g.columns) byColumn.set(c, table);
   });
   return { byColumn, statements };

@@ -6,6 +6,7 @@
  * source database.
  */
 import { FlightdeckError } from '../../compiler/errors.ts';
+import type { ImportResult } from '../../corpus/templates/import.ts';
 import type { StoredTemplate } from '../../store/records.ts';
 import type { Store } from '../../store/store.ts';
 import { loadKey } from './key.ts';
@@ -67,6 +68,16 @@ export function maskTemplates<T extends { readonly sql: string }>(templates: rea
   });
   const by = (e: LiteralMasking['effect']) => all.filter((l) => l.effect === e).length;
   return { templates: out, summary: { templates: templates.length, touched, literals: all.length, exact: by('exact'), approximate: by('approximate'), kept: by('kept'), unparsed } };
+}
+
+/**
+ * `corpus import --policy P --key-file K`: the import's templates masked
+ * and its reject messages redacted before anything is stored. The one call
+ * the import command makes between importLogs and store.saveImport.
+ */
+export function maskImportResult(result: ImportResult, cx: QueryMaskContext): { result: ImportResult; summary: LiteralMaskingSummary } {
+  const { templates, summary } = maskTemplates(result.templates, cx);
+  return { result: { ...result, templates, rejects: redactRejects(result.rejects) }, summary };
 }
 
 /**

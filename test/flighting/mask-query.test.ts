@@ -19,7 +19,10 @@ import { parsePolicy, type Policy, type SourceColumn } from '../../flighting/des
 import { desensitize } from '../../flighting/desensitize/snapshot.ts';
 import { attachSource } from '../../flighting/desensitize/source.ts';
 import { suggestPolicy } from '../../flighting/desensitize/suggest.ts';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { importLogs } from '../../corpus/templates/import.ts';
+import { syntaxError } from '../../compiler/parse/parse.ts';
+import { maskImportResult } from '../../flighting/desensitize/mask-workload.ts';
 import { plantedShop } from './shop-fixture.ts';
 
 let dir = '';
@@ -109,4 +112,20 @@ test('string literals are read as SQL writes them', () => {
   assert.equal(stringValue("E'a\\'b'"), "a'b");
   assert.equal(stringValue('$$x y$$'), 'x y');
   assert.equal(stringValue("$t$it's$t$"), "it's");
+});
+
+test('import-time masking: templates masked and reject messages redacted before anything is stored', async () => {
+  const log = join(dir, 'import.jsonl');
+  const lines = [
+    { sql: "SELECT * FROM customers WHERE email = 'import.planted@example.com'" },
+    { sql: "SELECT * FROM customers WHERE last_name = 'O'Brien' AND phone = '+44 555'" },
+  ];
+  writeFileSync(log, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  const imported = await importLogs([log], { validate: syntaxError });
+  assert.ok(JSON.stringify(imported).includes('import.planted@example.com'));
+  const { result, summary } = maskImportResult(imported, { policy, columns, key });
+  const text = JSON.stringify(result);
+  assert.ok(!text.includes('import.planted@example.com'), text);
+  assert.ok(!text.includes("O'Brien") && !text.includes('+44 555'), 'the unparsable line is kept but its quoted fragments are masked or blanked');
+  assert.ok(summary.literals >= 1);
 });

@@ -6,8 +6,8 @@
  */
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { desensitizeWorkload, literalMaskingContext, type LiteralMaskingSummary } from '../../flighting/desensitize/mask-workload.ts';
-import { runCommand } from '../run-command.ts';
+import { desensitizeWorkload, literalMaskingContext, scanWorkloadLeaks, type LiteralMaskingSummary } from '../../flighting/desensitize/mask-workload.ts';
+import { EXIT_FAILED, runCommand } from '../run-command.ts';
 import { withStore, withStoreOption } from '../store-option.ts';
 
 export function registerCorpusDesensitize(corpus: Command): void {
@@ -18,13 +18,18 @@ export function registerCorpusDesensitize(corpus: Command): void {
       .requiredOption('--workload <name>', 'workload to rewrite')
       .requiredOption('--policy <file>', 'the masking policy of the snapshot')
       .requiredOption('--key-file <file>', 'the masking key of the snapshot')
-      .option('--source <db>', 'source database, for column types when the policy does not record them'),
+      .option('--source <db>', 'source database: column types when the policy does not record them, and a leak scan of the rewritten workload'),
   ).action((opts: { workload: string; policy: string; keyFile: string; source?: string; store?: string }) =>
     runCommand(async () => {
       const cx = await literalMaskingContext({ policyFile: resolve(opts.policy), keyFile: resolve(opts.keyFile), ...(opts.source ? { source: resolve(opts.source) } : {}) });
-      const summary = await withStore(opts, (store) => desensitizeWorkload(store, opts.workload, cx));
-      process.stdout.write(`workload ${opts.workload}: ${describeLiteralMasking(summary)}\n`);
-      return 0;
+      return withStore(opts, async (store) => {
+        const summary = await desensitizeWorkload(store, opts.workload, cx);
+        process.stdout.write(`workload ${opts.workload}: ${describeLiteralMasking(summary)}\n`);
+        if (!opts.source) return 0;
+        const scan = await scanWorkloadLeaks(store, opts.workload, resolve(opts.source), cx.policy);
+        process.stdout.write(`leak scan: ${scan.hit ? scan.hit.rows : 0} of ${scan.texts} stored texts hold any of ${scan.secrets} original values of masked columns\n`);
+        return scan.hit ? EXIT_FAILED : 0;
+      });
     }),
   );
 }

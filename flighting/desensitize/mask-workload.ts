@@ -12,7 +12,9 @@ import type { Store } from '../../store/store.ts';
 import { loadKey } from './key.ts';
 import { maskQueryLiterals, type LiteralMasking, type QueryMaskContext } from './mask-query.ts';
 import { loadPolicy, type Policy, type SourceColumn } from './policy.ts';
-import { readSourceColumns } from './source.ts';
+import { attachSource, readSourceColumns } from './source.ts';
+import { collectSecrets, scanTexts, type LeakHit } from './leak-scan.ts';
+import { openDatabase } from '../../compiler/builds/duckdb-database.ts';
 
 export interface LiteralMaskingSummary {
   readonly templates: number;
@@ -101,4 +103,24 @@ export async function desensitizeWorkload(store: Store, workload: string, cx: Qu
   await store.saveWorkload({ name: w.name, sources: w.sources, entries: w.entries, rejected: w.rejected, rejects: redactRejects(w.rejects) }, masked);
   await store.query('CHECKPOINT');
   return summary;
+}
+
+/**
+ * The leak scan over a workload as stored: every template's SQL and normalized text and every
+ * reject message, against the source's values of the masked columns. Counts only.
+ */
+export async function scanWorkloadLeaks(store: Store, workload: string, source: string, policy: Policy): Promise<{ secrets: number; texts: number; hit: LeakHit | null }> {
+  const w = await store.getWorkload(workload);
+  if (!w) throw new FlightdeckError('not-found', `no workload '${workload}' in the store`);
+  const texts = [
+    ...(await store.getTemplates(workload)).flatMap((t) => [t.sql, t.normalized]),
+    ...w.rejects.flatMap((r) => r.examples.map((e) => e.message)),
+  ];
+  const db = await openDatabase(':memory:');
+  try {
+    const secrets = await collectSecrets(db, await attachSource(db, source), policy);
+    return { secrets: secrets.secrets, texts: texts.length, hit: await scanTexts(db, `workload ${workload}`, texts) };
+  } finally {
+    db.close();
+  }
 }

@@ -11,6 +11,9 @@ import { join } from 'node:path';
 import { runCli } from '../helpers/cli.ts';
 import { Store } from '../../store/store.ts';
 import { plantedShop } from './shop-fixture.ts';
+import { openDatabase } from '../../compiler/builds/duckdb-database.ts';
+import { scanWorkloadLeaks } from '../../flighting/desensitize/mask-workload.ts';
+import { loadPolicy } from '../../flighting/desensitize/policy.ts';
 
 let dir = '';
 let src = '';
@@ -53,16 +56,27 @@ test('new key, suggest, desensitize, corpus desensitize', async () => {
 
   // a stored workload with PII literals, masked in place
   const log = join(dir, 'q.jsonl');
-  writeFileSync(log, [`SELECT * FROM customers WHERE email = 'planted.person@example.com'`, 'SELECT count(*) FROM orders WHERE customer_id = 7'].map((sql) => JSON.stringify({ sql })).join('\n') + '\n');
+  const d0 = await openDatabase(src, { readOnly: true });
+  const realEmail = String((await d0.all('SELECT email FROM customers WHERE customer_id = 5'))[0]!.email);
+  d0.close();
+  writeFileSync(log, [`SELECT * FROM customers WHERE email = 'planted.person@example.com' OR email = '${realEmail}'`, 'SELECT count(*) FROM orders WHERE customer_id = 7'].map((sql) => JSON.stringify({ sql })).join('\n') + '\n');
   const storePath = join(dir, 'store.duckdb');
   assert.equal(runCli(['corpus', 'import', log, '--workload', 'w', '--store', storePath]).status, 0);
-  const c = runCli(['corpus', 'desensitize', '--workload', 'w', '--policy', policy, '--key-file', key, '--store', storePath]);
+  const before = await Store.open(storePath);
+  try {
+    const scan = await scanWorkloadLeaks(before, 'w', src, loadPolicy(policy));
+    assert.equal(scan.hit?.rows, 1, 'the scan finds the real email in the stored workload');
+  } finally {
+    before.close();
+  }
+  const c = runCli(['corpus', 'desensitize', '--workload', 'w', '--policy', policy, '--key-file', key, '--store', storePath, '--source', src]);
   assert.equal(c.status, 0, c.stdout + c.stderr);
-  assert.match(c.stdout, /2 literals masked in 2 of 2 templates \(2 exact/);
+  assert.match(c.stdout, /3 literals masked in 2 of 2 templates \(3 exact/);
+  assert.match(c.stdout, /leak scan: 0 of \d+ stored texts/);
   const store = await Store.open(storePath);
   try {
     const sqls = (await store.getTemplates('w')).map((t) => t.sql).join('\n');
-    assert.ok(!sqls.includes('planted.person@example.com') && !/customer_id = 7\b/.test(sqls), sqls);
+    assert.ok(!sqls.includes('planted.person@example.com') && !sqls.includes(realEmail), sqls);
   } finally {
     store.close();
   }

@@ -121,8 +121,9 @@ test('another key gives other pseudonyms; the same key gives the same ones', asy
     const shared = await db.all('SELECT count(*) AS n FROM a.customers x JOIN b.customers y ON x.email = y.email OR x.last_name || x.phone = y.last_name || y.phone');
     assert.equal(Number(shared[0]!.n), 0);
     // customer ids are shuffled within their range under each key: the same order (order_id is kept) gets another customer
-    const ids = (await db.all('SELECT count(*) AS n, count(*) FILTER (WHERE x.customer_id = y.customer_id) AS same FROM a.orders x JOIN b.orders y USING (order_id)'))[0]!;
-    assert.ok(Number(ids.same) < 0.02 * Number(ids.n), `${ids.same} of ${ids.n} orders keep their customer pseudonym under another key`);
+    // (a random permutation has one fixed point on average; 10% would take a miracle)
+    const ids = (await db.all('SELECT count(DISTINCT x.customer_id) AS n, count(DISTINCT x.customer_id) FILTER (WHERE x.customer_id = y.customer_id) AS same FROM a.orders x JOIN b.orders y USING (order_id)'))[0]!;
+    assert.ok(Number(ids.same) < 0.1 * Number(ids.n), `${ids.same} of ${ids.n} customers keep their pseudonym under another key`);
     const range = (await db.all('SELECT min(customer_id) AS lo, max(customer_id) AS hi FROM b.customers'))[0]!;
     assert.deepEqual([Number(range.lo), Number(range.hi)], [1, Number((await db.all('SELECT count(*) AS n FROM b.customers'))[0]!.n)], 'the shuffle keeps the range');
     const same = await db.all('SELECT count(*) AS n FROM a.customers x JOIN c.customers y ON x.email = y.email AND x.customer_id = y.customer_id AND x.card_number IS NOT DISTINCT FROM y.card_number');

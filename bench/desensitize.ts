@@ -31,7 +31,7 @@ const lines = opt('--lines', 100_000);
 const reps = opt('--reps', 3);
 const dir = mkdtempSync(join(tmpdir(), 'fd-bench-desens-'));
 const secs = (ms: number) => (ms / 1000).toFixed(2);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => xs.toSorted((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function copy(src: string, out: string, withKeys: boolean): Promise<number> {
   rmSync(out, { force: true });

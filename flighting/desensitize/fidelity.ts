@@ -56,6 +56,8 @@ export function shape(plan: string): string {
   return plan.replace(/'(?:[^']|'')*'/g, '?').replace(/(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])/g, '?');
 }
 
+const clip = (s: string | undefined) => (s ?? '(end)').trim().replace(/'[^']*'/g, "'…'").slice(0, 100);
+
 /** 'identical', 'both-failed' (the same error code on both: the snapshot changed nothing), or why not */
 function comparePlans(a: CompileResult, b: CompileResult): string {
   if (!a.ok && !b.ok) return a.error.code === b.error.code ? 'both-failed' : `error ${a.error.code} on the source, ${b.error.code} on the snapshot`;
@@ -66,6 +68,5 @@ function comparePlans(a: CompileResult, b: CompileResult): string {
   const y = shape(b.plan.simplified).split('\n');
   const at = x.findIndex((line, i) => line !== y[i]);
   const line = at < 0 ? x.length : at;
-  const clip = (s: string | undefined) => (s ?? '(end)').trim().replace(/'[^']*'/g, "'…'").slice(0, 100);
   return `plan differs at line ${line + 1}: ${clip(x[line])} → ${clip(y[line])}`;
 }

@@ -148,12 +148,13 @@ function word(t: SqlToken | undefined, w: string): boolean {
   return t?.kind === 'word' && t.value.toLowerCase() === w;
 }
 
+const ident = (x: SqlToken) => (x.kind === 'word' ? x.value.toLowerCase() : x.value);
+
 /** `name`, `q.name`, `"q"."name"` starting at i (and not itself the qualifier of a longer reference or a function call) */
 function columnRef(tokens: readonly SqlToken[], i: number): { qualifier: string | null; name: string; start: number; end: number } | null {
   const t = tokens[i]!;
   if (t.kind !== 'word' && t.kind !== 'quoted') return null;
   if (tokens[i - 1]?.value === '.' && tokens[i - 1]!.kind === 'op') return null; // handled from the qualifier
-  const ident = (x: SqlToken) => (x.kind === 'word' ? x.value.toLowerCase() : x.value);
   if (tokens[i + 1]?.value === '.' && tokens[i + 1]!.kind === 'op' && (tokens[i + 2]?.kind === 'word' || tokens[i + 2]?.kind === 'quoted')) {
     if (tokens[i + 3]?.value === '.' || tokens[i + 3]?.value === '(') return null;
     return { qualifier: ident(t), name: ident(tokens[i + 2]!), start: i, end: i + 3 };

@@ -123,7 +123,7 @@ function shuffled(keyHex: string, domain: string, lo: number, hi: number): Array
   const cached = shuffles.get(id);
   if (cached) return cached;
   const n = hi - lo + 1;
-  const hashes = new Array<string>(n);
+  const hashes: string[] = Array.from({ length: n }, () => '');
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     hashes[i] = keyedHash(keyHex, domain, String(lo + i));

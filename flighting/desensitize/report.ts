@@ -98,6 +98,8 @@ const options = (p: ColumnReport['policy']) => {
   return o ? `${kind} (${o})` : kind;
 };
 
+const len = (s: ColumnStats | null) => (s?.length ? `${s.length.p50}/${s.length.p90}` : '–');
+
 export function renderMarkdown(r: MaskingReport): string {
   const lines = [
     `# Masking report`, '',
@@ -116,7 +118,6 @@ export function renderMarkdown(r: MaskingReport): string {
   for (const t of r.tables) {
     for (const c of t.columns) {
       const a = c.after;
-      const len = (s: ColumnStats | null) => (s?.length ? `${s.length.p50}/${s.length.p90}` : '–');
       const ok = Object.entries(c.checks).filter(([, v]) => v !== null).map(([k, v]) => (v ? k : `**${k} FAILED**`)).join(', ');
       lines.push(`| ${t.table}.${c.column} | ${options(c.policy)} | ${c.before.rows} | ${pct(c.before.nullFraction)} → ${a ? pct(a.nullFraction) : 'dropped'} | ${c.before.distinct} → ${a ? a.distinct : '–'} | ${len(c.before)} → ${len(a)} | ${a ? a.topShares.map(pct).join(' ') : '–'} | ${ok} |`);
     }

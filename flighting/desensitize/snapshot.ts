@@ -12,7 +12,7 @@ import { openDatabase, type Database } from '../../compiler/builds/duckdb-databa
 import { FlightdeckError } from '../../compiler/errors.ts';
 import type { MaskingKey } from './key.ts';
 import { collectSecrets, countLeaks, scanTargets, scanTexts, type LeakScan, type ScanTarget } from './leak-scan.ts';
-import { hashMapStatements, keyParams, lit, MASK_MACROS, maskedType, maskSelect, q, type HashMaps, type MaskColumn } from './mask-sql.ts';
+import { hashMapStatements, keyParams, lit, MASK_MACROS, maskedType, q, type HashMaps, type MaskColumn } from './mask-sql.ts';
 import { checkPolicyCovers, type Policy } from './policy.ts';
 import { buildReport, renderMarkdown, writeReportFiles, type MaskingReport } from './report.ts';
 import { attachSource, sourceColumns, type Source, type SourceTable } from './source.ts';

@@ -57,7 +57,7 @@ export async function attachSource(db: Database, path: string): Promise<Source> 
 
 async function folderSource(db: Database, dir: string): Promise<Source> {
   const tables: SourceTable[] = [];
-  for (const file of readdirSync(dir).sort()) {
+  for (const file of readdirSync(dir).toSorted()) {
     const ext = extname(file).toLowerCase();
     if (ext !== '.parquet' && ext !== '.csv') continue;
     const name = basename(file, extname(file)).toLowerCase().replace(/[^a-z0-9_]/g, '_');

@@ -62,12 +62,12 @@ test('new key, suggest, desensitize, corpus desensitize', async () => {
   writeFileSync(log, [`SELECT * FROM customers WHERE email = 'planted.person@example.com' OR email = '${realEmail}'`, 'SELECT count(*) FROM orders WHERE customer_id = 7'].map((sql) => JSON.stringify({ sql })).join('\n') + '\n');
   const storePath = join(dir, 'store.duckdb');
   assert.equal(runCli(['corpus', 'import', log, '--workload', 'w', '--store', storePath]).status, 0);
-  const before = await Store.open(storePath);
+  const unmasked = await Store.open(storePath);
   try {
-    const scan = await scanWorkloadLeaks(before, 'w', src, loadPolicy(policy));
+    const scan = await scanWorkloadLeaks(unmasked, 'w', src, loadPolicy(policy));
     assert.equal(scan.hit?.rows, 1, 'the scan finds the real email in the stored workload');
   } finally {
-    before.close();
+    unmasked.close();
   }
   const c = runCli(['corpus', 'desensitize', '--workload', 'w', '--policy', policy, '--key-file', key, '--store', storePath, '--source', src]);
   assert.equal(c.status, 0, c.stdout + c.stderr);

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join as joinPath } from 'node:path';
 import { openDatabase } from '../../compiler/builds/duckdb-database.ts';
 import { MaskingKey } from '../../flighting/desensitize/key.ts';
 import { parsePolicy, type Policy } from '../../flighting/desensitize/policy.ts';
@@ -39,7 +39,7 @@ async function count(db: string, sql: string): Promise<number> {
 
 test('the suggested policy gives a snapshot that keeps counts and joins, with a clean leak scan and no key inside', async () => {
   const srcHash = sha(src);
-  const out = join(dir, 'snap.duckdb');
+  const out = joinPath(dir, 'snap.duckdb');
   const r = await desensitize({ source: src, policy, key, out });
   assert.equal(r.snapshot, out);
   const report = r.report!;
@@ -81,7 +81,7 @@ test('the leak scan finds planted PII when free text is kept: no snapshot, count
   const leaky = structuredClone(policy) as Policy;
   leaky.tables.support_tickets!.columns.notes = { kind: 'keep' };
   leaky.tables.support_tickets!.columns.payload = { kind: 'keep' };
-  const out = join(dir, 'leaky.duckdb');
+  const out = joinPath(dir, 'leaky.duckdb');
   const r = await desensitize({ source: src, policy: leaky, key, out });
   assert.equal(r.snapshot, null);
   assert.equal(existsSync(out), false, 'no snapshot written');
@@ -96,22 +96,22 @@ test('the leak scan finds planted PII when free text is kept: no snapshot, count
 });
 
 test('a failure mid-way leaves no snapshot and no temp file; an existing snapshot survives', async () => {
-  const out = join(dir, 'atomic.duckdb');
+  const out = joinPath(dir, 'atomic.duckdb');
   let steps = 0;
   await assert.rejects(desensitize({ source: src, policy, key, out, maskOnly: true, onProgress: () => { if (++steps === 2) throw new Error('disk full (simulated)'); } }), /disk full/);
   assert.equal(existsSync(out), false);
   assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.tmp') || f.startsWith('.atomic')), []);
   await desensitize({ source: src, policy, key, out, maskOnly: true });
-  const before = sha(out);
+  const previous = sha(out);
   await assert.rejects(desensitize({ source: src, policy, key, out, maskOnly: true, onProgress: () => { throw new Error('crash (simulated)'); } }));
-  assert.equal(sha(out), before, 'the previous snapshot is intact');
+  assert.equal(sha(out), previous, 'the previous snapshot is intact');
 });
 
 test('another key gives other pseudonyms; the same key gives the same ones', async () => {
   const other = new MaskingKey(randomBytes(32));
-  const a = join(dir, 'k1.duckdb');
-  const b = join(dir, 'k2.duckdb');
-  const c = join(dir, 'k1-again.duckdb');
+  const a = joinPath(dir, 'k1.duckdb');
+  const b = joinPath(dir, 'k2.duckdb');
+  const c = joinPath(dir, 'k1-again.duckdb');
   await desensitize({ source: src, policy, key, out: a, maskOnly: true });
   await desensitize({ source: src, policy, key: other, out: b, maskOnly: true });
   await desensitize({ source: src, policy, key, out: c, maskOnly: true });
@@ -134,18 +134,18 @@ test('another key gives other pseudonyms; the same key gives the same ones', asy
 });
 
 test('a folder of Parquet and CSV files masks to the same values as the database', async () => {
-  const folder = join(dir, 'files');
+  const folder = joinPath(dir, 'files');
   mkdirSync(folder);
   const d = await openDatabase(src, { readOnly: true });
-  await d.run(`COPY customers TO '${join(folder, 'customers.parquet')}' (FORMAT parquet); COPY orders TO '${join(folder, 'orders.csv')}' (HEADER)`);
+  await d.run(`COPY customers TO '${joinPath(folder, 'customers.parquet')}' (FORMAT parquet); COPY orders TO '${joinPath(folder, 'orders.csv')}' (HEADER)`);
   d.close();
   const sub: Policy = { version: 1, tables: { customers: policy.tables.customers!, orders: policy.tables.orders! } };
-  const out = join(dir, 'from-files.duckdb');
+  const out = joinPath(dir, 'from-files.duckdb');
   const r = await desensitize({ source: folder, policy: sub, key, out });
   assert.equal(r.report!.leakScan.leaks, 0);
   const db = await openDatabase(':memory:');
   try {
-    await db.run(`ATTACH '${out}' AS f (READ_ONLY); ATTACH '${join(dir, 'snap.duckdb')}' AS s (READ_ONLY)`);
+    await db.run(`ATTACH '${out}' AS f (READ_ONLY); ATTACH '${joinPath(dir, 'snap.duckdb')}' AS s (READ_ONLY)`);
     const diff = await db.all('SELECT count(*) AS n FROM (SELECT customer_id, email, phone, card_number FROM f.customers EXCEPT SELECT customer_id, email, phone, card_number FROM s.customers)');
     assert.equal(Number(diff[0]!.n), 0);
     const joined = await db.all('SELECT count(*) AS n FROM f.orders o JOIN f.customers c USING (customer_id)');

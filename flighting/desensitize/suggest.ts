@@ -106,37 +106,51 @@ async function suggestKeys(db: Database, source: Source, found: readonly Suggest
   const out = [...found];
   const detected = found.filter((s) => s.detector && s.detector !== 'free-text');
   const personTables = new Set(detected.filter((s) => PERSON_DATA.has(s.detector!) || PERSON_TABLE.test(s.table.toLowerCase())).map((s) => s.table));
+  const declared = source.kind === 'duckdb'
+    ? (await db.all(`SELECT table_name, constraint_column_names AS cols, referenced_table, referenced_column_names AS refs FROM duckdb_constraints()
+        WHERE database_name = 'src' AND schema_name = 'main' AND constraint_type = 'FOREIGN KEY'`)).flatMap((r) => {
+        const cols = r.cols as string[];
+        const refs = r.refs as string[];
+        return cols.length === 1 && refs.length === 1 ? [{ table: String(r.table_name), column: cols[0]!, references: String(r.referenced_table), referencedColumn: refs[0]! }] : [];
+      })
+    : [];
   for (const t of source.tables) {
     if (!personTables.has(t.name)) continue;
     const key = t.primaryKey.length === 1 ? t.primaryKey[0]! : t.columns.find((c) => c.column === 'id' || c.column === `${t.name.replace(/s$/, '')}_id`)?.column;
     if (!key) continue;
     const keyType = t.columns.find((c) => c.column === key)!.type;
     if (!['integer', 'string'].includes(typeClass(keyType))) continue;
-    const carriers: { table: string; relation: string }[] = [{ table: t.name, relation: t.relation }];
+    const carriers: { table: string; relation: string; column: string }[] = [{ table: t.name, relation: t.relation, column: key }];
     const set = (table: string, column: string, confidence: number, reason: string) => {
       const i = out.findIndex((s) => s.table === table && s.column === column);
-      if (out[i]!.detector && out[i]!.detector !== 'key') return; // a detected column keeps its own masking
+      if (i < 0 || (out[i]!.detector && out[i]!.detector !== 'key')) return false; // a detected column keeps its own masking
       out[i] = { ...out[i]!, detector: 'key', confidence, reason, policy: { kind: 'pseudonym', domain: key } };
+      return true;
     };
-    set(t.name, key, 0.9, `key of ${t.name}, a table holding personal data`);
+    set(t.name, key, 0.9, `key of ${t.name}, a table of people`);
+    // declared foreign keys, whatever their names
+    for (const fk of declared.filter((d) => d.references === t.name && d.referencedColumn === key)) {
+      const o = source.tables.find((x) => x.name === fk.table);
+      if (o && set(fk.table, fk.column, 0.95, `declared foreign key to ${t.name}.${key}: same pseudonym, so joins survive`)) carriers.push({ table: o.name, relation: o.relation, column: fk.column });
+    }
+    // columns of the same name whose values are keys of t
     for (const o of source.tables) {
-      if (o === t) continue;
+      if (o === t || carriers.some((c) => c.table === o.name && c.column === key)) continue;
       const fk = o.columns.find((c) => c.column === key && typeClass(c.type) === typeClass(keyType));
       if (!fk) continue;
       const r = (await db.all(`SELECT count(DISTINCT f.${q(key)}) AS n, count(DISTINCT f.${q(key)}) FILTER (WHERE f.${q(key)} IN (SELECT ${q(key)} FROM ${t.relation})) AS hit FROM ${o.relation} f`))[0]!;
       const overlap = Number(r.n) ? Number(r.hit) / Number(r.n) : 0;
-      if (overlap >= KEY_OVERLAP) {
-        set(o.name, key, 0.9, `carries ${t.name}.${key} (same name, ${Math.round(overlap * 100)}% of its distinct values are keys of ${t.name}): same pseudonym, so joins survive`);
-        carriers.push({ table: o.name, relation: o.relation });
+      if (overlap >= KEY_OVERLAP && set(o.name, key, 0.9, `carries ${t.name}.${key} (same name, ${Math.round(overlap * 100)}% of its distinct values are keys of ${t.name}): same pseudonym, so joins survive`)) {
+        carriers.push({ table: o.name, relation: o.relation, column: key });
       }
     }
     if (typeClass(keyType) === 'integer') {
       // integer keys are shuffled within their range: type, min, max and density stay, so plans do
-      const r = (await db.all(`SELECT min(k) AS lo, max(k) AS hi FROM (${carriers.map((c) => `SELECT ${q(key)} AS k FROM ${c.relation}`).join(' UNION ALL ')})`))[0]!;
+      const r = (await db.all(`SELECT min(k) AS lo, max(k) AS hi FROM (${carriers.map((c) => `SELECT ${q(c.column)} AS k FROM ${c.relation}`).join(' UNION ALL ')})`))[0]!;
       const [lo, hi] = [Number(r.lo), Number(r.hi)];
       if (Number.isSafeInteger(lo) && Number.isSafeInteger(hi) && hi - lo < MAX_RANGE) {
         for (const c of carriers) {
-          const i = out.findIndex((s) => s.table === c.table && s.column === key);
+          const i = out.findIndex((s) => s.table === c.table && s.column === c.column);
           if (out[i]!.detector === 'key') out[i] = { ...out[i]!, policy: { kind: 'pseudonym', domain: key, range: [lo, hi] } };
         }
       }

@@ -62,6 +62,7 @@ test('the suggested policy gives a snapshot that keeps counts and joins, with a 
     'SELECT count(*) AS n FROM support_tickets s JOIN customers c ON c.customer_id = s.customer_id',
     'SELECT count(*) AS n FROM payments p JOIN orders o ON o.order_id = p.order_id JOIN customers c ON c.customer_id = o.customer_id',
     'SELECT count(*) AS n FROM payments p JOIN customers c ON c.card_number = p.card_number',
+    'SELECT count(*) AS n FROM refunds r JOIN customers c ON c.customer_id = r.buyer',
   ]) {
     assert.equal(await count(out, join), await count(src, join), join);
   }

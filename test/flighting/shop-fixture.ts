@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../../compiler/builds/duckdb-database.ts';
 import { generateShop } from '../../corpus/shop/generate.ts';
 
-export const PLANTED_SENSITIVE = ['support_tickets.customer_id', 'support_tickets.notes', 'support_tickets.payload', 'support_tickets.contact', 'support_tickets.ref_code', 'support_tickets.src', 'support_tickets.bank'];
+export const PLANTED_SENSITIVE = ['refunds.buyer', 'support_tickets.customer_id', 'support_tickets.notes', 'support_tickets.payload', 'support_tickets.contact', 'support_tickets.ref_code', 'support_tickets.src', 'support_tickets.bank'];
 export const SHOP_SENSITIVE = [
   'customers.customer_id', 'customers.first_name', 'customers.last_name', 'customers.email', 'customers.phone', 'customers.street', 'customers.postal_code',
   'customers.birth_date', 'customers.card_number', 'orders.customer_id', 'events.customer_id', 'payments.card_number',
@@ -37,6 +37,9 @@ export async function plantedShop(scale = 0.002): Promise<{ dir: string; db: str
         ['GB82WEST12345698765432', 'DE89370400440532013000', 'NL91ABNA0417164300', 'FR1420041010050500013M02606'][1 + i % 4],
         ['delivery', 'refund', 'login', 'invoice'][1 + i % 4]
       FROM range(1, 121) r(i) JOIN customers c ON c.customer_id = 1 + (i * 7) % (SELECT count(*) FROM customers);
+      -- a declared foreign key under another name: it must get the customers' pseudonym
+      CREATE TABLE refunds (refund_id INTEGER PRIMARY KEY, buyer INTEGER REFERENCES customers (customer_id), amount DECIMAL(10,2), created DATE);
+      INSERT INTO refunds SELECT i, 1 + (i * 13) % (SELECT count(*) FROM customers), i * 1.5, DATE '2024-01-01' + i::INTEGER FROM range(1, 61) r(i);
       CHECKPOINT;
     `);
   } finally {

@@ -35,6 +35,7 @@ test('suggest: every sensitive column found, no non-sensitive numeric/date colum
     assert.equal(kind('customers.email'), 'email');
     const domains = ['customers', 'orders', 'events', 'support_tickets'].map((t) => (policy.tables[t]!.columns.customer_id as { domain?: string }).domain);
     assert.deepEqual(domains, ['customer_id', 'customer_id', 'customer_id', 'customer_id'], 'a key and the columns carrying it share one pseudonym domain');
+    assert.equal((policy.tables.refunds!.columns.buyer as { domain?: string }).domain, 'customer_id', 'a declared foreign key shares it too, whatever its name');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -80,5 +80,10 @@ test('new key, suggest, desensitize, corpus desensitize', async () => {
   } finally {
     store.close();
   }
+  for (const file of [storePath, snap, join(dir, 'snap.report.json'), join(dir, 'snap.report.md')]) {
+    const content = readFileSync(file);
+    assert.equal(content.indexOf(bytes.toString('hex')), -1, `key hex in ${file}`);
+    assert.equal(content.indexOf(bytes), -1, `key bytes in ${file}`);
+  }
   assert.equal(runCli(['corpus', 'desensitize', '--workload', 'nope', '--policy', policy, '--key-file', key, '--store', storePath]).status, 2);
 });

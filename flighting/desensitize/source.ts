@@ -38,6 +38,11 @@ export async function attachSource(db: Database, path: string): Promise<Source> 
   } catch (err) {
     throw new FlightdeckError('io-error', `cannot open the source database ${abs} read-only: ${(err as Error).message.split('\n')[0]}`, { location: { file: abs } });
   }
+  const elsewhere = await db.all(`SELECT DISTINCT schema_name FROM duckdb_tables() WHERE database_name = 'src' AND schema_name <> 'main'`);
+  if (elsewhere.length) {
+    // never skip a table silently: it would be missing from the snapshot and from the policy check
+    throw new FlightdeckError('unsupported', `source ${abs} has tables outside schema main (${elsewhere.map((r) => String(r.schema_name)).join(', ')}); only schema main is masked`, { location: { file: abs } });
+  }
   const cols = await db.all(`SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
     WHERE table_catalog = 'src' AND table_schema = 'main' ORDER BY table_name, ordinal_position`);
   const pks = await db.all(`SELECT table_name, constraint_column_names AS cols FROM duckdb_constraints()

@@ -14,7 +14,7 @@ command -v git >/dev/null || { echo "git not found (reference@<ref> builds use g
 echo "== typecheck"
 npx tsc -p . --noEmit
 echo "== lint"
-npx oxlint --quiet compiler corpus playback store cli bench scripts test bin
+npx oxlint --quiet compiler corpus playback flighting store cli bench scripts test bin
 echo "== build dist/ (the JavaScript the CLI and build processes run; tests themselves run the sources)"
 node bin/dist.js
 if [ -z "${1:-}" ]; then

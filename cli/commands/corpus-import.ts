@@ -7,6 +7,8 @@ import { checkEncoding, DEFAULT_MAX_STATEMENT_BYTES, formatBytes, STDIN } from '
 import { LOG_FORMATS, type LogFormat } from '../../corpus/logs/types.ts';
 import { EXIT_FAILED, parsePositive, runCommand, usageError } from '../run-command.ts';
 import { withStore, withStoreOption } from '../store-option.ts';
+import { literalMaskingContext, maskImportResult } from '../../flighting/desensitize/mask-workload.ts';
+import { describeLiteralMasking } from './corpus-desensitize.ts';
 
 interface ImportCliOptions {
   workload: string;
@@ -18,6 +20,9 @@ interface ImportCliOptions {
   maxStatementBytes?: string;
   checkTimeout: string;
   check: boolean;
+  policy?: string;
+  keyFile?: string;
+  source?: string;
   store?: string;
 }
 
@@ -56,7 +61,10 @@ export function registerCorpusImport(corpus: Command): void {
       .option('--encoding <label>', 'text encoding of the logs: utf-8 (default), latin1, windows-1252, shift_jis, ...')
       .option('--max-statement-bytes <size>', `longest statement to import; longer ones are rejected too-large (default ${formatBytes(DEFAULT_MAX_STATEMENT_BYTES)})`)
       .option('--check-timeout <seconds>', "time our parser may take to check one template before it is kept and flagged", String(DEFAULT_CHECK_TIMEOUT_MS / 1000))
-      .option('--no-check', 'do not check templates with our parser (the reference build reports them at playback)'),
+      .option('--no-check', 'do not check templates with our parser (the reference build reports them at playback)')
+      .option('--policy <file>', 'masking policy (see `flightdeck desensitize`): literals compared with masked columns are masked before anything is stored')
+      .option('--key-file <file>', 'with --policy: the masking key the snapshot was made with')
+      .option('--source <db>', 'with --policy: the source database, for key ranges and a leak scan of the stored texts'),
   ).action((logs: string[], opts: ImportCliOptions) => runCommand(() => importCommand(logs, opts)));
 }
 
@@ -71,6 +79,12 @@ async function importCommand(logs: string[], opts: ImportCliOptions): Promise<nu
   if (existing && !opts.replace) {
     throw usageError(`workload '${opts.workload}' exists (${existing.entries.toLocaleString('en-US')} queries, imported ${existing.createdAt}); pass --replace to replace it, or choose another --workload`);
   }
+  if (opts.policy && !opts.keyFile) throw usageError('--policy needs --key-file (the key the snapshot was made with)');
+  if (!opts.policy && (opts.keyFile || opts.source)) throw usageError('--key-file and --source go with --policy');
+  // loaded before reading, so a bad policy or key fails at once
+  const masking = opts.policy
+    ? await literalMaskingContext({ policyFile: resolve(opts.policy), keyFile: resolve(opts.keyFile!), ...(opts.source ? { source: resolve(opts.source) } : {}) })
+    : null;
   if (logs.includes(STDIN) && process.stdin.isTTY) process.stderr.write('reading queries from standard input (end with Ctrl-D)\n');
   const started = performance.now();
   let lastLines = 0;
@@ -95,6 +109,8 @@ async function importCommand(logs: string[], opts: ImportCliOptions): Promise<nu
     await checker?.close();
   }
   if (tty) process.stderr.write('\n');
+  const masked = masking ? maskImportResult(result, masking) : null;
+  if (masked) result = masked.result;
   const secs = ((performance.now() - started) / 1000).toFixed(1);
   const report = describeImport(opts.workload, result, secs);
   if (result.templates.length === 0) {
@@ -106,6 +122,7 @@ async function importCommand(logs: string[], opts: ImportCliOptions): Promise<nu
   }
   await withStore(opts, (store) => store.saveImport(opts.workload, result));
   process.stdout.write(report);
+  if (masked) process.stdout.write(`literals: ${describeLiteralMasking(masked.summary)}\n`);
   return 0;
 }
 

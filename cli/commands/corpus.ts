@@ -7,6 +7,7 @@ import { createProgress } from '../progress.ts';
 import { parsePositive, runCommand, usageError } from '../run-command.ts';
 import { registerCorpusImport } from './corpus-import.ts';
 import { registerCorpusShow } from './corpus-show.ts';
+import { registerCorpusDesensitize } from './corpus-desensitize.ts';
 
 const SAMPLES = ['tpch', 'shop'] as const;
 
@@ -14,6 +15,7 @@ export function registerCorpus(program: Command): void {
   const corpus = program.command('corpus').description('query logs, workloads and sample data');
   registerCorpusImport(corpus);
   registerCorpusShow(corpus);
+  registerCorpusDesensitize(corpus);
   corpus
     .command('generate')
     .description('generate a sample database (and its queries or production log)')

@@ -1,0 +1,223 @@
+/**
+ * Masking as SQL inside DuckDB (vectorised). `MASK_MACROS` defines TEMP
+ * macros (session-only: never written into a database file) that take the
+ * key as an argument; the key itself reaches DuckDB only as the prepared
+ * statement's `$1`. `maskSelect` builds, for one table, a SELECT whose inner
+ * projection computes one keyed hash per distinct (domain, input) and whose
+ * outer projection turns hashes into pseudonyms and format-preserving fakes.
+ * mask-value.ts is the same arithmetic in TypeScript, for query literals.
+ *
+ * Keyed hash: h = sha256(k ‖ ':' ‖ domain ‖ ':' ‖ value ‖ ':' ‖ k), k the
+ * key in hex (an envelope MAC: the secret suffix defeats length extension;
+ * domains are [A-Za-z0-9_.-], so the encoding is unambiguous).
+ */
+import { domainOf, typeClass, type ColumnPolicy } from './policy.ts';
+import { EMAIL_DOMAINS, FINALS, STREET_TYPES, SYLLABLES, sqlList } from './dictionaries.ts';
+
+export const MASK_MACROS = `
+CREATE OR REPLACE TEMP MACRO fd_kh(k, d, v) AS sha256(k || ':' || d || ':' || v || ':' || k);
+CREATE OR REPLACE TEMP MACRO fd_hx(h, p, n) AS ('0x' || substr(h, p, n))::BIGINT;
+CREATE OR REPLACE TEMP MACRO fd_syl(h, p) AS ${sqlList(SYLLABLES)}[1 + fd_hx(h, p, 4) % ${SYLLABLES.length}];
+CREATE OR REPLACE TEMP MACRO fd_fin(h, p) AS ${sqlList(FINALS)}[1 + fd_hx(h, p, 2) % ${FINALS.length}];
+CREATE OR REPLACE TEMP MACRO fd_word(h, p, n) AS fd_syl(h, p) || fd_syl(h, p + 4) || fd_syl(h, p + 8)
+  || CASE WHEN n = 4 THEN fd_syl(h, p + 12) || fd_fin(h, p + 16) ELSE fd_fin(h, p + 12) END;
+CREATE OR REPLACE TEMP MACRO fd_cap(w) AS upper(substr(w, 1, 1)) || substr(w, 2);
+CREATE OR REPLACE TEMP MACRO fd_nameword(t, h, p) AS fd_cap(fd_word(h, p, CASE WHEN length(t) <= 6 THEN 3 ELSE 4 END));
+CREATE OR REPLACE TEMP MACRO fd_samecase(v, w) AS CASE WHEN v = upper(v) AND v <> lower(v) THEN upper(w) ELSE w END;
+CREATE OR REPLACE TEMP MACRO fd_name(v, h) AS fd_samecase(v, CASE WHEN strpos(v, ' ') > 0
+  THEN fd_nameword(split_part(v, ' ', 1), h, 1) || ' ' || fd_nameword(substr(v, strpos(v, ' ') + 1), h, 21)
+  ELSE fd_nameword(v, h, 1) END);
+CREATE OR REPLACE TEMP MACRO fd_email(h) AS fd_word(h, 1, 3) || '.' || fd_word(h, 21, 3) || (fd_hx(h, 41, 3) % 100)::VARCHAR
+  || '@' || ${sqlList(EMAIL_DOMAINS)}[1 + fd_hx(h, 45, 2) % ${EMAIL_DOMAINS.length}];
+CREATE OR REPLACE TEMP MACRO fd_digit(h, i) AS (fd_hx(h, ((i - 1) % 32) * 2 + 1, 2) % 10)::VARCHAR;
+CREATE OR REPLACE TEMP MACRO fd_phone(v, h, keep) AS array_to_string(list_transform(string_split(v, ''),
+  lambda c, i: CASE WHEN i > keep AND c BETWEEN '0' AND '9' THEN fd_digit(h, i) ELSE c END), '');
+CREATE OR REPLACE TEMP MACRO fd_luhn(b) AS CASE WHEN b = '' THEN '0' ELSE ((10 - list_sum(list_transform(string_split(b, ''),
+  lambda c, i: CASE WHEN (length(b) - i) % 2 = 0 THEN (CASE WHEN c::INTEGER * 2 > 9 THEN c::INTEGER * 2 - 9 ELSE c::INTEGER * 2 END) ELSE c::INTEGER END)) % 10) % 10)::VARCHAR END;
+CREATE OR REPLACE TEMP MACRO fd_card_body(d, h, ke) AS substr(d, 1, ke)
+  || array_to_string(list_transform(range(ke + 1, length(d)), lambda j: fd_digit(h, j)), '');
+CREATE OR REPLACE TEMP MACRO fd_card_spread(v, digits) AS CASE WHEN regexp_full_match(v, '[0-9]*') THEN digits
+  ELSE array_to_string(list_transform(string_split(v, ''), lambda c, i: CASE WHEN c BETWEEN '0' AND '9'
+    THEN substr(digits, length(regexp_replace(substr(v, 1, i), '[^0-9]', '', 'g')), 1) ELSE c END), '') END;
+CREATE OR REPLACE TEMP MACRO fd_card_full(b) AS b || fd_luhn(b);
+CREATE OR REPLACE TEMP MACRO fd_card(v, h, keep) AS fd_card_spread(v, fd_card_full(fd_card_body(regexp_replace(v, '[^0-9]', '', 'g'), h,
+  greatest(0, least(keep, length(regexp_replace(v, '[^0-9]', '', 'g')) - 2)))));
+CREATE OR REPLACE TEMP MACRO fd_mod97(s) AS list_reduce(list_transform(string_split('0' || array_to_string(list_transform(string_split(regexp_replace(s, '[^A-Z0-9]', '', 'g'), ''),
+  lambda c: CASE WHEN c BETWEEN 'A' AND 'Z' THEN (ascii(c) - 55)::VARCHAR ELSE c END), ''), ''), lambda c: c::INTEGER), lambda a, x: (a * 10 + x) % 97);
+CREATE OR REPLACE TEMP MACRO fd_bban(b, h) AS array_to_string(list_transform(string_split(b, ''), lambda c, i: CASE
+  WHEN c BETWEEN '0' AND '9' THEN fd_digit(h, i) WHEN c BETWEEN 'A' AND 'Z' THEN chr((65 + fd_hx(h, ((i - 1) % 32) * 2 + 1, 2) % 26)::INTEGER) ELSE c END), '');
+CREATE OR REPLACE TEMP MACRO fd_iban_join(cc, nb) AS cc || lpad((98 - fd_mod97(nb || cc || '00'))::VARCHAR, 2, '0') || nb;
+CREATE OR REPLACE TEMP MACRO fd_iban_spaced(v, r) AS CASE WHEN strpos(v, ' ') > 0 THEN trim(regexp_replace(r, '(.{4})', '\\1 ', 'g')) ELSE r END;
+CREATE OR REPLACE TEMP MACRO fd_iban(v, h) AS fd_iban_spaced(v, fd_iban_join(substr(upper(replace(v, ' ', '')), 1, 2), fd_bban(substr(upper(replace(v, ' ', '')), 5), h)));
+CREATE OR REPLACE TEMP MACRO fd_address(v, h) AS CASE WHEN regexp_matches(v, '^[0-9]') THEN (1 + fd_hx(h, 1, 4) % 999)::VARCHAR || ' ' ELSE '' END
+  || fd_cap(fd_word(h, 5, 3)) || ' ' || ${sqlList(STREET_TYPES)}[1 + fd_hx(h, 21, 2) % ${STREET_TYPES.length}];
+CREATE OR REPLACE TEMP MACRO fd_dob(v, h, decade) AS make_date((CASE WHEN decade THEN year(v) - year(v) % 10 + fd_hx(h, 5, 2) % 10 ELSE year(v) END)::INTEGER, 1, 1)
+  + (fd_hx(h, 1, 4) % 365)::INTEGER;
+CREATE OR REPLACE TEMP MACRO fd_unit(h) AS fd_hx(h, 1, 12)::DOUBLE / 281474976710656::DOUBLE;
+CREATE OR REPLACE TEMP MACRO fd_shift_days(h, m) AS (fd_hx(h, 1, 8) % (2 * m + 1) - m)::INTEGER;
+`;
+
+export const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+export const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+export interface MaskColumn {
+  readonly column: string;
+  readonly type: string;
+  readonly policy: ColumnPolicy;
+}
+
+/** The output type of a masked column (a pseudonym of an integer key is a BIGINT). */
+export function maskedType(c: MaskColumn): string {
+  if (c.policy.kind === 'pseudonym' && typeClass(c.type) === 'integer' && !c.policy.range) return 'BIGINT';
+  return c.type;
+}
+
+/** the hash input of a column's mask: [domain, the SQL expression hashed] or null when the kind needs no hash */
+export function hashInput(c: MaskColumn): { domain: string; column: string } | null {
+  const p = c.policy;
+  switch (p.kind) {
+    case 'keep': case 'null': case 'drop': case 'bucket': case 'generalise':
+      return null;
+    case 'dateShift':
+      return { domain: `shift:${domainOf(c.column, p)}`, column: p.entity };
+    default:
+      return { domain: domainOf(c.column, p), column: c.column };
+  }
+}
+
+/** `domain\0column`: one keyed hash input */
+export const hashId = (h: { domain: string; column: string }): string => `${h.domain}\0${h.column}`;
+
+/** the SQL hashing column expression `col` under `domain` (a row without an entity still shifts, by the shift of '') */
+export function hashSql(domain: string, col: string): string {
+  const input = domain.startsWith('shift:') ? `coalesce(CAST(${col} AS VARCHAR), '')` : `CAST(${col} AS VARCHAR)`;
+  return `fd_kh($1, ${lit(domain)}, ${input})`;
+}
+
+/** hashId → a TEMP table (v, h) holding the keyed hash of every distinct input (see buildHashMaps) */
+export type HashMaps = ReadonlyMap<string, string>;
+
+export interface MaskSelectOptions {
+  /** hash each distinct input once and join (fast when values repeat); without, every row is hashed */
+  readonly maps?: HashMaps;
+  /** also output the original of the first column as __fd_orig (the leak scan's own-value check) */
+  readonly withOriginal?: boolean;
+}
+
+/**
+ * One table's masking SELECT over `relation` (a table reference or a table
+ * function). `$1` is the key in hex (when a hash is computed here, not read
+ * from a map). Dropped columns are left out. Layered: the innermost
+ * projection gets one keyed hash per (domain, input); kinds with
+ * intermediate values (card, IBAN) compute each once in its own layer (a
+ * macro argument used twice would be computed twice).
+ */
+export function maskSelect(relation: string, columns: readonly MaskColumn[], options: MaskSelectOptions = {}): string {
+  const hashes = new Map<string, string>(); // hashId → alias
+  const joins: string[] = [];
+  const layers: string[][] = [[]];
+  const at = (i: number) => (layers[i] ??= []);
+  for (const c of columns) {
+    const hi = hashInput(c);
+    if (!hi || hashes.has(hashId(hi))) continue;
+    const n = hashes.size;
+    const alias = `__fd_h${n}`;
+    hashes.set(hashId(hi), alias);
+    const map = options.maps?.get(hashId(hi));
+    if (map) joins.push(`LEFT JOIN (SELECT v AS __fd_k${n}, h AS ${alias} FROM ${map}) ON __fd_src.${q(hi.column)} IS NOT DISTINCT FROM __fd_k${n}`);
+    else at(0).push(`${hashSql(hi.domain, q(hi.column))} AS ${alias}`);
+  }
+  const outer: string[] = [];
+  columns.forEach((c, n) => {
+    if (c.policy.kind === 'drop') return;
+    const hi = hashInput(c);
+    const h = hi ? hashes.get(hashId(hi))! : '';
+    const v = q(c.column);
+    let expr: string;
+    if (c.policy.kind === 'card') {
+      at(1).push(`regexp_replace(${v}, '[^0-9]', '', 'g') AS __fd_d${n}`);
+      at(2).push(`fd_card_body(__fd_d${n}, ${h}, greatest(0, least(${c.policy.keepPrefix}, length(__fd_d${n}) - 2))) AS __fd_b${n}`);
+      at(3).push(`__fd_b${n} || fd_luhn(__fd_b${n}) AS __fd_f${n}`);
+      expr = `fd_card_spread(${v}, __fd_f${n})`;
+    } else if (c.policy.kind === 'iban') {
+      at(1).push(`upper(replace(${v}, ' ', '')) AS __fd_s${n}`);
+      at(2).push(`fd_bban(substr(__fd_s${n}, 5), ${h}) AS __fd_b${n}`);
+      at(3).push(`fd_iban_join(substr(__fd_s${n}, 1, 2), __fd_b${n}) AS __fd_r${n}`);
+      expr = `fd_iban_spaced(${v}, __fd_r${n})`;
+    } else {
+      expr = maskExpression(c, v, h);
+    }
+    outer.push(`${expr} AS ${v}`);
+  });
+  if (options.withOriginal && columns[0]) outer.push(`${q(columns[0].column)} AS __fd_orig`);
+  let from = joins.length ? `(SELECT * FROM ${relation} AS __fd_src ${joins.join(' ')})` : relation;
+  for (const layer of layers) if (layer.length) from = `(SELECT *, ${layer.join(', ')} FROM ${from})`;
+  return `SELECT ${outer.join(', ')} FROM ${from}`;
+}
+
+/**
+ * For every hash input of the given tables, a TEMP table of its distinct
+ * values and their keyed hashes (inputs sharing a domain share one table, so
+ * a key and its foreign keys are hashed once). TEMP: in memory, never in the
+ * snapshot. Returns the statements and the map.
+ */
+export function hashMapStatements(tables: readonly { relation: string; columns: readonly MaskColumn[] }[]): { statements: string[]; maps: Map<string, string> } {
+  const byDomain = new Map<string, { ids: Set<string>; selects: string[] }>();
+  for (const t of tables) {
+    for (const c of t.columns) {
+      const hi = hashInput(c);
+      if (!hi) continue;
+      const d = byDomain.get(hi.domain) ?? { ids: new Set<string>(), selects: [] };
+      const sel = `SELECT DISTINCT ${q(hi.column)} AS v FROM ${t.relation}`;
+      if (!d.selects.includes(sel)) d.selects.push(sel);
+      d.ids.add(hashId(hi));
+      byDomain.set(hi.domain, d);
+    }
+  }
+  const statements: string[] = [];
+  const maps = new Map<string, string>();
+  [...byDomain.entries()].forEach(([domain, d], i) => {
+    const table = `fd_map_${i}`;
+    statements.push(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT v, ${hashSql(domain, 'v')} AS h FROM (${d.selects.join(' UNION ')})`);
+    for (const id of d.ids) maps.set(id, `temp.main.${table}`);
+  });
+  return { statements, maps };
+}
+
+/** The SQL expression masking value `v` (a column reference) given its keyed hash `h`. */
+export function maskExpression(c: MaskColumn, v: string, h: string): string {
+  const p = c.policy;
+  const cls = typeClass(c.type);
+  const cast = (e: string) => `(${e})::${c.type}`;
+  switch (p.kind) {
+    case 'keep': return v;
+    case 'null': return `NULL::${c.type}`;
+    case 'drop': throw new Error('a dropped column has no expression');
+    case 'pseudonym':
+      if (cls !== 'integer') return `substr(${h}, 1, 16)`;
+      // in range: the keyed shuffle (a lookup, see value-maps.ts); here only the value outside the range
+      return p.range ? cast(`${p.range[1]} + 1 + fd_hx(${h}, 1, 7)`) : `fd_hx(${h}, 1, 15)`;
+    case 'email': return `fd_email(${h})`;
+    case 'phone': return `fd_phone(${v}, ${h}, ${p.keepPrefix})`;
+    case 'card': return `fd_card(${v}, ${h}, ${p.keepPrefix})`;
+    case 'iban': return `fd_iban(${v}, ${h})`;
+    case 'name': return `fd_name(${v}, ${h})`;
+    case 'address': return `fd_address(${v}, ${h})`;
+    case 'dob': return cast(`fd_dob(${v}, ${h}, ${p.keep === 'decade'})`);
+    case 'noise': return cast(`${v}::DOUBLE * (1 + ${p.relative} * (fd_unit(${h}) * 2 - 1))`);
+    case 'bucket': return cast(`floor(${v}::DOUBLE / ${p.width}) * ${p.width}`);
+    case 'dateShift': return cls === 'date' ? `${v} + fd_shift_days(${h}, ${p.maxDays})` : cast(`${v} + to_days(fd_shift_days(${h}, ${p.maxDays}))`);
+    case 'generalise': {
+      if (p.to) return cast(`date_trunc('${p.to}', ${v})`);
+      if (p.prefix !== undefined) return `CASE WHEN length(${v}) <= ${p.prefix} THEN ${v} ELSE substr(${v}, 1, ${p.prefix}) || repeat('*', length(${v}) - ${p.prefix}) END`;
+      const whens = Object.entries(p.map ?? {}).map(([from, to]) => `WHEN ${lit(from)} THEN ${lit(to)}`).join(' ');
+      if (!whens) return `CASE WHEN ${v} IS NULL THEN NULL ELSE ${lit(p.otherwise)} END`;
+      return `CASE WHEN ${v} IS NULL THEN NULL ELSE CASE ${v} ${whens} ELSE ${lit(p.otherwise)} END END`;
+    }
+  }
+}
+
+/** The parameters of a masking statement: the key, when the statement uses it. */
+export function keyParams(sql: string, keyHex: string): string[] {
+  return sql.includes('$1') ? [keyHex] : [];
+}

@@ -1,0 +1,147 @@
+/**
+ * `desensitize`: source → masked Snapshot + masking report. The source is
+ * attached read-only; the snapshot is written to a temporary file beside
+ * the target and renamed only when every table is written, the statistics
+ * are taken and the leak scan is clean. Any failure (including a leak)
+ * leaves no snapshot. The key reaches DuckDB only as a statement parameter
+ * of an in-memory connection whose macros are TEMP.
+ */
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { openDatabase, type Database } from '../../compiler/builds/duckdb-database.ts';
+import { FlightdeckError } from '../../compiler/errors.ts';
+import type { MaskingKey } from './key.ts';
+import { collectSecrets, countLeaks, scanTargets, scanTexts, type LeakScan, type ScanTarget } from './leak-scan.ts';
+import { hashMapStatements, keyParams, lit, MASK_MACROS, maskedType, q, type HashMaps, type MaskColumn } from './mask-sql.ts';
+import { checkPolicyCovers, type Policy } from './policy.ts';
+import { buildReport, renderMarkdown, writeReportFiles, type MaskingReport } from './report.ts';
+import { attachSource, sourceColumns, type Source, type SourceTable } from './source.ts';
+import { maskSelectWithLookups, valueMapStatements, type ValueMaps } from './value-maps.ts';
+import { tableStats, type ColumnStats } from './stats.ts';
+
+export interface DesensitizeOptions {
+  readonly source: string;
+  readonly policy: Policy;
+  readonly policyFile?: string;
+  readonly key: MaskingKey;
+  readonly out: string;
+  readonly threads?: number;
+  /** skip statistics and the leak scan (the benchmark's masking-only timing) */
+  readonly maskOnly?: boolean;
+  readonly onProgress?: (step: string) => void;
+}
+
+export interface DesensitizeResult {
+  /** null when the leak scan found original values: nothing was written but the report */
+  readonly snapshot: string | null;
+  readonly report: MaskingReport | null;
+  readonly reportFiles: readonly string[];
+}
+
+export function reportPaths(snapshot: string): { json: string; md: string } {
+  const base = snapshot.replace(/\.duckdb$/, '');
+  return { json: `${base}.report.json`, md: `${base}.report.md` };
+}
+
+export async function desensitize(options: DesensitizeOptions): Promise<DesensitizeResult> {
+  const out = resolve(options.out);
+  if (resolve(options.source) === out) throw new FlightdeckError('usage-error', 'the snapshot must not overwrite its source');
+  const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.${Date.now()}.tmp`);
+  const db = await openDatabase(':memory:', options.threads ? { threads: options.threads } : {});
+  let attached = false;
+  try {
+    const source = await attachSource(db, options.source);
+    checkPolicyCovers(options.policy, sourceColumns(source), options.policyFile);
+    await db.run(MASK_MACROS);
+    await db.run(`ATTACH ${lit(tmp)} AS snap`);
+    attached = true;
+    // every distinct input masked once (a key and its foreign keys share one lookup), then joined
+    const tables = source.tables.map((t) => ({ name: t.name, relation: t.relation, columns: maskColumns(t, options.policy) }));
+    const values = valueMapStatements(tables);
+    const { statements, maps } = hashMapStatements(tables.map((t) => ({ relation: t.relation, columns: t.columns.filter((c) => !values.byColumn.has(`${t.name}\0${c.column}`)) })));
+    for (const sql of [...values.statements, ...statements]) await db.run(sql, keyParams(sql, options.key.revealHex()));
+    for (const t of source.tables) {
+      await writeTable(db, t, maskColumns(t, options.policy), values, maps);
+      options.onProgress?.(t.name);
+    }
+    await db.run('CHECKPOINT snap');
+    let report: MaskingReport | null = null;
+    if (!options.maskOnly) {
+      report = await measure(db, source, options, values);
+      options.onProgress?.('report');
+      const md = renderMarkdown(report);
+      const reportHit = await scanTexts(db, 'masking report', [JSON.stringify(report), md]);
+      if (reportHit) {
+        const hits = [...report.leakScan.hits, reportHit];
+        report = { ...report, leakScan: { ...report.leakScan, hits, ...countLeaks(hits) } };
+      }
+    }
+    await db.run('DETACH snap');
+    attached = false;
+    const files: string[] = [];
+    if (report) files.push(...writeReportFiles(report, reportPaths(out)));
+    if (report && report.leakScan.leaks > 0) return { snapshot: null, report, reportFiles: files };
+    renameSync(tmp, out);
+    rmSync(`${out}.wal`, { force: true });
+    return { snapshot: out, report, reportFiles: files };
+  } finally {
+    if (attached) await db.run('DETACH snap').catch(() => undefined);
+    db.close();
+    for (const p of [tmp, `${tmp}.wal`]) if (existsSync(p)) rmSync(p, { force: true });
+  }
+}
+
+/** format-preserving fakes: their outputs live in the space of real values, so a few coincide with other rows' originals */
+const FAKES: ReadonlySet<string> = new Set(['phone', 'card', 'iban', 'name', 'address', 'email']);
+
+export function maskColumns(t: SourceTable, policy: Policy): MaskColumn[] {
+  return t.columns.map((c) => ({ column: c.column, type: c.type, policy: policy.tables[t.name]!.columns[c.column]! }));
+}
+
+async function writeTable(db: Database, t: SourceTable, columns: readonly MaskColumn[], values: ValueMaps, maps: HashMaps): Promise<void> {
+  const kept = columns.filter((c) => c.policy.kind !== 'drop');
+  const defs = kept.map((c) => {
+    const notNull = t.columns.find((s) => s.column === c.column)!.notNull && c.policy.kind !== 'null';
+    return `${q(c.column)} ${maskedType(c)}${notNull ? ' NOT NULL' : ''}`;
+  });
+  const pkKept = t.primaryKey.length > 0 && t.primaryKey.every((k) => kept.some((c) => c.column === k && c.policy.kind !== 'null'));
+  if (pkKept) defs.push(`PRIMARY KEY (${t.primaryKey.map(q).join(', ')})`);
+  await db.run(`CREATE TABLE snap.main.${q(t.name)} (${defs.join(', ')})`);
+  const select = maskSelectWithLookups(t.name, t.relation, columns, values, maps);
+  try {
+    await db.run(`INSERT INTO snap.main.${q(t.name)} ${select}`);
+  } catch (err) {
+    // DuckDB's message may quote a value, maybe an original one: quoted text is blanked
+    const msg = (err as Error).message.split('\n')[0]!.replace(/'[^']*'/g, "'…'").replace(/"[^"]*"/g, '"…"');
+    throw new FlightdeckError('build-error', `masking table ${t.name} failed: ${msg.includes('PRIMARY KEY') || msg.includes('Duplicate key') ? 'two keys got the same pseudonym (a collision): the snapshot is not written' : msg}`);
+  }
+}
+
+async function measure(db: Database, source: Source, options: DesensitizeOptions, values: ValueMaps): Promise<MaskingReport> {
+  const before: Record<string, Record<string, ColumnStats>> = {};
+  const after: Record<string, Record<string, ColumnStats>> = {};
+  const targets: ScanTarget[] = [];
+  for (const t of source.tables) {
+    const cols = maskColumns(t, options.policy);
+    before[t.name] = await tableStats(db, t.relation, t.columns);
+    const kept = cols.filter((c) => c.policy.kind !== 'drop');
+    after[t.name] = await tableStats(db, `snap.main.${q(t.name)}`, kept.map((c) => ({ column: c.column, type: maskedType(c) })));
+    // rows whose fake contains their own original: the fake beside its original, from the lookup
+    const ownCheck = (c: MaskColumn, map: string) =>
+      `SELECT count(*) AS n FROM ${t.relation} s JOIN ${map} l ON s.${q(c.column)} = l.v WHERE contains(CAST(l.m AS VARCHAR), CAST(l.v AS VARCHAR))`;
+    targets.push({
+      table: t.name, relation: `snap.main.${q(t.name)}`,
+      columns: kept.map((c) => {
+        const map = values.byColumn.get(`${t.name}\0${c.column}`);
+        return { column: c.column, type: maskedType(c), ...(FAKES.has(c.policy.kind) && map ? { ownCheck: ownCheck(c, map) } : {}) };
+      }),
+    });
+  }
+  const secrets = await collectSecrets(db, source, options.policy);
+  const scan = await scanTargets(db, targets);
+  const leakScan: LeakScan = {
+    secretColumns: secrets.columns, secrets: secrets.secrets, tooShort: secrets.tooShort, targetsScanned: scan.scanned,
+    hits: scan.hits, ...countLeaks(scan.hits),
+  };
+  return buildReport({ source, policy: options.policy, before, after, leakScan, snapshot: resolve(options.out) });
+}

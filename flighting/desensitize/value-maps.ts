@@ -1,0 +1,77 @@
+/**
+ * Masking by lookup: the masked value of every distinct input is computed
+ * once, in a TEMP table (in memory, never in the snapshot), and joined to
+ * each table that holds the column. Columns sharing a masking (same kind,
+ * options and domain — a key and its foreign keys, a card number in two
+ * tables) share one table. Values repeat in real data (a customer id in
+ * every order), so this does the costly work (keyed hashes, Luhn digits)
+ * once per value, not once per row; the result is the same function
+ * (test/flighting/mask-equality.test.ts checks it).
+ */
+import { domainOf, typeClass, type ColumnPolicy } from './policy.ts';
+import { lit, maskedType, maskSelect, q, type HashMaps, type MaskColumn } from './mask-sql.ts';
+
+/** kinds whose output depends on the value alone (dateShift depends on its entity; keep/null/drop/bucket/generalise are cheap) */
+const LOOKUP_KINDS: ReadonlySet<ColumnPolicy['kind']> = new Set(['pseudonym', 'email', 'phone', 'card', 'iban', 'name', 'address', 'dob', 'noise']);
+
+export interface ValueMaps {
+  /** table\0column → the TEMP table (v, m) */
+  readonly byColumn: ReadonlyMap<string, string>;
+  /** statements creating them (the key is `$1`) */
+  readonly statements: readonly string[];
+}
+
+/** the policy with its domain spelled out, so the lookup masks `column` exactly as it would in place */
+function pinned(column: string, p: ColumnPolicy): ColumnPolicy {
+  const { detector: _d, confidence: _c, reason: _r, type: _t, ...rest } = p as ColumnPolicy & Record<string, unknown>;
+  return ('domain' in p || p.kind === 'pseudonym' || LOOKUP_KINDS.has(p.kind) ? { ...rest, domain: domainOf(column, p) } : rest) as ColumnPolicy;
+}
+
+export function valueMapStatements(tables: readonly { name: string; relation: string; columns: readonly MaskColumn[] }[]): ValueMaps {
+  const groups = new Map<string, { policy: ColumnPolicy; type: string; selects: string[]; columns: string[] }>();
+  for (const t of tables) {
+    for (const c of t.columns) {
+      if (!LOOKUP_KINDS.has(c.policy.kind)) continue;
+      const policy = pinned(c.column, c.policy);
+      const id = JSON.stringify([policy, typeClass(c.type), typeClass(c.type) === 'decimal' ? c.type : '']);
+      const g = groups.get(id) ?? { policy, type: c.type, selects: [], columns: [] };
+      g.selects.push(`SELECT DISTINCT ${q(c.column)} AS __fd_x FROM ${t.relation}`);
+      g.columns.push(`${t.name}\0${c.column}`);
+      groups.set(id, g);
+    }
+  }
+  const statements: string[] = [];
+  const byColumn = new Map<string, string>();
+  [...groups.values()].forEach((g, i) => {
+    const table = `temp.main.fd_vmap_${i}`;
+    const select = maskSelect(`(${g.selects.join(' UNION ')})`, [{ column: '__fd_x', type: g.type, policy: g.policy }], { withOriginal: true });
+    const p = g.policy;
+    if (p.kind === 'pseudonym' && p.range && typeClass(g.type) === 'integer') {
+      // the keyed shuffle of [lo, hi]: x ↦ lo - 1 + (rank of x ordered by its keyed hash); outside the range, the hash form
+      const [lo, hi] = p.range;
+      const perm = `SELECT x, (${lo - 1} + row_number() OVER (ORDER BY fd_kh($1, ${lit(p.domain!)}, CAST(x AS VARCHAR)), x)) AS m FROM range(${lo}, ${hi + 1}) r(x)`;
+      statements.push(`CREATE OR REPLACE TEMP TABLE fd_vmap_${i} AS SELECT d.__fd_orig AS v, CASE WHEN d.__fd_orig IS NULL THEN NULL ELSE CAST(coalesce(s.m, d.__fd_x) AS ${g.type}) END AS m
+        FROM (${select}) d LEFT JOIN (${perm}) s ON d.__fd_orig = s.x`);
+    } else {
+      statements.push(`CREATE OR REPLACE TEMP TABLE fd_vmap_${i} AS SELECT __fd_orig AS v, __fd_x AS m FROM (${select})`);
+    }
+    for (const c of g.columns) byColumn.set(c, table);
+  });
+  return { byColumn, statements };
+}
+
+/** One table's masking SELECT: looked-up columns joined, the rest masked in place (hash maps for dateShift entities). */
+export function maskSelectWithLookups(table: string, relation: string, columns: readonly MaskColumn[], values: ValueMaps, hashes: HashMaps): string {
+  const joins: string[] = [];
+  const replaces: string[] = [];
+  const rest: MaskColumn[] = columns.map((c) => {
+    const map = values.byColumn.get(`${table}\0${c.column}`);
+    if (!map || c.policy.kind === 'drop') return c;
+    const n = joins.length;
+    joins.push(`LEFT JOIN (SELECT v AS __fd_lv${n}, m AS __fd_lm${n} FROM ${map}) ON __fd_l.${q(c.column)} IS NOT DISTINCT FROM __fd_lv${n}`);
+    replaces.push(`__fd_lm${n} AS ${q(c.column)}`);
+    return { column: c.column, type: maskedType(c), policy: { kind: 'keep' } as ColumnPolicy };
+  });
+  const from = joins.length ? `(SELECT * REPLACE (${replaces.join(', ')}) FROM ${relation} AS __fd_l ${joins.join(' ')})` : relation;
+  return maskSelect(from, rest, { maps: hashes });
+}

@@ -21,7 +21,11 @@ import { crossJoinToInner } from '../compiler/rules/cross-join-to-inner.ts';
 import { pushDownPredicates } from '../compiler/rules/push-down-predicates.ts';
 import { reorderJoins } from '../compiler/rules/reorder-joins.ts';
 import { createRuleContext } from '../compiler/rules/rule.ts';
-import { tpchCatalog } from '../test/helpers/tpch-catalog.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateTpch } from '../corpus/tpch/generate.ts';
+import { loadCatalog } from '../compiler/builds/load-catalog.ts';
 
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 7;
 
@@ -65,7 +69,9 @@ const ok1 = report('plan diff, 5,000-deep plans', diffOurs, diffPeer, 'text diff
 const k = 12;
 const order = [...Array.from({ length: k }, (_, i) => i).filter((i) => i % 2 === 0), ...Array.from({ length: k }, (_, i) => i).filter((i) => i % 2 === 1)];
 const sql = `SELECT n0.n_name FROM ${order.map((i) => `nation n${i}`).join(', ')} WHERE ${Array.from({ length: k - 1 }, (_, i) => `n${i}.n_nationkey = n${i + 1}.n_regionkey`).join(' AND ')}`;
-const catalog = tpchCatalog();
+const tmp = mkdtempSync(join(tmpdir(), 'fd-bench-'));
+const catalog = await loadCatalog((await generateTpch({ scale: 0.01, outDir: tmp })).dbPath);
+rmSync(tmp, { recursive: true, force: true });
 let plan = bindQuery(parseSql(sql, { dialect: 'postgresql' }), catalog);
 const ctx = createRuleContext(catalog, maxColumnId(plan));
 for (const r of [pushDownPredicates, crossJoinToInner]) plan = r.apply(plan, ctx);

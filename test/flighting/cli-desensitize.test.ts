@@ -86,4 +86,26 @@ test('new key, suggest, desensitize, corpus desensitize', async () => {
     assert.equal(content.indexOf(bytes), -1, `key bytes in ${file}`);
   }
   assert.equal(runCli(['corpus', 'desensitize', '--workload', 'nope', '--policy', policy, '--key-file', key, '--store', storePath]).status, 2);
+
+  // masked at import: the originals never reach the store, not even its freed pages
+  const maskedStore = join(dir, 'masked-store.duckdb');
+  const i = runCli(['corpus', 'import', log, '--workload', 'w', '--store', maskedStore, '--policy', policy, '--key-file', key, '--source', src]);
+  assert.equal(i.status, 0, i.stdout + i.stderr);
+  assert.match(i.stdout, /literals: 3 literals masked in 2 of 2 templates/);
+  assert.ok(!i.stdout.includes(realEmail) && !i.stdout.includes('planted.person@example.com'), i.stdout);
+  const raw = readFileSync(maskedStore);
+  for (const original of [realEmail, 'planted.person@example.com']) assert.equal(raw.indexOf(original), -1, `${original} in the store file`);
+  const imported = await Store.open(maskedStore, { readOnly: true });
+  try {
+    const masked = (await imported.getTemplates('w')).map((t) => t.sql).join('\n');
+    const inPlace = await Store.open(storePath, { readOnly: true });
+    try {
+      assert.equal(masked, (await inPlace.getTemplates('w')).map((t) => t.sql).join('\n'), 'import --policy masks exactly as corpus desensitize does');
+    } finally {
+      inPlace.close();
+    }
+  } finally {
+    imported.close();
+  }
+  assert.equal(runCli(['corpus', 'import', log, '--workload', 'x', '--store', maskedStore, '--policy', policy]).status, 2, '--policy without --key-file is a usage error');
 });

@@ -35,7 +35,7 @@ export const COMMANDS: readonly LazyCommand[] = [
   { name: 'runs', term: 'runs [options]', description: 'list playback runs in the store', load: async () => (await import('./commands/runs.ts')).registerRuns },
   { name: 'report', term: 'report [options]', description: 'write a run’s reports: report.md (CI summary), junit.xml, report.json', load: async () => (await import('./commands/runs.ts')).registerRuns },
   { name: 'desensitize', term: 'desensitize [options]', description: 'mask real data into a snapshot, with a report proving what was masked and that nothing leaked', load: async () => (await import('./commands/desensitize.ts')).registerDesensitize },
-  { name: 'demo', term: 'demo [options]', description: 'end-to-end demo: TPC-H through every build kind, then a shop log played back through two changes, with reports', load: async () => (await import('./commands/demo.ts')).registerDemo },
+  { name: 'demo', term: 'demo [options]', description: 'end-to-end demo: TPC-H through every build kind, then a shop log played back through two changes, with reports, and its data desensitized', load: async () => (await import('./commands/demo.ts')).registerDemo },
 ];
 
 const pkg = JSON.parse(readFileSync(join(FLIGHTDECK_ROOT, 'package.json'), 'utf8')) as { version: string };

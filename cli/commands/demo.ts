@@ -17,6 +17,7 @@ import { createCounter, createProgress } from '../progress.ts';
 import { parsePositive, runCommand } from '../run-command.ts';
 import { syntaxError } from '../../compiler/parse/parse.ts';
 import { formatSummary, writeRunReports } from './playback.ts';
+import { desensitizeShop } from './demo-desensitize.ts';
 
 const COMPILE_BUILDS = ['reference', 'reference#none', 'duckdb@1.3.2', 'duckdb@1.5.6'] as const;
 
@@ -25,12 +26,13 @@ const COMPILE_BUILDS = ['reference', 'reference#none', 'duckdb@1.3.2', 'duckdb@1
  * every build kind, then a generated `shop` production log imported and
  * played back through a real engine upgrade (DuckDB 1.3.2 → 1.5.6) and an
  * optimizer change (our compiler without → with cost-based join ordering),
- * with reports and the gate's verdict.
+ * with reports and the gate's verdict; then the shop data desensitized into
+ * a snapshot with its masking report.
  */
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('end-to-end demo: TPC-H through every build kind, then a shop log played back through two changes, with reports')
+    .description('end-to-end demo: TPC-H through every build kind, then a shop log played back through two changes, with reports, and its data desensitized')
     .option('--out <dir>', 'working folder (data, store, reports)', '.flightdeck/demo')
     .option('--scale <sf>', 'TPC-H scale factor', '0.1')
     .option('--log-lines <n>', 'lines of shop production log', '200000')
@@ -43,6 +45,8 @@ export function registerDemo(program: Command): void {
         await compileTpch(out, scale);
         process.stdout.write(`\n== 2. a shop production log, played back through an engine upgrade and an optimizer change\n`);
         await playbackShop(out, Math.floor(parsePositive('--log-lines', opts.logLines)));
+        process.stdout.write(`\n== 3. the shop data desensitized for flighting: masked consistently, leak-scanned, plans kept\n`);
+        await desensitizeShop(out);
         process.stdout.write(`\ndemo finished in ${((performance.now() - started) / 1000).toFixed(0)} s; explore with: flightdeck runs --store ${join(out, 'store.duckdb')}\n`);
         return 0;
       }),

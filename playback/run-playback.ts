@@ -5,6 +5,7 @@
  * change clusters. A run stopped halfway is resumed from what the store
  * still lacks.
  */
+import { DEFAULT_BATCH_SIZE, DEFAULT_TIMEOUT_MS } from './defaults.ts';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { FlightdeckError } from '../compiler/errors.ts';
@@ -68,7 +69,7 @@ export async function startPlayback(store: Store, queue: PlaybackQueue, options:
   if (!templates.length) {
     throw new FlightdeckError('usage-error', `workload '${options.workload}' has no templates: nothing to compare (check the import: flightdeck corpus show ${options.workload})`);
   }
-  const batchSize = options.batchSize ?? 25;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new FlightdeckError('usage-error', `batch size must be a whole number ≥ 1, got ${batchSize}`);
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
   if (!(thresholds.regressedAt > thresholds.improvedAt)) {
@@ -77,7 +78,7 @@ export async function startPlayback(store: Store, queue: PlaybackQueue, options:
   const runId = options.runId ?? newRunId();
   const settings = {
     batchSize,
-    timeoutMs: options.timeoutMs ?? 10_000,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     thresholds,
     // the run's templates in batch order: a resume re-issues exactly these batches (same job ids)
     fingerprints: templates.map((t) => t.fingerprint),

@@ -277,9 +277,22 @@ export class Store {
         const batch = outcomes.slice(i, i + 100);
         await this.run(insertSql(OUTCOMES, batch.length, { replace: true }), batch.flatMap((o) => encodeRow(OUTCOMES, o)));
       }
-      // an outcome delivered again without a diff (the plans now match) must not keep its old one
-      for (const o of outcomes) await this.run('DELETE FROM diffs WHERE run_id = ? AND fingerprint = ?', [o.runId, o.fingerprint]);
-      for (const d of diffs) await this.run(insertSql(DIFFS, 1, { replace: true }), encodeRow(DIFFS, d));
+      // an outcome delivered again without a diff (the plans now match) must not keep its old one;
+      // one DELETE per run and batch, not per outcome (it was the coordinator's largest cost)
+      const byRun = new Map<string, string[]>();
+      for (const o of outcomes) (byRun.get(o.runId) ?? byRun.set(o.runId, []).get(o.runId)!).push(o.fingerprint);
+      for (const [runId, fingerprints] of byRun) {
+        for (let i = 0; i < fingerprints.length; i += 500) {
+          const part = fingerprints.slice(i, i + 500);
+          await this.run(`DELETE FROM diffs WHERE run_id = ? AND fingerprint IN (${part.map(() => '?').join(', ')})`, [runId, ...part]);
+        }
+      }
+      // the last diff delivered for a (run, template) wins, as sequential writes would have it
+      const unique = [...new Map(diffs.map((d) => [`${d.runId}\u0000${d.fingerprint}`, d])).values()];
+      for (let i = 0; i < unique.length; i += 100) {
+        const batch = unique.slice(i, i + 100);
+        await this.run(insertSql(DIFFS, batch.length, { replace: true }), batch.flatMap((d) => encodeRow(DIFFS, d)));
+      }
     });
   }
 

@@ -88,6 +88,24 @@ test('outcomes are idempotent per run and template', async () => {
   });
 });
 
+test('a large delivery writes every diff once, drops stale ones of its outcomes, and the last duplicate wins', async () => {
+  await withStore(async (s) => {
+    const fps = Array.from({ length: 730 }, (_, i) => String(i));
+    const diff = (fp: string, description: string) => ({ runId: 'r', fingerprint: fp, edits: [], textDiff: '-', description });
+    await s.saveOutcomes(fps.map((fp) => outcome('r', fp, 'plan-changed')), fps.map((fp) => diff(fp, 'first')));
+    assert.equal((await s.getDiff('r', '729'))!.description, 'first');
+    // delivered again: odd templates now identical (no diff), even ones with a new diff given twice
+    const even = fps.filter((fp) => Number(fp) % 2 === 0);
+    await s.saveOutcomes(fps.map((fp) => outcome('r', fp, Number(fp) % 2 ? 'identical' : 'plan-changed')), [...even.map((fp) => diff(fp, 'stale')), ...even.map((fp) => diff(fp, 'second'))]);
+    assert.equal(await s.getDiff('r', '729'), null);
+    assert.equal(await s.getDiff('r', '1'), null);
+    assert.equal((await s.getDiff('r', '728'))!.description, 'second');
+    assert.equal((await s.getDiff('r', '0'))!.description, 'second');
+    const rows = await s.query(`SELECT count(*) AS n FROM diffs WHERE run_id = 'r'`);
+    assert.deepEqual(rows, [{ n: String(even.length) }]);
+  });
+});
+
 test('an infinite cost ratio is stored as NULL, not a crash', async () => {
   await withStore(async (s) => {
     await s.saveOutcomes([{ ...outcome('r', '1', 'regressed'), costRatio: Infinity }]);

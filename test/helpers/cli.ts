@@ -6,9 +6,17 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = join(ROOT, 'bin', 'flightdeck.js');
 
+/**
+ * The launcher's one-line notice that dist/ is stale (a source was edited
+ * after the test run built it) is not the command's output: tests compare
+ * stderr exactly, and editing while tests run must not fail them.
+ * test/cli/startup.test.ts checks the notice itself, without this helper.
+ */
+const STALE_NOTICE = /^flightdeck: running from the TypeScript sources \(slower start\): [^\n]*\n/;
+
 export function runCli(args: readonly string[], options: { env?: Record<string, string>; input?: string; cwd?: string } = {}): { status: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env }, input: options.input, timeout: 120_000 });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr.replace(STALE_NOTICE, '') };
 }
 
 export function spawnCli(args: readonly string[], options: { env?: Record<string, string> } = {}): ChildProcess & { output: () => string } {
@@ -16,7 +24,7 @@ export function spawnCli(args: readonly string[], options: { env?: Record<string
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  return Object.assign(child, { output: () => out });
+  return Object.assign(child, { output: () => out.replace(STALE_NOTICE, '') });
 }
 
 /** Resolves when the child prints a line matching `re` (or rejects after timeoutMs). */

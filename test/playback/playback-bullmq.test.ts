@@ -40,7 +40,7 @@ test('one BullMQ worker gives the same verdicts as the in-process queue', async 
   const queue = await BullmqQueue.connect(redis.url);
   const worker = await startWorker(redis.url, { concurrency: 2, name: 'test-worker' });
   try {
-    const summary = await startPlayback(store, queue, { workload: 'fake', catalogPath: fx.catalogPath, baseSpec: OLD_BUILD, headSpec: NEW_BUILD, batchSize: 2, timeoutMs: 1500 });
+    const summary = await startPlayback(store, queue, { workload: 'fake', catalogPath: fx.catalogPath, baseSpec: OLD_BUILD, headSpec: NEW_BUILD, batchSize: 2, timeoutMs: 3000 });
     const expected: Record<string, number> = {};
     for (const e of EXPECTED) expected[e.verdict] = (expected[e.verdict] ?? 0) + 1;
     assert.deepEqual(summary.counts, expected);
@@ -163,7 +163,7 @@ test('with no worker connected the coordinator says so, and finishes once one st
   const queue = await BullmqQueue.connect(redis.url, { onWarning: (m) => warnings.push(m), idleWarnMs: 300, pollMs: 50 });
   let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
   try {
-    const running = startPlayback(store, queue, { workload: 'fake', catalogPath: fx.catalogPath, baseSpec: OLD_BUILD, headSpec: OLD_BUILD, batchSize: 5, timeoutMs: 1500 });
+    const running = startPlayback(store, queue, { workload: 'fake', catalogPath: fx.catalogPath, baseSpec: OLD_BUILD, headSpec: OLD_BUILD, batchSize: 5, timeoutMs: 3000 });
     while (!warnings.length) await new Promise((r) => setTimeout(r, 50));
     assert.match(warnings[0]!, /^no worker is connected to redis:\/\/127\.0\.0\.1:\d+; start one with: flightdeck worker --queue/);
     worker = await startWorker(redis.url);

@@ -19,7 +19,7 @@ test('in-process playback: every verdict, diffs, culprits, impact, clusters, rep
   try {
     const progress: number[] = [];
     const summary = await startPlayback(store, queue, {
-      workload: 'fake', catalogPath: fx.catalogPath, baseSpec: OLD_BUILD, headSpec: NEW_BUILD, batchSize: 2, timeoutMs: 1500,
+      workload: 'fake', catalogPath: fx.catalogPath, baseSpec: OLD_BUILD, headSpec: NEW_BUILD, batchSize: 2, timeoutMs: 3000,
       onProgress: (done) => progress.push(done),
     });
     assert.equal(summary.total, EXPECTED.length);
@@ -90,7 +90,7 @@ test('a resumed run compares only what is missing and ends with each template on
   const store = await Store.open(fx.storePath);
   const queue = new LocalQueue({ concurrency: 1 });
   try {
-    const summary = await startPlayback(store, queue, { workload: 'fake', catalogPath: fx.catalogPath, baseSpec: OLD_BUILD, headSpec: OLD_BUILD, batchSize: 3, timeoutMs: 1500 });
+    const summary = await startPlayback(store, queue, { workload: 'fake', catalogPath: fx.catalogPath, baseSpec: OLD_BUILD, headSpec: OLD_BUILD, batchSize: 3, timeoutMs: 3000 });
     // simulate a coordinator that died: drop some outcomes and mark the run running
     await store.db.run(`DELETE FROM outcomes WHERE run_id = ? AND fingerprint IN (SELECT fingerprint FROM outcomes WHERE run_id = ? ORDER BY fingerprint LIMIT 4)`, [summary.runId, summary.runId]);
     await store.reopenRun(summary.runId);
@@ -167,7 +167,7 @@ test('when a job fails for good, the other in-process slots stop and finish befo
   const queue = new Queue({ concurrency: 2, attempts: 1 });
   let delivered = 0;
   try {
-    const good = { runId: 'r', baseSpec: OLD_BUILD, headSpec: OLD_BUILD, catalogPath: fx.catalogPath, timeoutMs: 1500, thresholds: { regressedAt: 1.1, improvedAt: 0.9 } };
+    const good = { runId: 'r', baseSpec: OLD_BUILD, headSpec: OLD_BUILD, catalogPath: fx.catalogPath, timeoutMs: 3000, thresholds: { regressedAt: 1.1, improvedAt: 0.9 } };
     const jobs = [
       { ...good, batch: 0, baseSpec: 'duckdb@0.1', templates: [{ fingerprint: 'f0', sql: 'select 1 from t', weight: 1, count: 1 }] },
       ...Array.from({ length: 6 }, (_, i) => ({ ...good, batch: i + 1, templates: [{ fingerprint: `f${i + 1}`, sql: '/*sleep:100*/ select 1 from t', weight: 1, count: 1 }] })),

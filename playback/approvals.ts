@@ -141,11 +141,16 @@ export function saveApprovals(path: string, file: ApprovalsFile): void {
   }
 }
 
-/** The set of `fingerprint:headPlanHash` keys an outcome is checked against. */
+/**
+ * The set of `fingerprint:headPlanHash:verdict` keys an outcome is checked
+ * against. An approval is scoped to the verdict it was given for: approving a
+ * plan change does not also accept a later `slower-compile` or a cost
+ * regression of the same plan.
+ */
 export function approvalKeys(file: ApprovalsFile): Set<string> {
-  return new Set(file.approvals.map((a) => `${a.fingerprint}:${a.headPlanHash}`));
+  return new Set(file.approvals.map((a) => `${a.fingerprint}:${a.headPlanHash}:${a.verdict}`));
 }
 
-export function isApproved(keys: Set<string>, o: { fingerprint: string; headPlanHash: string | null }): boolean {
-  return o.headPlanHash !== null && keys.has(`${o.fingerprint}:${o.headPlanHash}`);
+export function isApproved(keys: Set<string>, o: { fingerprint: string; headPlanHash: string | null; verdict: string }): boolean {
+  return o.headPlanHash !== null && keys.has(`${o.fingerprint}:${o.headPlanHash}:${o.verdict}`);
 }

@@ -21,7 +21,8 @@ export function escapeXml(s: string): string {
 export function renderJunit(r: ReportData): string {
   const failing = failingFingerprints(r.gate);
   const gateFailures = r.gate.checks.filter((c) => !c.passed).length;
-  const skipped = r.outcomes.filter((o) => o.verdict === 'both-error').length;
+  // a both-error template the policy fails is a failure, not also a skip
+  const skipped = r.outcomes.filter((o) => o.verdict === 'both-error' && !failing.has(o.fingerprint)).length;
   const time = (ms: number | null) => ((ms ?? 0) / 1000).toFixed(4);
   const tests = r.outcomes.length + r.gate.checks.length;
   const lines: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];

@@ -74,6 +74,23 @@ test('an approved regression and one below the policy threshold: the gate passes
   assert.equal(evaluateGate(outcomes, policy, approvals).passed, true);
 });
 
+test('an approval is scoped to its verdict: an approved plan change does not accept a later slower compile of the same plan', () => {
+  const approvals = approvalKeys({ version: 1, approvals: [{ fingerprint: 'b', headPlanHash: 'hb', template: '', verdict: 'plan-changed', by: 'ana', why: 'intended', at: 'now' }] });
+  const slower = [outcome('b', 'slower-compile', { headPlanHash: 'hb', reason: 'compile ×126 (77 ms → 9.6 s)' })];
+  assert.equal(evaluateGate(slower, DEFAULT_POLICY, approvals).passed, false);
+  const regressed = [outcome('b', 'regressed', { headPlanHash: 'hb', costRatio: 3 })];
+  assert.equal(evaluateGate(regressed, DEFAULT_POLICY, approvals).passed, false);
+  assert.equal(evaluateGate([outcome('b', 'plan-changed', { headPlanHash: 'hb' })], parsePolicy({ version: 1, verdicts: { 'plan-changed': { max: 0 } } }), approvals).passed, true);
+});
+
+test('a both-error template the policy fails counts as a failure, not also as skipped', () => {
+  const outcomes = [outcome('a', 'identical'), outcome('b', 'both-error'), outcome('c', 'both-error')];
+  const xml = renderJunit(report(outcomes, parsePolicy({ version: 1, verdicts: { 'both-error': { max: 0 } }, minCompiledShare: 0 })));
+  assert.match(xml, /<testsuites [^>]*failures="3" skipped="0">/);
+  const lenient = renderJunit(report(outcomes, parsePolicy({ version: 1, verdicts: {}, minCompiledShare: 0 })));
+  assert.match(lenient, /<testsuites [^>]*failures="0" skipped="2">/);
+});
+
 test('a policy that fails plan-changed: JUnit fails exactly those templates, plus the gate check', () => {
   const outcomes = [outcome('a', 'identical'), outcome('b', 'plan-changed'), outcome('c', 'plan-changed'), outcome('d', 'improved')];
   const r = report(outcomes, parsePolicy({ version: 1, verdicts: { 'plan-changed': { max: 1 } } }));

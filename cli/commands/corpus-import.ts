@@ -7,7 +7,7 @@ import { checkEncoding, DEFAULT_MAX_STATEMENT_BYTES, formatBytes, STDIN } from '
 import { LOG_FORMATS, type LogFormat } from '../../corpus/logs/types.ts';
 import { EXIT_FAILED, parsePositive, runCommand, usageError } from '../run-command.ts';
 import { withStore, withStoreOption } from '../store-option.ts';
-import { literalMaskingContext, maskImportResult } from '../../flighting/desensitize/mask-workload.ts';
+import { literalMaskingContext, maskImportResult, scanImportLeaks } from '../../flighting/desensitize/mask-workload.ts';
 import { describeLiteralMasking } from './corpus-desensitize.ts';
 
 interface ImportCliOptions {
@@ -111,6 +111,18 @@ async function importCommand(logs: string[], opts: ImportCliOptions): Promise<nu
   if (tty) process.stderr.write('\n');
   const masked = masking ? maskImportResult(result, masking) : null;
   if (masked) result = masked.result;
+  if (masked && opts.source) {
+    // fail closed: what the masker could not attribute to a column must not reach the store
+    const scan = await scanImportLeaks(result, resolve(opts.source), masking!.policy);
+    if (scan.hit) {
+      process.stderr.write(
+        `error: nothing stored: ${scan.hit.rows} of ${scan.texts} texts of the import still hold original values of masked columns ` +
+          `(${scan.hit.secrets} distinct values; literals the masker cannot attribute to a column, e.g. inside a function call, a comment or a select list); ` +
+          `workload '${opts.workload}' is ${existing ? 'left as it was' : 'not created'}\n`,
+      );
+      return EXIT_FAILED;
+    }
+  }
   const secs = ((performance.now() - started) / 1000).toFixed(1);
   const report = describeImport(opts.workload, result, secs);
   if (result.templates.length === 0) {
@@ -122,7 +134,10 @@ async function importCommand(logs: string[], opts: ImportCliOptions): Promise<nu
   }
   await withStore(opts, (store) => store.saveImport(opts.workload, result));
   process.stdout.write(report);
-  if (masked) process.stdout.write(`literals: ${describeLiteralMasking(masked.summary)}\n`);
+  if (masked) {
+    process.stdout.write(`literals: ${describeLiteralMasking(masked.summary)}\n`);
+    if (!opts.source) process.stdout.write('note: without --source, literals the masker cannot attribute to a masked column were not leak-scanned; pass --source DB to refuse an import that would keep original values\n');
+  }
   return 0;
 }
 

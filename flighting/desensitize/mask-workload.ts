@@ -116,10 +116,29 @@ export async function scanWorkloadLeaks(store: Store, workload: string, source: 
     ...(await store.getTemplates(workload)).flatMap((t) => [t.sql, t.normalized]),
     ...w.rejects.flatMap((r) => r.examples.map((e) => e.message)),
   ];
+  return scanTextsForLeaks(texts, `workload ${workload}`, source, policy);
+}
+
+/**
+ * The same scan over an import before it is stored: the representative SQL,
+ * normalized texts and reject messages a masked import would write. The
+ * literal masker only masks literals it can attribute to a masked column; this
+ * is what makes `corpus import --policy --source` fail closed on the rest
+ * (a literal inside a function call, a comment, a select list).
+ */
+export async function scanImportLeaks(result: ImportResult, source: string, policy: Policy): Promise<{ secrets: number; texts: number; hit: LeakHit | null }> {
+  const texts = [
+    ...result.templates.flatMap((t) => [t.sql, t.normalized]),
+    ...result.rejects.flatMap((r) => r.examples.map((e) => e.message)),
+  ];
+  return scanTextsForLeaks(texts, 'the import', source, policy);
+}
+
+async function scanTextsForLeaks(texts: readonly string[], name: string, source: string, policy: Policy): Promise<{ secrets: number; texts: number; hit: LeakHit | null }> {
   const db = await openDatabase(':memory:');
   try {
     const secrets = await collectSecrets(db, await attachSource(db, source), policy);
-    return { secrets: secrets.secrets, texts: texts.length, hit: await scanTexts(db, `workload ${workload}`, texts) };
+    return { secrets: secrets.secrets, texts: texts.length, hit: await scanTexts(db, name, texts) };
   } finally {
     db.close();
   }

@@ -108,4 +108,19 @@ test('new key, suggest, desensitize, corpus desensitize', async () => {
     imported.close();
   }
   assert.equal(runCli(['corpus', 'import', log, '--workload', 'x', '--store', maskedStore, '--policy', policy]).status, 2, '--policy without --key-file is a usage error');
+
+  // a literal the masker cannot attribute to a column (inside a function call): refused, nothing stored
+  const hidden = join(dir, 'hidden.jsonl');
+  writeFileSync(hidden, JSON.stringify({ sql: `SELECT * FROM customers WHERE lower(email) = '${realEmail}'` }) + '\n');
+  const refused = runCli(['corpus', 'import', hidden, '--workload', 'hidden', '--store', maskedStore, '--policy', policy, '--key-file', key, '--source', src]);
+  assert.equal(refused.status, 1, refused.stdout + refused.stderr);
+  assert.match(refused.stderr, /nothing stored: 1 of \d+ texts of the import still hold original values/);
+  assert.ok(!(refused.stdout + refused.stderr).includes(realEmail));
+  const after = await Store.open(maskedStore, { readOnly: true });
+  try {
+    assert.equal(await after.getWorkload('hidden'), null);
+  } finally {
+    after.close();
+  }
+  assert.equal(readFileSync(maskedStore).indexOf(realEmail), -1);
 });

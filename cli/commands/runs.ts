@@ -1,3 +1,4 @@
+import { redactRedisUrl } from '../../playback/queue/redis-url.ts';
 import type { Command } from 'commander';
 import { runCommand } from '../run-command.ts';
 import { withStore, withStoreOption } from '../store-option.ts';
@@ -9,7 +10,7 @@ export function registerRuns(program: Command): void {
       withStore(opts, async (store) => {
         const runs = await store.listRuns();
         if (!runs.length) process.stdout.write('no runs yet; start one with: flightdeck playback ...\n');
-        for (const r of runs) process.stdout.write(`${r.id}  ${r.status.padEnd(7)} ${String(r.done).padStart(6)}/${String(r.total).padEnd(6)} ${r.workload}  ${r.baseSpec} → ${r.headSpec}  (${r.queue})\n`);
+        for (const r of runs) process.stdout.write(`${r.id}  ${r.status.padEnd(7)} ${String(r.done).padStart(6)}/${String(r.total).padEnd(6)} ${r.workload}  ${r.baseSpec} → ${r.headSpec}  (${redactRedisUrl(r.queue)})\n`);
         return 0;
       }, { readOnly: true }),
     ),

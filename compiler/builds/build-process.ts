@@ -265,6 +265,8 @@ function killGroup(child: ChildProcess): void {
 export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env = { ...process.env, ...extra };
   delete env.NODE_TEST_CONTEXT;
+  // a build (possibly a third party's `command:` program) never sees the queue's credentials
+  delete env.FLIGHTDECK_QUEUE;
   return env;
 }
 

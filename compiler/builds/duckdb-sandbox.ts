@@ -55,7 +55,8 @@ const REFUSED_EXACT = new Set([
   'allow_community_extensions',
   'allow_extensions_metadata_mismatch',
 ]);
-const REFUSED_PATTERN = /extension|external|secret|director|^allowed_|^http|proxy|^s3_|azure|^gcs_|^hf_|^ca_cert|^enable_server_cert/;
+// profiling and logging settings write files (DuckDB 1.3.2's profiler writes `profiling_output` even without external access)
+const REFUSED_PATTERN = /extension|external|secret|director|^allowed_|^http|proxy|^s3_|azure|^gcs_|^hf_|^ca_cert|^enable_server_cert|profil|^log_|_log$|logging|output|_path$|_file$/;
 
 /** Why a build setting is refused, or undefined when it may be applied. */
 export function refusedSetting(name: string): string | undefined {

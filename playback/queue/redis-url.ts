@@ -25,7 +25,9 @@ export function redactRedisUrl(url: string): string {
     u = new URL(url);
   } catch {
     // not a URL: hide whatever sits between `:` and `@` of something that looks like credentials
-    return url.replace(/\/\/([^/@]*):[^/@]*@/, '//$1:***@');
+    // (everything between `://` and the last `@`: a password may hold `/`, which is what broke the URL)
+    if (/^[a-z][a-z0-9+.-]*:\/\/[^@]*@/i.test(url)) return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@]*@/i, '$1***@');
+    return url.replace(/\/\/([^/@:]*):[^@]*@/, '//$1:***@');
   }
   if (!u.password) return url;
   u.password = '***';

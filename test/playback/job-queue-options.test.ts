@@ -3,6 +3,7 @@
  * parsed and redacted, and the cap on worker slots.
  */
 import { test } from 'node:test';
+import { childEnv } from '../../compiler/builds/build-process.ts';
 import assert from 'node:assert/strict';
 import { parseRedisUrl, redactRedisUrl, redactSecrets } from '../../playback/queue/redis-url.ts';
 import { resolveConcurrency } from '../../playback/queue/concurrency.ts';
@@ -50,4 +51,21 @@ test('what may succeed when tried again is decided once, in the domain', () => {
   assert.equal(isRetryable(Object.assign(new Error('spawn EAGAIN'), { code: 'EAGAIN' })), true);
   assert.equal(isRetryable(Object.assign(new Error('EACCES'), { code: 'EACCES' })), false);
   assert.equal(isRetryable(new TypeError('x is undefined')), false);
+});
+
+test('a password holding "/" (not a parseable URL) is still redacted, and stored URLs are redacted on display', () => {
+  const shown = redactRedisUrl('redis://:se/cret@127.0.0.1:1');
+  assert.ok(!shown.includes('se/cret') && !shown.includes('cret'), shown);
+  assert.equal(redactRedisUrl('redis://127.0.0.1:6379'), 'redis://127.0.0.1:6379');
+});
+
+test('build processes never inherit the queue URL from the environment', () => {
+  const before = process.env.FLIGHTDECK_QUEUE;
+  process.env.FLIGHTDECK_QUEUE = 'redis://:s3cret@127.0.0.1:6399';
+  try {
+    assert.equal(childEnv().FLIGHTDECK_QUEUE, undefined);
+  } finally {
+    if (before === undefined) delete process.env.FLIGHTDECK_QUEUE;
+    else process.env.FLIGHTDECK_QUEUE = before;
+  }
 });

@@ -17,6 +17,8 @@ import { PROTOCOL_VERSION } from './protocol-lines.ts';
 let schemas: Promise<typeof import('./protocol.ts')> | undefined;
 const answerSchemas = () => (schemas ??= import('./protocol.ts'));
 
+/** the least time a build gets to start and answer hello, whatever the per-query limit */
+export const MIN_STARTUP_MS = 5_000;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 /** longest answer read from a build unless FLIGHTDECK_MAX_ANSWER_MB says otherwise */
 export const DEFAULT_MAX_ANSWER_BYTES = DEFAULT_MAX_LINE_BYTES;
@@ -210,7 +212,8 @@ export class ProcessBuild implements Build {
     loading.catch(() => undefined); // awaited below; not unhandled if the start fails first
     const id = this.nextId++;
     // the handshake (start the process, load the catalog) gets the same limit as a query
-    const limit = this.options.startupTimeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    // (never below MIN_STARTUP_MS: a 300 ms per-query limit must not stop every build from starting)
+    const limit = this.options.startupTimeoutMs ?? Math.max(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, MIN_STARTUP_MS);
     const outcome: RequestOutcome = await proc.request({ id, op: 'hello', catalog: this.options.catalogPath, protocol: PROTOCOL_VERSION }, limit);
     const refuse = async (reason: string, retryable = false) => {
       await proc.kill();

@@ -48,9 +48,18 @@ export async function assertRedisReachable(url: string, timeoutMs = 3000): Promi
   const probe = new Redis({ ...connectionOptions(url), lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
   let lastError: Error | undefined;
   probe.on('error', (err: Error) => (lastError = err)); // reported below, in the thrown error
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await probe.connect();
-    await probe.ping();
+    // a Redis that accepts the connection and never answers (frozen, or not Redis at all) must not hang us either
+    const silent = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    const answered = (async () => {
+      await probe.connect();
+      await probe.ping();
+    })();
+    answered.catch(() => undefined); // when silence wins, the pending ping fails on disconnect
+    await Promise.race([answered, silent]);
   } catch (err) {
     const message = redactSecrets((lastError ?? (err as Error)).message, url);
     const where = redactRedisUrl(url);
@@ -63,6 +72,7 @@ export async function assertRedisReachable(url: string, timeoutMs = 3000): Promi
       { cause: err },
     );
   } finally {
+    clearTimeout(timer);
     probe.disconnect();
   }
 }

@@ -41,6 +41,8 @@ export class BullmqQueue implements PlaybackQueue {
   /** the URL without its password: what is printed and recorded with the run */
   readonly name: string;
   private stopped = false;
+  /** when the Redis command the coordinator waits on was sent (null: none pending); a Redis that accepts but never answers is lost too */
+  private waitingSince: number | null = null;
 
   private constructor(
     private readonly url: string,
@@ -63,7 +65,21 @@ export class BullmqQueue implements PlaybackQueue {
     return new BullmqQueue(url, connection, queue, watch, options);
   }
 
+  /** A Redis round trip the run waits on, timed by run()'s watch (a frozen Redis never answers, and never closes the connection either). */
+  private async ask<T>(command: () => Promise<T>): Promise<T> {
+    this.waitingSince = Date.now();
+    try {
+      return await command();
+    } finally {
+      this.waitingSince = null;
+    }
+  }
+
   private async add(job: PlaybackJob): Promise<void> {
+    return this.ask(() => this.addNow(job));
+  }
+
+  private async addNow(job: PlaybackJob): Promise<void> {
     // a job left failed by an earlier attempt of this run (the id is deterministic): try it again
     const existing = await Job.fromId(this.queue, jobIdFor(job));
     if (existing && (await existing.isFailed())) {
@@ -87,14 +103,15 @@ export class BullmqQueue implements PlaybackQueue {
     // commands wait while Redis is away (they would hang forever): this bounds the wait
     const lost = new Promise<never>((_, reject) => {
       timer = setInterval(() => {
-        const down = this.watch.downForMs();
+        const silent = this.waitingSince === null ? 0 : Date.now() - this.waitingSince;
+        const down = Math.max(this.watch.downForMs(), silent);
         if (down < timeoutMs) return;
         this.stopped = true;
         reject(
           new FlightdeckError(
             'environment-error',
             `lost Redis at ${this.name} for ${(down / 1000).toFixed(0)} s (${this.watch.lastError() ?? 'no answer'}); run ${runId} is kept: ` +
-              `once Redis is back, finish it with: flightdeck playback --resume ${runId} --queue ${this.name}`,
+              `once Redis is back, finish it with: flightdeck playback --resume ${runId} --queue ${this.name.includes('***') ? 'URL (the same --queue URL, or $FLIGHTDECK_QUEUE)' : this.name}`,
             { retryable: true },
           ),
         );
@@ -132,7 +149,7 @@ export class BullmqQueue implements PlaybackQueue {
       // (other runs' leftovers could fill any window we read)
       const ids = [...outstanding.keys()];
       const found: (Job | undefined)[] = [];
-      for (let i = 0; i < ids.length; i += 100) found.push(...(await Promise.all(ids.slice(i, i + 100).map((id) => Job.fromId(this.queue, id)))));
+      for (let i = 0; i < ids.length; i += 100) found.push(...(await this.ask(() => Promise.all(ids.slice(i, i + 100).map((id) => Job.fromId(this.queue, id))))));
       const check = Date.now() - lastCheck >= checkMs;
       if (check) lastCheck = Date.now();
       for (let i = 0; i < ids.length && !this.stopped; i++) {

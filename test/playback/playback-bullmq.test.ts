@@ -257,7 +257,7 @@ test('Redis dies and stays down: the coordinator exits 2 within --redis-timeout,
     const code = await waitForExit(coordinator);
     const out = coordinator.output();
     assert.equal(code, 2, out);
-    assert.match(out, /error: environment-error: lost Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ for \d+ s \(.*\); run (run-\S+) is kept: once Redis is back, finish it with: flightdeck playback --resume run-\S+ --queue redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\n/);
+    assert.match(out, /error: environment-error: lost Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ for \d+ s \(.*\); run (run-\S+) is kept: once Redis is back, finish it with: flightdeck playback --resume run-\S+ --queue URL \(the same --queue URL, or \$FLIGHTDECK_QUEUE\)\n/);
     assert.ok(!out.includes(password));
     const runId = /--resume (run-\S+)/.exec(out)![1]!;
     // the worker stayed up, logged the loss once, and reconnects when Redis is back

@@ -106,7 +106,7 @@ function detectFromHead(path: string, head: string, logLinePrefix?: string, mapp
   if (header.some((h) => mapping.sql.includes(h))) return 'csv';
   throw new FlightdeckError(
     'usage-error',
-    `cannot tell the format of ${path === STDIN ? 'standard input' : path} (first line: ${JSON.stringify(firstLine.slice(0, 80))}); pass --format (${LOG_FORMATS.join(', ')})`,
+    `cannot tell the format of ${path === STDIN ? 'standard input' : path} (first line, literals left out: ${JSON.stringify(firstLine.replace(/'[^']*'?/g, "'…'").replace(/"[^"]*"?/g, '"…"').slice(0, 80))}); pass --format (${LOG_FORMATS.join(', ')})`,
     { location: { file: path, line: 1 } },
   );
 }

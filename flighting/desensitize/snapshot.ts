@@ -38,8 +38,8 @@ export interface DesensitizeResult {
   readonly reportFiles: readonly string[];
 }
 
-export function reportPaths(snapshot: string): { json: string; md: string } {
-  const base = snapshot.replace(/\.duckdb$/, '');
+export function reportPaths(snapshot: string, failed = false): { json: string; md: string } {
+  const base = `${snapshot.replace(/\.duckdb$/, '')}${failed ? '.failed' : ''}`;
   return { json: `${base}.report.json`, md: `${base}.report.md` };
 }
 
@@ -79,8 +79,10 @@ export async function desensitize(options: DesensitizeOptions): Promise<Desensit
     await db.run('DETACH snap');
     attached = false;
     const files: string[] = [];
-    if (report) files.push(...writeReportFiles(report, reportPaths(out)));
-    if (report && report.leakScan.leaks > 0) return { snapshot: null, report, reportFiles: files };
+    // a refused snapshot's report goes beside it under its own name: a previous snapshot keeps its own report
+    const leaked = report !== null && report.leakScan.leaks > 0;
+    if (report) files.push(...writeReportFiles(report, reportPaths(out, leaked)));
+    if (leaked) return { snapshot: null, report, reportFiles: files };
     renameSync(tmp, out);
     rmSync(`${out}.wal`, { force: true });
     return { snapshot: out, report, reportFiles: files };

@@ -53,6 +53,12 @@ test('new key, suggest, desensitize, corpus desensitize', async () => {
   assert.equal(l.status, 1, l.stdout + l.stderr);
   assert.match(l.stdout, /support_tickets\.notes: \d+/);
   assert.equal(existsSync(join(dir, 'leaky.duckdb')), false);
+  assert.ok(existsSync(join(dir, 'leaky.failed.report.json')) && !existsSync(join(dir, 'leaky.report.json')), 'a refused snapshot reports under .failed');
+  // refused over an existing snapshot: the snapshot and its report stay as they were
+  const before = [readFileSync(snap), readFileSync(join(dir, 'snap.report.json'))];
+  assert.equal(runCli(['desensitize', '--source', src, '--policy', join(dir, 'leaky.json'), '--key-file', key, '--out', snap]).status, 1);
+  assert.deepEqual([readFileSync(snap), readFileSync(join(dir, 'snap.report.json'))], before);
+  assert.ok(existsSync(join(dir, 'snap.failed.report.json')));
 
   // a stored workload with PII literals, masked in place
   const log = join(dir, 'q.jsonl');

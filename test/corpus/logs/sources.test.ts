@@ -173,3 +173,17 @@ test('a file that is not CSV read with --format csv stops with a usage error aft
   assert.equal(m.entries.length, 200);
   assert.equal(m.rejects.length, 100);
 });
+
+test('a log whose format cannot be told is refused without echoing its literals', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fd-fmt-'));
+  try {
+    const log = join(dir, 'odd.txt');
+    writeFileSync(log, "select * from customers where email = 'rosa.tanaka1@mail.test';\n");
+    const err = await importLogs([log]).then(() => null, (e: unknown) => e as Error);
+    assert.ok(err, 'an unknown format is an error');
+    assert.match(err.message, /cannot tell the format .*first line, literals left out: "select \* from customers where email = '…';"/);
+    assert.ok(!err.message.includes('rosa.tanaka1'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

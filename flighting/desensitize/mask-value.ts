@@ -108,7 +108,23 @@ function numeric(type: string, x: number): string {
   const cls = typeClass(type);
   if (cls === 'integer') return roundTo(x, 0);
   if (cls === 'decimal') return roundTo(x, Number(/,\s*(\d+)\)/.exec(type)?.[1] ?? 3));
+  if (/^(FLOAT|REAL|FLOAT4)$/i.test(type.trim())) return shortestFloat32(x);
   return String(x);
+}
+
+/**
+ * A 4-byte float as DuckDB prints it: the value rounded to float32, in the
+ * fewest digits that read back as the same float32 (SQL's REAL column holds
+ * the rounded value, so the literal must name that value, not the double).
+ */
+function shortestFloat32(x: number): string {
+  const f = Math.fround(x);
+  if (!Number.isFinite(f)) return String(f);
+  for (let p = 1; p <= 9; p++) {
+    const s = Number(f.toPrecision(p));
+    if (Math.fround(s) === f) return String(s);
+  }
+  return String(f);
 }
 
 const shuffles = new Map<string, Int32Array | Float64Array>();

@@ -32,6 +32,8 @@ const CASES: Case[] = [
   { kind: 'dob-ts', type: 'TIMESTAMP', policy: { kind: 'dob' }, values: ['1980-02-29 13:45:00', null] },
   { kind: 'noise-dec', type: 'DECIMAL(12,2)', policy: { kind: 'noise', relative: 0.1 }, values: ['12.50', '0.01', '-99.99', '123456.78', null] },
   { kind: 'noise-int', type: 'INTEGER', policy: { kind: 'noise', relative: 0.2 }, values: ['1', '100', '-55', '7', null] },
+  { kind: 'noise-real', type: 'REAL', policy: { kind: 'noise', relative: 0.1 }, values: ['12.5', '0.1', '-3.25', '123456.78', null] },
+  { kind: 'noise-double', type: 'DOUBLE', policy: { kind: 'noise', relative: 0.1 }, values: ['12.5', '0.1', '-3.25', null] },
   { kind: 'bucket', type: 'INTEGER', policy: { kind: 'bucket', width: 10 }, values: ['0', '9', '10', '-1', '12345', null] },
   { kind: 'bucket-dec', type: 'DECIMAL(10,2)', policy: { kind: 'bucket', width: 5 }, values: ['4.99', '5.00', '123.45', null] },
   { kind: 'gen-month', type: 'DATE', policy: { kind: 'generalise', to: 'month' }, values: ['2024-02-29', '1999-12-31', null] },

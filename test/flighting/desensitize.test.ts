@@ -89,7 +89,7 @@ test('the leak scan finds planted PII when free text is kept: no snapshot, count
   const hits = Object.fromEntries(r.report!.leakScan.hits.map((h) => [`${h.table}.${h.column}`, h]));
   assert.ok(hits['support_tickets.notes']!.rows >= 40, JSON.stringify(hits));
   assert.equal(hits['support_tickets.payload']!.rows, 120, 'every JSON payload quotes an email');
-  const text = readFileSync(reportPaths(out).json, 'utf8') + readFileSync(reportPaths(out).md, 'utf8');
+  const text = readFileSync(reportPaths(out, true).json, 'utf8') + readFileSync(reportPaths(out, true).md, 'utf8');
   const d = await openDatabase(src, { readOnly: true });
   const emails = (await d.all('SELECT email FROM customers')).map((x) => String(x.email));
   d.close();

@@ -44,8 +44,7 @@ export class Store {
   private tail: Promise<unknown> = Promise.resolve();
 
   private constructor(
-    /** @deprecated raw SQL belongs in a typed Store method; kept only until playback/run-playback.ts calls `updateImpacts` */
-    readonly db: Database,
+    private readonly db: Database,
     readonly path: string,
     readonly readOnly: boolean,
   ) {}
@@ -182,6 +181,11 @@ export class Store {
         throw new FlightdeckError('io-error', `store migration ${m.version} (${m.name}) failed: ${(err as Error).message}`, { cause: err });
       }
     }
+  }
+
+  /** Write everything to the database file now (after rewriting data in place, so the old pages are released). */
+  async checkpoint(): Promise<void> {
+    await this.run('CHECKPOINT');
   }
 
   /** Plain SQL for inspection (tests, ad-hoc tools); product code uses the typed methods below. */

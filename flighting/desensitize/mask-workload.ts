@@ -101,7 +101,7 @@ export async function desensitizeWorkload(store: Store, workload: string, cx: Qu
   const templates: StoredTemplate[] = await store.getTemplates(workload);
   const { templates: masked, summary } = maskTemplates(templates, cx);
   await store.saveWorkload({ name: w.name, sources: w.sources, entries: w.entries, rejected: w.rejected, rejects: redactRejects(w.rejects) }, masked);
-  await store.query('CHECKPOINT');
+  await store.checkpoint();
   return summary;
 }
 

@@ -92,7 +92,7 @@ test('a resumed run compares only what is missing and ends with each template on
   try {
     const summary = await startPlayback(store, queue, { workload: 'fake', catalogPath: fx.catalogPath, baseSpec: OLD_BUILD, headSpec: OLD_BUILD, batchSize: 3, timeoutMs: 3000 });
     // simulate a coordinator that died: drop some outcomes and mark the run running
-    await store.db.run(`DELETE FROM outcomes WHERE run_id = ? AND fingerprint IN (SELECT fingerprint FROM outcomes WHERE run_id = ? ORDER BY fingerprint LIMIT 4)`, [summary.runId, summary.runId]);
+    await store.query(`DELETE FROM outcomes WHERE run_id = ? AND fingerprint IN (SELECT fingerprint FROM outcomes WHERE run_id = ? ORDER BY fingerprint LIMIT 4)`, [summary.runId, summary.runId]);
     await store.reopenRun(summary.runId);
     assert.equal((await store.outcomeFingerprints(summary.runId)).size, EXPECTED.length - 4);
     const seen: number[] = [];

@@ -151,6 +151,7 @@ export function approvalKeys(file: ApprovalsFile): Set<string> {
   return new Set(file.approvals.map((a) => `${a.fingerprint}:${a.headPlanHash}:${a.verdict}`));
 }
 
-export function isApproved(keys: Set<string>, o: { fingerprint: string; headPlanHash: string | null; verdict: string }): boolean {
-  return o.headPlanHash !== null && keys.has(`${o.fingerprint}:${o.headPlanHash}:${o.verdict}`);
+/** Approved in the store (by `approve` on this run) or by the approvals file. */
+export function isApproved(keys: Set<string>, o: { fingerprint: string; headPlanHash: string | null; verdict: string; approved?: boolean }): boolean {
+  return o.approved === true || (o.headPlanHash !== null && keys.has(`${o.fingerprint}:${o.headPlanHash}:${o.verdict}`));
 }

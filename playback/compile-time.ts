@@ -34,7 +34,7 @@ export async function measureCompileTimes(
   return { baseMs: median(baseMs), headMs: median(headMs), samples: baseMs.length };
 }
 
-export function median(xs: readonly number[]): number {
+function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;

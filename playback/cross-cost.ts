@@ -9,7 +9,7 @@
  * from before re-costing) leaves its ratio null, and the note says why.
  */
 import type { Build, CompileResult, CompileSuccess, PlanIrResult, RecostResult } from '../compiler/builds/build.ts';
-import type { CrossCost } from './verdict.ts';
+import { costRatioOf, type CrossCost } from './verdict.ts';
 
 type Side = Pick<Build, 'spec' | 'recost' | 'planIrOf'>;
 
@@ -17,8 +17,8 @@ export async function crossCost(base: Side, head: Side, sql: string, b: CompileR
   if (!b.ok || !h.ok || b.plan.simplified === h.plan.simplified) return undefined;
   const byBase = await estimateOther(base, await planIr(head, sql, h));
   const byHead = await estimateOther(head, await planIr(base, sql, b));
-  const baseEstimatorRatio = byBase.ok ? ratio(byBase.cost, b.cost) : null;
-  const headEstimatorRatio = byHead.ok ? ratio(h.cost, byHead.cost) : null;
+  const baseEstimatorRatio = byBase.ok ? costRatioOf(byBase.cost, b.cost) : null;
+  const headEstimatorRatio = byHead.ok ? costRatioOf(h.cost, byHead.cost) : null;
   const refused = [!byBase.ok ? `base: ${byBase.reason}` : '', !byHead.ok ? `head: ${byHead.reason}` : ''].filter(Boolean);
   return { baseEstimatorRatio, headEstimatorRatio, note: refused.length ? `cannot re-cost: ${refused.join('; ')}` : 're-costed by both builds' };
 }
@@ -45,6 +45,3 @@ async function estimateOther(build: Side, other: PlanIrResult): Promise<RecostRe
   }
 }
 
-function ratio(num: number, den: number): number {
-  return den > 0 ? num / den : num > 0 ? Infinity : 1;
-}

@@ -41,7 +41,7 @@ export function evaluateGate(outcomes: readonly OutcomeRecord[], policy: Policy,
     const matching = outcomes.filter(
       (o) => o.verdict === verdict && (rule.minCostRatio === undefined || (o.costRatio ?? Infinity) >= rule.minCostRatio) && (rule.minWeight === undefined || o.weight >= rule.minWeight),
     );
-    const offenders = matching.filter((o) => !o.approved && !isApproved(approved, o)).sort(byImpact);
+    const offenders = matching.filter((o) => !isApproved(approved, o)).sort(byImpact);
     const conditions = [rule.minCostRatio !== undefined ? `cost ×≥${rule.minCostRatio}` : '', rule.minWeight !== undefined ? `weight ≥ ${rule.minWeight}` : ''].filter(Boolean);
     checks.push({
       name: `${verdict}${conditions.length ? ` (${conditions.join(', ')})` : ''}`,
@@ -55,7 +55,7 @@ export function evaluateGate(outcomes: readonly OutcomeRecord[], policy: Policy,
     });
   }
   if (policy.maxWorkloadImpact !== undefined) {
-    const counted = outcomes.filter((o) => o.impact !== null && !o.approved && !isApproved(approved, o));
+    const counted = outcomes.filter((o) => o.impact !== null && !isApproved(approved, o));
     const impact = counted.reduce((s, o) => s + (o.impact ?? 0), 0);
     checks.push({
       name: 'workload impact',
@@ -64,7 +64,7 @@ export function evaluateGate(outcomes: readonly OutcomeRecord[], policy: Policy,
       actual: impact,
       limit: policy.maxWorkloadImpact,
       offenders: counted.filter((o) => (o.impact ?? 0) > 0).sort(byImpact).slice(0, 20),
-      approvedSkipped: outcomes.filter((o) => o.impact !== null && (o.approved || isApproved(approved, o))).length,
+      approvedSkipped: outcomes.filter((o) => o.impact !== null && isApproved(approved, o)).length,
     });
   }
   const compiledShare = compiledShareOf(outcomes);

@@ -58,6 +58,11 @@ export interface Classification {
   readonly reason: string;
 }
 
+/** head cost / base cost; a free base plan makes any cost infinitely worse, and two free plans equal */
+export function costRatioOf(head: number, base: number): number {
+  return base > 0 ? head / base : head > 0 ? Infinity : 1;
+}
+
 export function classify(
   base: CompileResult,
   head: CompileResult,
@@ -77,7 +82,7 @@ export function classify(
   if (base.ok && !head.ok) return { verdict: 'new-error', costRatio: null, reason: `head: ${failureText(head)}` };
   if (!base.ok && head.ok) return { verdict: 'fixed-error', costRatio: null, reason: `base: ${failureText(base)}` };
   if (!base.ok || !head.ok) throw new Error('unreachable');
-  const own = base.cost > 0 ? head.cost / base.cost : head.cost > 0 ? Infinity : 1;
+  const own = costRatioOf(head.cost, base.cost);
   const slower = compileSlower(extra.compile, thresholds);
   const compileNote = extra.compile && slower ? `compile ×${fmtRatio(slower)} (${fmtMs(extra.compile.baseMs)} → ${fmtMs(extra.compile.headMs)}${extra.compile.samples > 1 ? `, medians of ${extra.compile.samples}` : ''})` : '';
   let verdict: Verdict;

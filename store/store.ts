@@ -85,25 +85,21 @@ export class Store {
   }
 
   // every statement goes through these three: a system error (disk full, permission) is named with the store's path
-  private async run(sql: string, params?: Params): Promise<void> {
-    try {
-      await this.db.run(sql, params);
-    } catch (err) {
-      throw fromSystemError(err, this.path) ?? err;
-    }
+  private run(sql: string, params?: Params): Promise<void> {
+    return this.named(() => this.db.run(sql, params));
   }
 
-  private async all(sql: string, params?: Params): Promise<Row[]> {
-    try {
-      return await this.db.all(sql, params);
-    } catch (err) {
-      throw fromSystemError(err, this.path) ?? err;
-    }
+  private all(sql: string, params?: Params): Promise<Row[]> {
+    return this.named(() => this.db.all(sql, params));
   }
 
-  private async allJson(sql: string, params?: Params): Promise<Row[]> {
+  private allJson(sql: string, params?: Params): Promise<Row[]> {
+    return this.named(() => this.db.allJson(sql, params));
+  }
+
+  private async named<T>(statement: () => Promise<T>): Promise<T> {
     try {
-      return await this.db.allJson(sql, params);
+      return await statement();
     } catch (err) {
       throw fromSystemError(err, this.path) ?? err;
     }

@@ -168,9 +168,11 @@ export function decodeText(bytes: Buffer, name: string, encoding?: string): stri
       line++;
       start = nl + 1;
     }
-    throw notInEncoding(name, line, enc, bytes.subarray(start, bytes.indexOf(10, start) < 0 ? bytes.length : bytes.indexOf(10, start)));
+    const end = bytes.indexOf(10, start);
+    throw notInEncoding(name, line, enc, bytes.subarray(start, end < 0 ? bytes.length : end));
   }
-  const text = lineDecoder(name, enc)(bytes, 1);
+  // utf-8 was checked above, whole: decode without checking it again
+  const text = enc === 'utf-8' ? bytes.toString('utf8') : lineDecoder(name, enc)(bytes, 1);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 

@@ -60,8 +60,8 @@ export async function desensitize(options: DesensitizeOptions): Promise<Desensit
     const values = valueMapStatements(tables);
     const { statements, maps } = hashMapStatements(tables.map((t) => ({ relation: t.relation, columns: t.columns.filter((c) => !values.byColumn.has(`${t.name}\0${c.column}`)) })));
     for (const sql of [...values.statements, ...statements]) await db.run(sql, keyParams(sql, options.key.revealHex()));
-    for (const t of source.tables) {
-      await writeTable(db, t, maskColumns(t, options.policy), values, maps);
+    for (const [i, t] of source.tables.entries()) {
+      await writeTable(db, t, tables[i]!.columns, values, maps);
       options.onProgress?.(t.name);
     }
     await db.run('CHECKPOINT snap');

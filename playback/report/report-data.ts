@@ -56,7 +56,7 @@ export function buildReport(input: {
   const approvedKeys = input.approvedKeys ?? new Set<string>();
   const policy = input.policy ?? DEFAULT_POLICY;
   const thresholds = runThresholds(input.run);
-  const outcomes = input.outcomes.map((o) => ({ ...o, approved: o.approved || isApproved(approvedKeys, o) }));
+  const outcomes = input.outcomes.map((o) => ({ ...o, approved: isApproved(approvedKeys, o) }));
   const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
   for (const o of outcomes) counts[o.verdict]++;
   const byImpact = (a: OutcomeRecord, b: OutcomeRecord) => (b.impact ?? 0) - (a.impact ?? 0) || b.weight - a.weight || (a.fingerprint < b.fingerprint ? -1 : 1);

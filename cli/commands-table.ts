@@ -28,7 +28,8 @@ export const COMMANDS: readonly LazyCommand[] = [
   { name: 'builds', term: 'builds', description: 'list the build kinds, their spec syntax, and the DuckDB versions shipped', load: async () => (await import('./commands/builds.ts')).registerBuilds },
   { name: 'corpus', term: 'corpus', description: 'query logs, workloads and sample data', load: async () => (await import('./commands/corpus.ts')).registerCorpus },
   { name: 'playback', term: 'playback [options]', description: 'compile every template of a workload with a base and a head build, diff and classify the plans', load: async () => (await import('./commands/playback.ts')).registerPlayback },
-  { name: 'worker', term: 'worker [options]', description: 'process playback jobs from a BullMQ queue on Redis until stopped (SIGINT/SIGTERM); keeps reconnecting while Redis is away', load: async () => (await import('./commands/worker.ts')).registerWorker },
+  { name: 'flight', term: 'flight [options]', description: 'execute a playback run’s templates on a desensitized snapshot with both builds: result mismatches and measured speed', load: async () => (await import('./commands/flight.ts')).registerFlight },
+  { name: 'worker', term: 'worker [options]', description: 'process playback and flight jobs from a BullMQ queue on Redis until stopped (SIGINT/SIGTERM); keeps reconnecting while Redis is away', load: async () => (await import('./commands/worker.ts')).registerWorker },
   { name: 'approve', term: 'approve [options]', description: 'accept reviewed plan changes on purpose, so later runs do not flag them again', load: async () => (await import('./commands/approve.ts')).registerApprove },
   { name: 'gate', term: 'gate [options]', description: 'apply a policy to a run: exit 0 pass, 1 fail, 2 usage or infrastructure error', load: async () => (await import('./commands/gate.ts')).registerGate },
   // registerRuns registers both `runs` and `report`

@@ -42,3 +42,18 @@ export const DEFAULT_COMPILE_REPEATS = 3;
  * little (the gate that passed with 2.4% of the weight compiled fails by far).
  */
 export const DEFAULT_MIN_COMPILED_SHARE = 0.8;
+
+/**
+ * Flights: a `slower` template counts against the default gate only from
+ * this share of the workload's weight (0.1%): the tail of rare queries is
+ * measured and reported, but a release is not held for a query run once a day.
+ */
+export const DEFAULT_SLOWER_MIN_WEIGHT = 0.001;
+
+/**
+ * Flights: the most weight (share of the flown, compared templates) whose
+ * timing may stay `inconclusive` before the gate says the flight decided
+ * too little. A quarter: noisy shared machines leave some templates
+ * undecided within their budget; beyond a quarter the flight says little.
+ */
+export const DEFAULT_MAX_INCONCLUSIVE_SHARE = 0.25;

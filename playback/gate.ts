@@ -11,8 +11,8 @@ import { DEFAULT_THRESHOLDS, estimateMoved, type CostThresholds } from './verdic
 
 export interface GateCheck {
   readonly name: string;
-  /** `verdict`: a per-verdict rule; `impact`: maxWorkloadImpact; `coverage`: minCompiledShare */
-  readonly kind: 'verdict' | 'impact' | 'coverage';
+  /** `verdict`: a per-verdict rule; `impact`: maxWorkloadImpact; `coverage`: minCompiledShare; `inconclusive`: maxInconclusiveShare (flights) */
+  readonly kind: 'verdict' | 'impact' | 'coverage' | 'inconclusive';
   /** the verdict a `verdict` check counts */
   readonly verdict?: Verdict;
   readonly passed: boolean;
@@ -79,6 +79,21 @@ export function evaluateGate(outcomes: readonly OutcomeRecord[], policy: Policy,
       approvedSkipped: 0,
     });
   }
+  const compared = outcomes.filter((o) => MEASURED.has(o.verdict));
+  if (compared.length > 0 && policy.maxInconclusiveShare < 1) {
+    const weight = compared.reduce((s, o) => s + o.weight, 0);
+    const inconclusive = compared.filter((o) => o.verdict === 'inconclusive' && !isApproved(approved, o));
+    const share = weight > 0 ? inconclusive.reduce((s, o) => s + o.weight, 0) / weight : 0;
+    checks.push({
+      name: 'inconclusive share of flown weight',
+      kind: 'inconclusive',
+      passed: share <= policy.maxInconclusiveShare,
+      actual: share,
+      limit: policy.maxInconclusiveShare,
+      offenders: [...inconclusive].sort((a, b) => b.weight - a.weight || (a.fingerprint < b.fingerprint ? -1 : 1)),
+      approvedSkipped: compared.filter((o) => o.verdict === 'inconclusive').length - inconclusive.length,
+    });
+  }
   return {
     passed: checks.every((c) => c.passed),
     checks,
@@ -87,6 +102,9 @@ export function evaluateGate(outcomes: readonly OutcomeRecord[], policy: Policy,
     estimateMoved: outcomes.filter((o) => estimateMoved(o, thresholds)).length,
   };
 }
+
+/** flight verdicts of templates whose results were compared and whose time was measured */
+const MEASURED: ReadonlySet<Verdict> = new Set(['same', 'slower', 'faster', 'inconclusive']);
 
 function compiledByBoth(o: OutcomeRecord): boolean {
   return o.baseStatus === 'ok' && o.headStatus === 'ok';

@@ -12,7 +12,8 @@
  *     "regressed":      { "max": 0, "minCostRatio": 1.1, "minWeight": 0.001 }
  *   },
  *   "maxWorkloadImpact": 0.05,
- *   "minCompiledShare": 0.8
+ *   "minCompiledShare": 0.8,
+ *   "maxInconclusiveShare": 0.25
  * }
  *
  * A verdict rule counts the run's unapproved outcomes with that verdict
@@ -22,12 +23,16 @@
  * `minCompiledShare` (default 0.8 even when a policy file leaves it out; 0
  * turns it off) is the share of the workload's weight that both builds must
  * compile: a gate over a workload neither build can read proves nothing.
- * DEFAULT_POLICY is VERDICT_TABLE's `failsByDefault` column.
+ * `maxInconclusiveShare` (flights; default 0.25, 0 demands every timing be
+ * decided, 1 turns it off) bounds the weight of flown templates whose timing
+ * stayed `inconclusive`, as a share of the flown templates that were compared.
+ * DEFAULT_POLICY is VERDICT_TABLE's `failsByDefault` column; `slower` counts
+ * from DEFAULT_SLOWER_MIN_WEIGHT.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { FlightdeckError } from '../compiler/errors.ts';
-import { DEFAULT_MIN_COMPILED_SHARE, DEFAULT_REGRESSED_AT } from './defaults.ts';
+import { DEFAULT_MAX_INCONCLUSIVE_SHARE, DEFAULT_MIN_COMPILED_SHARE, DEFAULT_REGRESSED_AT, DEFAULT_SLOWER_MIN_WEIGHT } from './defaults.ts';
 import { VERDICTS, type Verdict } from './verdict.ts';
 import { VERDICT_TABLE } from './verdict-table.ts';
 
@@ -42,6 +47,7 @@ export const PolicySchema = z.object({
   verdicts: z.partialRecord(z.enum(VERDICTS), RuleSchema),
   maxWorkloadImpact: z.number().optional(),
   minCompiledShare: z.number().min(0).max(1).default(DEFAULT_MIN_COMPILED_SHARE),
+  maxInconclusiveShare: z.number().min(0).max(1).default(DEFAULT_MAX_INCONCLUSIVE_SHARE),
 }).strict();
 
 export type Policy = z.infer<typeof PolicySchema>;
@@ -52,9 +58,10 @@ export const DEFAULT_POLICY: Policy = {
   verdicts: Object.fromEntries(
     (Object.keys(VERDICT_TABLE) as Verdict[])
       .filter((v) => VERDICT_TABLE[v].failsByDefault)
-      .map((v): [Verdict, VerdictRule] => [v, v === 'regressed' ? { max: 0, minCostRatio: DEFAULT_REGRESSED_AT } : { max: 0 }]),
+      .map((v): [Verdict, VerdictRule] => [v, v === 'regressed' ? { max: 0, minCostRatio: DEFAULT_REGRESSED_AT } : v === 'slower' ? { max: 0, minWeight: DEFAULT_SLOWER_MIN_WEIGHT } : { max: 0 }]),
   ),
   minCompiledShare: DEFAULT_MIN_COMPILED_SHARE,
+  maxInconclusiveShare: DEFAULT_MAX_INCONCLUSIVE_SHARE,
 };
 
 export function parsePolicy(raw: unknown, where = 'policy'): Policy {

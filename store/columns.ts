@@ -10,7 +10,7 @@
  * migration that adds the column.
  */
 import type { Params, Row } from '../compiler/builds/duckdb-database.ts';
-import type { ClusterRecord, DiffRecord, OutcomeRecord, RunRecord, StoredTemplate, WorkloadRecord } from './records.ts';
+import type { ClusterRecord, DiffRecord, FlightResultRecord, OutcomeRecord, RunRecord, StoredTemplate, WorkloadRecord } from './records.ts';
 
 type Param = Params[number];
 
@@ -139,5 +139,15 @@ export const CLUSTERS: Table<ClusterRow> = {
   columns: {
     runId: text, signature: text, description: text, templates: num, weight: num, impact: num,
     verdicts: json<Readonly<Record<string, number>>>(), example: text,
+  },
+};
+
+export const FLIGHT_RESULTS: Table<FlightResultRecord> = {
+  name: 'flight_results',
+  columns: {
+    runId: text, fingerprint: text, correctness: text, performance: text, detail: text, ratio: numOrNull, ratioLow: numOrNull, ratioHigh: numOrNull,
+    noise: numOrNull, pValue: numOrNull, baseMs: numOrNull, headMs: numOrNull, pairs: num, baseRows: numOrNull, headRows: numOrNull, emptyBoth: bool,
+    mismatch: jsonOrNull<unknown>(), operatorChange: jsonOrNull<unknown>(), crossCheck: textOrNull, baseExec: text, headExec: text,
+    timings: json<FlightResultRecord['timings']>(),
   },
 };

@@ -121,4 +121,35 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE outcomes ADD COLUMN recost VARCHAR;
     `,
   },
+  {
+    version: 3,
+    name: 'flight results: the evidence beside a flight outcome',
+    sql: `
+      CREATE TABLE flight_results (
+        run_id VARCHAR NOT NULL,
+        fingerprint VARCHAR NOT NULL,
+        correctness VARCHAR NOT NULL,      -- same | result-mismatch | nondeterministic | not-compared
+        performance VARCHAR NOT NULL,      -- slower | faster | same | inconclusive | not-measured
+        detail VARCHAR NOT NULL,
+        ratio DOUBLE,
+        ratio_low DOUBLE,
+        ratio_high DOUBLE,
+        noise DOUBLE,
+        p_value DOUBLE,
+        base_ms DOUBLE,
+        head_ms DOUBLE,
+        pairs INTEGER NOT NULL,
+        base_rows BIGINT,
+        head_rows BIGINT,
+        empty_both BOOLEAN NOT NULL,
+        mismatch VARCHAR,                  -- JSON
+        operator_change VARCHAR,           -- JSON
+        cross_check VARCHAR,
+        base_exec VARCHAR NOT NULL,
+        head_exec VARCHAR NOT NULL,
+        timings VARCHAR NOT NULL,          -- JSON {executeMs, compareMs, statisticsMs}
+        PRIMARY KEY (run_id, fingerprint)
+      );
+    `,
+  },
 ];

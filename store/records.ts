@@ -18,7 +18,12 @@ export const VERDICTS = [
   'timeout',
   'result-mismatch',
   'nondeterministic',
+  'slower',
+  'faster',
+  'same',
   'inconclusive',
+  'not-executable',
+  'resource',
 ] as const;
 
 export type Verdict = (typeof VERDICTS)[number];
@@ -99,6 +104,50 @@ export interface OutcomeRecord {
   readonly signature: string | null;
   readonly approved: boolean;
   readonly worker: string | null;
+}
+
+/**
+ * What a flight measured for one template, beside its outcome (the outcome
+ * row carries the verdict; this row carries the evidence). Flights are runs
+ * of kind `flight`; a flight's outcomes and these rows share its run id.
+ */
+export interface FlightResultRecord {
+  readonly runId: string;
+  readonly fingerprint: string;
+  /** `same` | `result-mismatch` | `nondeterministic` | `not-compared` (an execution failed) */
+  readonly correctness: string;
+  /** `slower` | `faster` | `same` | `inconclusive` | `not-measured` */
+  readonly performance: string;
+  /** why, in one line (the outcome's reason) */
+  readonly detail: string;
+  /** estimated head/base latency ratio and its confidence interval */
+  readonly ratio: number | null;
+  readonly ratioLow: number | null;
+  readonly ratioHigh: number | null;
+  /** the A/A noise band: the largest base-vs-base ratio deviation that the confidence allows (0.03 = ±3%) */
+  readonly noise: number | null;
+  /** one-sided p-value of the decided direction, before false-discovery control */
+  readonly pValue: number | null;
+  /** median latencies, ms */
+  readonly baseMs: number | null;
+  readonly headMs: number | null;
+  /** measured base/head pairs */
+  readonly pairs: number;
+  readonly baseRows: number | null;
+  readonly headRows: number | null;
+  /** both sides returned zero rows: compared, but the data cannot show a difference */
+  readonly emptyBoth: boolean;
+  /** the mismatch: differing columns, row-count delta, sample rows (snapshot values only) */
+  readonly mismatch: unknown;
+  /** the operator whose actual time or rows changed most */
+  readonly operatorChange: unknown;
+  /** for reference builds: how each side compared with DuckDB running the original SQL */
+  readonly crossCheck: string | null;
+  /** execution status per side: ok | error | timeout | resource | crash | not-executable | unsupported */
+  readonly baseExec: string;
+  readonly headExec: string;
+  /** where the time of this template went, ms: execute, compare, statistics */
+  readonly timings: { readonly executeMs: number; readonly compareMs: number; readonly statisticsMs: number };
 }
 
 export interface DiffRecord {

@@ -17,9 +17,9 @@ import { dirname, resolve } from 'node:path';
 import { openDatabase, type Database, type Params, type Row } from '../compiler/builds/duckdb-database.ts';
 import { FlightdeckError } from '../compiler/errors.ts';
 import { fromSystemError, refuseNonFile } from '../compiler/system-errors.ts';
-import { CLUSTERS, decodeRow, DIFFS, encodeRow, insertSql, OUTCOMES, RUNS, TEMPLATES, WORKLOADS, type TemplateRow } from './columns.ts';
+import { CLUSTERS, decodeRow, DIFFS, encodeRow, FLIGHT_RESULTS, insertSql, OUTCOMES, RUNS, TEMPLATES, WORKLOADS, type TemplateRow } from './columns.ts';
 import { MIGRATIONS } from './migrations.ts';
-import type { OutcomeRecord, RunRecord, StoredTemplate, WorkloadRecord, ClusterRecord, DiffRecord } from './records.ts';
+import type { FlightResultRecord, OutcomeRecord, RunRecord, StoredTemplate, WorkloadRecord, ClusterRecord, DiffRecord } from './records.ts';
 import type { ImportResult } from '../corpus/templates/import.ts';
 
 /** The one default store path (relative to the working directory). */
@@ -324,6 +324,26 @@ export class Store {
   async getDiff(runId: string, fingerprint: string): Promise<DiffRecord | null> {
     const rows = await this.all('SELECT * FROM diffs WHERE run_id = ? AND fingerprint = ?', [runId, fingerprint]);
     return rows[0] ? decodeRow(DIFFS, rows[0]) : null;
+  }
+
+  /**
+   * A flight's outcomes and their evidence, in one transaction (idempotent,
+   * keyed by run and template like every write).
+   */
+  async saveFlightResults(outcomes: readonly OutcomeRecord[], results: readonly FlightResultRecord[], diffs: readonly DiffRecord[] = []): Promise<void> {
+    if (!results.length && !outcomes.length) return;
+    await this.transaction(async () => {
+      for (let i = 0; i < results.length; i += 100) {
+        const batch = results.slice(i, i + 100);
+        await this.run(insertSql(FLIGHT_RESULTS, batch.length, { replace: true }), batch.flatMap((r) => encodeRow(FLIGHT_RESULTS, r)));
+      }
+    });
+    await this.saveOutcomes(outcomes, diffs);
+  }
+
+  async getFlightResults(runId: string): Promise<FlightResultRecord[]> {
+    const rows = await this.all('SELECT * FROM flight_results WHERE run_id = ? ORDER BY fingerprint', [runId]);
+    return rows.map((r) => decodeRow(FLIGHT_RESULTS, r));
   }
 
   async saveClusters(runId: string, clusters: readonly ClusterRecord[]): Promise<void> {

@@ -1,5 +1,8 @@
 import { Option, type Command } from 'commander';
+import { processFlightJob, type FlightJob } from '../../flighting/flight-job.ts';
+import { processPlaybackJob, type PlaybackJob } from '../../playback/job.ts';
 import { startWorker } from '../../playback/queue/bullmq-worker.ts';
+import type { JobProcessor, QueueJob } from '../../playback/queue/queue.ts';
 import { resolveConcurrency } from '../../playback/queue/concurrency.ts';
 import { redactRedisUrl } from '../../playback/queue/redis-url.ts';
 import { parsePositiveInt, runCommand } from '../run-command.ts';
@@ -7,7 +10,7 @@ import { parsePositiveInt, runCommand } from '../run-command.ts';
 export function registerWorker(program: Command): void {
   program
     .command('worker')
-    .description('process playback jobs from a BullMQ queue on Redis until stopped (SIGINT/SIGTERM); keeps reconnecting while Redis is away')
+    .description('process playback and flight jobs from a BullMQ queue on Redis until stopped (SIGINT/SIGTERM); keeps reconnecting while Redis is away')
     .addOption(new Option('--queue <url>', 'redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS; keep a password out of `ps` with $FLIGHTDECK_QUEUE').env('FLIGHTDECK_QUEUE').makeOptionMandatory())
     .option('--concurrency <n>', 'jobs processed at once, each with its own build processes (at most one per core)', '1')
     .option('--oversubscribe', 'allow --concurrency above the core count (builds that mostly wait, e.g. on a remote service)')
@@ -18,8 +21,9 @@ export function registerWorker(program: Command): void {
         if (slots.warning) process.stderr.write(`warning: ${slots.warning}\n`);
         const worker = await startWorker(opts.queue, {
           concurrency: slots.concurrency,
+          process: processAnyJob,
           name: opts.name,
-          onJob: (r) => process.stderr.write(`job ${r.runId} batch ${r.batch}: ${r.outcomes.length} templates\n`),
+          onJob: (r) => process.stderr.write(`job ${r.runId} batch ${r.batch}: ${r.templates ?? 0} templates\n`),
         });
         process.stderr.write(`worker ready on ${redactRedisUrl(opts.queue)}\n`);
         // `on`, not `once`: a handler stays registered, so the build processes' own signal hook
@@ -38,3 +42,7 @@ export function registerWorker(program: Command): void {
       }),
     );
 }
+
+/** One queue carries both kinds of job: a flight batch says so (`kind: 'flight'`), a playback batch does not. */
+const processAnyJob: JobProcessor<QueueJob, { runId: string; batch: number }> = (job, pool, worker) =>
+  (job as { kind?: string }).kind === 'flight' ? processFlightJob(job as FlightJob, pool, worker) : processPlaybackJob(job as PlaybackJob, pool, worker);

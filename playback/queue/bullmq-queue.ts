@@ -13,7 +13,7 @@ import type { Redis } from 'ioredis';
 import { FlightdeckError } from '../../compiler/errors.ts';
 import { hashString } from '../diff/plan-tree.ts';
 import type { PlaybackJob, PlaybackJobResult } from '../job.ts';
-import { DEFAULT_ATTEMPTS, type PlaybackQueue } from './queue.ts';
+import { DEFAULT_ATTEMPTS, type JobQueue, type QueueJob, type QueueJobResult } from './queue.ts';
 import { assertRedisReachable, ConnectionWatch, createConnection, DEFAULT_REDIS_TIMEOUT_MS, QUEUE_NAME } from './bullmq-connection.ts';
 import { redactRedisUrl, redactSecrets } from './redis-url.ts';
 
@@ -33,11 +33,11 @@ export interface BullmqQueueOptions {
 }
 
 /** Deterministic: the same run and batch always get the same id, so a resumed run finds what workers finished. */
-export function jobIdFor(job: PlaybackJob): string {
+export function jobIdFor(job: QueueJob): string {
   return `${job.runId}:${job.batch}:${hashString(job.templates.map((t) => t.fingerprint).join(','))}`;
 }
 
-export class BullmqQueue implements PlaybackQueue {
+export class BullmqQueue<J extends QueueJob = PlaybackJob, R extends QueueJobResult = PlaybackJobResult> implements JobQueue<J, R> {
   /** the URL without its password: what is printed and recorded with the run */
   readonly name: string;
   private stopped = false;
@@ -54,7 +54,7 @@ export class BullmqQueue implements PlaybackQueue {
     this.name = redactRedisUrl(url);
   }
 
-  static async connect(url: string, options: BullmqQueueOptions = {}): Promise<BullmqQueue> {
+  static async connect<J extends QueueJob = PlaybackJob, R extends QueueJobResult = PlaybackJobResult>(url: string, options: BullmqQueueOptions = {}): Promise<BullmqQueue<J, R>> {
     await assertRedisReachable(url);
     const warn = options.onWarning ?? (() => {});
     const watch = new ConnectionWatch(url, warn);
@@ -62,7 +62,7 @@ export class BullmqQueue implements PlaybackQueue {
     watch.follow(connection); // reconnects are handled by ioredis; commands wait; the watch bounds the wait
     const queue = new Queue(QUEUE_NAME, { connection });
     queue.on('error', (err) => watch.noteError(err));
-    return new BullmqQueue(url, connection, queue, watch, options);
+    return new BullmqQueue<J, R>(url, connection, queue, watch, options);
   }
 
   /** A Redis round trip the run waits on, timed by run()'s watch (a frozen Redis never answers, and never closes the connection either). */
@@ -75,18 +75,18 @@ export class BullmqQueue implements PlaybackQueue {
     }
   }
 
-  private async add(job: PlaybackJob): Promise<void> {
+  private async add(job: J): Promise<void> {
     return this.ask(() => this.addNow(job));
   }
 
-  private async addNow(job: PlaybackJob): Promise<void> {
+  private async addNow(job: J): Promise<void> {
     // a job left failed by an earlier attempt of this run (the id is deterministic): try it again
     const existing = await Job.fromId(this.queue, jobIdFor(job));
     if (existing && (await existing.isFailed())) {
       await existing.retry('failed');
       return;
     }
-    await this.queue.add('compile-batch', job, {
+    await this.queue.add((job as { kind?: string }).kind === 'flight' ? 'flight-batch' : 'compile-batch', job, {
       jobId: jobIdFor(job),
       attempts: this.options.attempts ?? DEFAULT_ATTEMPTS,
       backoff: { type: 'fixed', delay: 500 },
@@ -95,7 +95,7 @@ export class BullmqQueue implements PlaybackQueue {
     });
   }
 
-  async run(jobs: readonly PlaybackJob[], onResult: (result: PlaybackJobResult) => Promise<void>): Promise<void> {
+  async run(jobs: readonly J[], onResult: (result: R) => Promise<void>): Promise<void> {
     if (!jobs.length) return;
     const runId = jobs[0]!.runId;
     const timeoutMs = this.options.redisTimeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS;
@@ -126,8 +126,8 @@ export class BullmqQueue implements PlaybackQueue {
     }
   }
 
-  private async drive(jobs: readonly PlaybackJob[], onResult: (result: PlaybackJobResult) => Promise<void>): Promise<void> {
-    const outstanding = new Map<string, PlaybackJob>();
+  private async drive(jobs: readonly J[], onResult: (result: R) => Promise<void>): Promise<void> {
+    const outstanding = new Map<string, J>();
     for (const j of jobs) {
       outstanding.set(jobIdFor(j), j);
       await this.add(j);
@@ -160,7 +160,7 @@ export class BullmqQueue implements PlaybackQueue {
           continue;
         }
         if (job.finishedOn && job.returnvalue) {
-          await onResult(job.returnvalue as PlaybackJobResult);
+          await onResult(job.returnvalue as R);
           outstanding.delete(id);
           lastProgress = Date.now();
           await job.remove().catch((err) => this.options.onWarning?.(`could not remove finished job ${id} (it stays in Redis): ${redactSecrets(String((err as Error)?.message ?? err), this.url)}`));
@@ -168,7 +168,7 @@ export class BullmqQueue implements PlaybackQueue {
           // failed for good: out of attempts, or not retryable (the worker failed it at once)
           const n = job.attemptsMade;
           const why = n < attempts ? ' (not retryable)' : '';
-          throw new FlightdeckError('build-error', `playback job ${id} failed after ${n} attempt${n === 1 ? '' : 's'}${why}: ${job.failedReason}`);
+          throw new FlightdeckError('build-error', `job ${id} failed after ${n} attempt${n === 1 ? '' : 's'}${why}: ${job.failedReason}`);
         }
       }
       if (outstanding.size) await new Promise((r) => setTimeout(r, pollMs));
@@ -181,7 +181,7 @@ export class BullmqQueue implements PlaybackQueue {
   }
 
   /** Attempts made for one job of a run (tests, diagnostics); null when Redis does not hold it. */
-  async attemptsOf(job: PlaybackJob): Promise<number | null> {
+  async attemptsOf(job: J): Promise<number | null> {
     const j = await Job.fromId(this.queue, jobIdFor(job));
     return j ? j.attemptsMade : null;
   }

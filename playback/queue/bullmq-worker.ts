@@ -13,7 +13,8 @@
  */
 import { UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import { hostname } from 'node:os';
-import { BuildPool, describeJobError, isRetryable, processPlaybackJob, type PlaybackJob, type PlaybackJobResult } from '../job.ts';
+import { BuildPool, describeJobError, isRetryable, processPlaybackJob } from '../job.ts';
+import type { JobProcessor, QueueJob, QueueJobResult } from './queue.ts';
 import { assertRedisReachable, ConnectionWatch, createConnection, LOCK_DURATION_MS, MAX_STALLED_COUNT, QUEUE_NAME, STALLED_INTERVAL_MS } from './bullmq-connection.ts';
 import { redactSecrets } from './redis-url.ts';
 
@@ -33,7 +34,9 @@ export interface RunningWorker {
 export interface WorkerOptions {
   readonly concurrency?: number;
   readonly name?: string;
-  readonly onJob?: (r: PlaybackJobResult) => void;
+  readonly onJob?: (r: QueueJobResult & { readonly templates?: number }) => void;
+  /** what a job does (default: a playback batch); the CLI's worker passes one that also runs flight batches */
+  readonly process?: JobProcessor<QueueJob, QueueJobResult>;
   /** one line per failed job and per Redis event (default: standard error) */
   readonly log?: (line: string) => void;
 }
@@ -50,7 +53,8 @@ export async function startWorker(url: string, options: WorkerOptions = {}): Pro
   const watch = new ConnectionWatch(url, (line) => log(`worker ${name}: ${line}`));
   const connection = createConnection(url);
   watch.follow(connection);
-  const worker = new Worker<PlaybackJob, PlaybackJobResult>(
+  const processJob = options.process ?? (processPlaybackJob as unknown as JobProcessor<QueueJob, QueueJobResult>);
+  const worker = new Worker<QueueJob, QueueJobResult>(
     QUEUE_NAME,
     async (job, token) => {
       const pool = free.pop()!;
@@ -60,7 +64,7 @@ export async function startWorker(url: string, options: WorkerOptions = {}): Pro
         throw new WaitingError();
       };
       try {
-        const result = await processPlaybackJob(job.data, pool, name);
+        const result = await processJob(job.data, pool, name);
         if (stopping) return await giveBack();
         return result;
       } catch (err) {
@@ -83,9 +87,9 @@ export async function startWorker(url: string, options: WorkerOptions = {}): Pro
     { connection, concurrency, lockDuration: LOCK_DURATION_MS, stalledInterval: STALLED_INTERVAL_MS, maxStalledCount: MAX_STALLED_COUNT, autorun: true },
   );
   worker.on('error', (err) => watch.noteError(err));
-  worker.on('completed', (_job, result) => {
+  worker.on('completed', (job, result) => {
     processed++;
-    options.onJob?.(result);
+    options.onJob?.({ ...result, templates: job.data.templates.length });
   });
   await worker.waitUntilReady();
   return {

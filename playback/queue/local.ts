@@ -8,7 +8,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { BuildPool, describeJobError, isRetryable, processPlaybackJob, type PlaybackJob, type PlaybackJobResult } from '../job.ts';
-import { DEFAULT_ATTEMPTS, type PlaybackQueue } from './queue.ts';
+import { DEFAULT_ATTEMPTS, type JobProcessor, type JobQueue, type QueueJob, type QueueJobResult } from './queue.ts';
 
 export interface LocalQueueOptions {
   readonly concurrency?: number;
@@ -18,27 +18,30 @@ export interface LocalQueueOptions {
   readonly onWarning?: (message: string) => void;
 }
 
-export class LocalQueue implements PlaybackQueue {
+export class LocalQueue<J extends QueueJob = PlaybackJob, R extends QueueJobResult = PlaybackJobResult> implements JobQueue<J, R> {
   readonly name = 'local';
   private readonly pools: BuildPool[];
   private readonly attempts: number;
+  private readonly process: JobProcessor<J, R>;
 
-  constructor(private readonly options: LocalQueueOptions = {}) {
+  /** `process`: what a job does (default: a playback batch; flights pass their own) */
+  constructor(private readonly options: LocalQueueOptions = {}, process?: JobProcessor<J, R>) {
     const n = Math.max(1, options.concurrency ?? availableParallelism());
     this.pools = Array.from({ length: n }, () => new BuildPool());
     this.attempts = Math.max(1, options.attempts ?? DEFAULT_ATTEMPTS);
+    this.process = process ?? (processPlaybackJob as unknown as JobProcessor<J, R>);
   }
 
-  async run(jobs: readonly PlaybackJob[], onResult: (result: PlaybackJobResult) => Promise<void>): Promise<void> {
+  async run(jobs: readonly J[], onResult: (result: R) => Promise<void>): Promise<void> {
     let next = 0;
     let failed = false;
     const slot = async (pool: BuildPool, index: number) => {
       while (next < jobs.length && !failed) {
         const job = jobs[next++]!;
-        let result: PlaybackJobResult | null = null;
+        let result: R | null = null;
         for (let attempt = 1; !result; attempt++) {
           try {
-            result = await processPlaybackJob(job, pool, `local:${process.pid}:${index}`);
+            result = await this.process(job, pool, `local:${process.pid}:${index}`);
           } catch (err) {
             if (!isRetryable(err) || attempt >= this.attempts || failed) {
               failed = true; // the other slots stop taking jobs

@@ -10,7 +10,7 @@ import { pct } from './report-data.ts';
 
 export function formatCheckValue(c: GateCheck, value: number): string {
   if (c.kind === 'impact') return pct(value);
-  if (c.kind === 'coverage') return `${(value * 100).toFixed(1)}%`;
+  if (c.kind === 'coverage' || c.kind === 'inconclusive') return `${(value * 100).toFixed(1)}%`;
   return String(value);
 }
 

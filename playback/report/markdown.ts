@@ -6,6 +6,7 @@
  */
 import { fmtRatio, VERDICTS } from '../verdict.ts';
 import { VERDICT_TABLE } from '../verdict-table.ts';
+import { renderFlightMarkdown } from './flight-section.ts';
 import { formatCheckValue } from './gate-text.ts';
 import { pct, type ReportData } from './report-data.ts';
 
@@ -24,7 +25,7 @@ export function renderMarkdown(r: ReportData): string {
   const run = r.run;
   const template = (fp: string) => `\`${fp}\` ${cell(short(r.templates.get(fp)?.normalized ?? ''))}`;
   const ratio = (x: number | null) => (x === null ? '—' : `×${fmtRatio(x)}`);
-  out.push(`# flightdeck playback ${run.id}`, '');
+  out.push(`# flightdeck ${run.kind} ${run.id}`, '');
   out.push(`- workload **${run.workload}**: ${run.total} templates; catalog \`${run.catalog}\``);
   out.push(`- base \`${run.baseSpec}\`${run.baseDescription ? ` — ${run.baseDescription}` : ''}`);
   out.push(`- head \`${run.headSpec}\`${run.headDescription ? ` — ${run.headDescription}` : ''}`);
@@ -50,6 +51,10 @@ export function renderMarkdown(r: ReportData): string {
     out.push(`| ${v} | ${n} | ${approved || ''} | ${gated.has(v) ? 'yes' : ''} | ${cell(VERDICT_TABLE[v].description)} |`);
   }
   out.push('');
+  if (r.flight) {
+    const verdicts = new Map(r.outcomes.map((o) => [o.fingerprint, o.verdict]));
+    out.push(...renderFlightMarkdown(r.flight, (fp) => verdicts.get(fp) ?? '', template, cell));
+  }
   if (r.topRegressions.length) {
     out.push(`## Top regressions by weighted impact`, '', '| template | weight | cost | base estimator | head estimator | impact | culprit rules | approved |', '| --- | ---: | ---: | ---: | ---: | ---: | --- | :---: |');
     for (const o of r.topRegressions.slice(0, TOP)) {

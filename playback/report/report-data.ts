@@ -8,6 +8,7 @@ import { FlightdeckError } from '../../compiler/errors.ts';
 import type { Store } from '../../store/store.ts';
 import type { ClusterRecord, OutcomeRecord, RunRecord, StoredTemplate } from '../../store/records.ts';
 import { isApproved } from '../approvals.ts';
+import { flightReportOf, type FlightReport } from './flight-section.ts';
 import { evaluateGate, type GateDecision } from '../gate.ts';
 import { DEFAULT_POLICY, type Policy } from '../policy.ts';
 import { DEFAULT_THRESHOLDS, estimateMoved, VERDICTS, type CostThresholds, type Verdict } from '../verdict.ts';
@@ -34,6 +35,8 @@ export interface ReportData {
   readonly estimateMoved: readonly OutcomeRecord[];
   readonly slowerCompiles: readonly OutcomeRecord[];
   readonly clusters: readonly ClusterRecord[];
+  /** runs of kind `flight`: the evidence behind the flown verdicts */
+  readonly flight?: FlightReport;
 }
 
 export async function gatherReport(store: Store, runId: string, approvedKeys: Set<string> = new Set(), policy: Policy = DEFAULT_POLICY): Promise<ReportData> {
@@ -41,7 +44,8 @@ export async function gatherReport(store: Store, runId: string, approvedKeys: Se
   if (!run) throw new FlightdeckError('not-found', `no run '${runId}' in the store`);
   const outcomes = await store.getOutcomes(runId);
   const templates = await store.getTemplates(run.workload);
-  return buildReport({ run, outcomes, templates, clusters: await store.getClusters(runId), approvedKeys, policy });
+  const report = buildReport({ run, outcomes, templates, clusters: await store.getClusters(runId), approvedKeys, policy });
+  return run.kind === 'flight' ? { ...report, flight: flightReportOf(run, await store.getFlightResults(runId)) } : report;
 }
 
 /** The report of a run from its parts (pure: the gate is evaluated here, once). */

@@ -1,0 +1,59 @@
+/**
+ * One flown template's verdict, from its evidence: execution failures first
+ * (a head that fails where the base runs is the worst news), then
+ * correctness (different rows beat any speed-up), then performance
+ * (measured beats estimated: a flown template's slower/faster/same replaces
+ * playback's estimated improved/regressed).
+ */
+import type { Verdict } from '../store/records.ts';
+import type { ExecuteFailureStatus, ExecuteResult } from './execute/execute-result.ts';
+
+export type Correctness = 'same' | 'result-mismatch' | 'nondeterministic' | 'not-compared';
+export type Performance = 'slower' | 'faster' | 'same' | 'inconclusive' | 'not-measured';
+
+export function execStatus(r: ExecuteResult | undefined): 'ok' | ExecuteFailureStatus | 'not-run' {
+  if (!r) return 'not-run';
+  return r.ok ? 'ok' : r.status;
+}
+
+/** The verdict of a template whose base or head did not execute; undefined when both did. */
+export function executionVerdict(base: ExecuteResult, head: ExecuteResult): { verdict: Verdict; reason: string } | undefined {
+  if (base.ok && head.ok) return undefined;
+  const why = (side: string, r: ExecuteResult) => (r.ok ? '' : `${side} ${r.status}: ${r.error.message}`);
+  if (!base.ok && !head.ok) {
+    const cannot = base.status === 'not-executable' || head.status === 'not-executable' || base.status === 'unsupported' || head.status === 'unsupported';
+    return { verdict: cannot ? 'not-executable' : 'both-error', reason: `${why('base', base)}; ${why('head', head)}` };
+  }
+  if (!head.ok) {
+    const byStatus: Record<ExecuteFailureStatus, Verdict> = {
+      error: 'new-error',
+      timeout: 'timeout',
+      resource: 'resource',
+      crash: 'crash',
+      'not-executable': 'not-executable',
+      unsupported: 'not-executable',
+    };
+    return { verdict: byStatus[head.status], reason: `executed on the snapshot: the base ran, the ${why('head', head)}` };
+  }
+  const failedBase = base as Extract<ExecuteResult, { ok: false }>;
+  if (failedBase.status === 'not-executable' || failedBase.status === 'unsupported') return { verdict: 'not-executable', reason: why('base', failedBase) };
+  return { verdict: 'fixed-error', reason: `executed on the snapshot: the head ran, the ${why('base', failedBase)}` };
+}
+
+/** The verdict once both sides executed. */
+export function flightVerdict(correctness: Correctness, performance: Performance): Verdict {
+  if (correctness === 'result-mismatch') return 'result-mismatch';
+  if (correctness === 'nondeterministic' && performance === 'not-measured') return 'nondeterministic';
+  switch (performance) {
+    case 'slower':
+      return 'slower';
+    case 'faster':
+      return 'faster';
+    case 'same':
+      return correctness === 'nondeterministic' ? 'nondeterministic' : 'same';
+    case 'inconclusive':
+      return 'inconclusive';
+    case 'not-measured':
+      return correctness === 'same' ? 'same' : 'inconclusive';
+  }
+}

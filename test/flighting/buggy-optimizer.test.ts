@@ -48,7 +48,7 @@ let dir = '';
 let dbPath = '';
 let db: Database;
 let catalog: Catalog;
-const correct = new Map<string, { compiled: CompileSuccess; result: ResultTable }>();
+const correct = new Map<string, Promise<{ compiled: CompileSuccess; result: ResultTable }>>();
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'fd-buggy-'));
@@ -83,6 +83,17 @@ function compiled(t: Template, rules?: Bug['rule'][]): CompileSuccess {
   return r;
 }
 
+/** The correct compiler's plan and result for a template (once). */
+function baseline(t: Template): Promise<{ compiled: CompileSuccess; result: ResultTable }> {
+  let p = correct.get(t.name);
+  if (!p) {
+    const c = compiled(t);
+    p = runScript(c.sql!).then((result) => ({ compiled: c, result }));
+    correct.set(t.name, p);
+  }
+  return p;
+}
+
 /** A value as text that equal values share (floats to 10 significant digits, as flighting's checksums round them). */
 function canonical(v: unknown): string {
   return typeof v === 'number' ? String(Number(v.toPrecision(10))) : JSON.stringify(v);
@@ -100,16 +111,13 @@ describe('the correct reference compiler (baseline)', () => {
   test('returns what DuckDB returns for the original SQL, on every shop select template', async () => {
     const nonEmpty: string[] = [];
     for (const t of TEMPLATES) {
-      const c = compiled(t);
-      const result = await runScript(c.sql!);
+      const { compiled: c, result } = await baseline(t);
       const expected = await db.rows(t.sql);
       const diff = compareResults(expected, result);
       assert.ok(diff.equal, `${t.name}: ${describeDiff(diff)}\n${c.sql}`);
-      correct.set(t.name, { compiled: c, result });
       if (result.rows.length > 0) nonEmpty.push(t.name);
     }
-    // the catching templates must have something to lose or gain on this data
-    for (const { template } of Object.values(CATCHES)) assert.ok(correct.has(template), `no shop template named ${template}`);
+    for (const { template } of Object.values(CATCHES)) assert.ok(TEMPLATES.some((t) => t.name === template), `no shop template named ${template}`);
     assert.ok(nonEmpty.length >= TEMPLATES.length / 2, `only ${nonEmpty.length} templates return rows on the test data`);
   });
 });
@@ -122,10 +130,9 @@ describe('each injected bug is caught as a result mismatch on the shop workload'
 
   for (const bug of BUGS) {
     test(`${bug.id} (in ${bug.rule.id}): ${bug.mistake}`, async () => {
-      assert.ok(correct.size > 0, 'the baseline test ran first');
       const mismatches: { template: string; columns: string[]; detail: string }[] = [];
       for (const t of TEMPLATES) {
-        const base = correct.get(t.name)!;
+        const base = await baseline(t);
         const buggy = compiled(t, [...buggyProfile(bug)]);
         if (buggy.plan.explain === base.compiled.plan.explain) continue;
         const result = await runScript(buggy.sql!);
@@ -169,7 +176,7 @@ describe('the buggy build as a command build', () => {
       assert.ok(r.ok && r.sql, `compile failed: ${JSON.stringify(r)}`);
       assert.ok(r.rulesFired.includes('decorrelate-scalar-aggregates'));
       const result = await runScript(r.sql);
-      const base = correct.get(t.name) ?? { result: await db.rows(t.sql) };
+      const base = await baseline(t);
       assert.ok(!compareResults(base.result, result).equal, 'the served plan returns the buggy result');
     } finally {
       await build.close();

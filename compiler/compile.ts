@@ -11,13 +11,15 @@ import { optimize, resolveProfile } from './rules/index.ts';
 import { annotate } from './cost/annotate.ts';
 import { planToJson, printPlan } from './print/print.ts';
 import { maxColumnId } from './ir/walk.ts';
-import { createRuleContext } from './rules/rule.ts';
+import { createRuleContext, type Rule } from './rules/rule.ts';
 
 export interface CompileOptions {
   /** node-sql-parser dialect (default `postgresql`) */
   readonly dialect?: string;
   /** rule profile name (default `default`) */
   readonly profile?: string;
+  /** an explicit rule list, used instead of `profile` (a test fixture's own rules, say) */
+  readonly rules?: readonly Rule[];
 }
 
 export interface CompiledQuery {
@@ -42,7 +44,7 @@ export function compileSql(sql: string, catalog: Catalog, options: CompileOption
   const t1 = performance.now();
   const logical = bindQuery(ast, catalog);
   const t2 = performance.now();
-  const rules = resolveProfile(options.profile ?? 'default');
+  const rules = options.rules ?? resolveProfile(options.profile ?? 'default');
   const ctx = createRuleContext(catalog, maxColumnId(logical));
   const optimized = optimize(logical, ctx, rules);
   const plan = annotate(optimized.plan, catalog);

@@ -12,18 +12,21 @@ import { compileSql } from '../compile.ts';
 import { annotate } from '../cost/annotate.ts';
 import { loweredScript, lowerPlan } from '../lower/lower.ts';
 import { resolveProfile } from '../rules/index.ts';
+import type { Rule } from '../rules/rule.ts';
 import type { CompileResult } from './build.ts';
 
 export interface ReferenceCompileOptions {
   /** rule profile spec (default `default`) */
   readonly profile?: string;
+  /** an explicit rule list, used instead of `profile` (a build server with its own rules) */
+  readonly rules?: readonly Rule[];
 }
 
 /** Never throws for a bad query: a FlightdeckError becomes an `error` result with its code and location. */
 export function compileWithReference(sql: string, catalog: Catalog, options: ReferenceCompileOptions = {}): CompileResult {
   const t0 = performance.now();
   try {
-    const compiled = compileSql(sql, catalog, { profile: options.profile ?? 'default' });
+    const compiled = compileSql(sql, catalog, options.rules ? { rules: options.rules } : { profile: options.profile ?? 'default' });
     const script = tryLower(compiled.plan);
     return {
       ok: true,

@@ -76,6 +76,8 @@ ORDER BY o.total DESC, o.order_id LIMIT 50` },
 where p.status = 'declined' and p.method in (${list(r, PAYMENT_METHODS, 1, 4)}) group by c.city having count(*) > ${r.int(0, 5)} order by declined desc, c.city` },
   { name: 'orders-with-payments-left-join', kind: 'select', project: 'reporting', baseMs: 50, sql: (r) => `SELECT o.order_id, o.status, p.method, p.amount FROM orders o LEFT JOIN payments p ON p.order_id = o.order_id
 WHERE o.order_date = DATE ${q(date(r))} ORDER BY o.order_id` },
+  { name: 'orders-missing-payment', kind: 'select', project: 'fraud', baseMs: 70, sql: (r) => `SELECT o.order_id, o.status, o.total, p.status AS payment_status FROM orders o LEFT JOIN payments p ON p.order_id = o.order_id
+WHERE o.order_date >= DATE ${q(date(r, 2024, 2024))} AND o.channel = ${q(r.pick(CHANNELS))} AND (p.payment_id IS NULL OR p.status = 'declined') ORDER BY o.order_id` },
   { name: 'unpaid-orders', kind: 'select', project: 'checkout', baseMs: 40, sql: (r) => `SELECT o.order_id, o.total FROM orders o WHERE o.status = ${q(r.pick(['paid', 'shipped']))} AND o.order_id NOT IN (SELECT p.order_id FROM payments p WHERE p.status = 'captured') ORDER BY o.order_id LIMIT ${r.int(10, 100)}` },
   { name: 'products-in-cart-not-bought', kind: 'select', project: 'marketing', baseMs: 110, sql: (r) => `SELECT e.product_id, count(*) AS carts FROM events e
 WHERE e.event_type = 'add_to_cart' AND e.event_time >= TIMESTAMP ${q(`${date(r, 2024, 2024)} 00:00:00`)}
@@ -98,6 +100,11 @@ SELECT s.brand, s.revenue, s.revenue / (SELECT sum(revenue) FROM sales) AS share
   { name: 'repeat-buyers-exists', kind: 'select', project: 'marketing', baseMs: 75, sql: (r) => `SELECT count(*) AS repeat_buyers FROM customers c
 WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id AND o.channel = ${q(r.pick(CHANNELS))})
   AND EXISTS (SELECT 1 FROM orders o2 WHERE o2.customer_id = c.customer_id AND o2.channel <> ${q(r.pick(CHANNELS))})` },
+  { name: 'lapsing-customers-count', kind: 'select', project: 'marketing', baseMs: 120, sql: (r) => `SELECT c.customer_id, c.email, c.segment FROM customers c
+WHERE c.segment = ${q(r.pick(SEGMENTS))} AND (SELECT count(*) FROM orders o WHERE o.customer_id = c.customer_id AND o.order_date >= DATE ${q(date(r, 2023, 2024))}) < ${r.int(1, 3)}
+ORDER BY c.customer_id LIMIT 500` },
+  { name: 'customers-who-ordered-distinct', kind: 'select', project: 'marketing', baseMs: 70, sql: (r) => `SELECT DISTINCT c.customer_id, c.email, c.segment FROM customers c JOIN orders o ON o.customer_id = c.customer_id
+WHERE o.channel = ${q(r.pick(CHANNELS))} AND o.order_date >= DATE ${q(date(r, 2023, 2024))} ORDER BY c.customer_id` },
   { name: 'products-search', kind: 'select', project: 'checkout', baseMs: 6, sql: (r) => `SELECT product_id, name, price FROM products WHERE category = ${q(r.pick(CATEGORIES))} AND name LIKE ${q(`${r.pick(BRANDS)}%`)} AND price BETWEEN ${r.int(1, 50)} AND ${r.int(100, 900)} ORDER BY price, product_id LIMIT 24` },
   { name: 'orders-in-list', kind: 'select', project: 'support', baseMs: 5, sql: (r) => `SELECT order_id, status, ship_city FROM orders WHERE order_id IN (${ids(r, 1_000_000, 1, 30)}) ORDER BY order_id` },
   { name: 'country-shipping-union', kind: 'select', project: 'reporting', baseMs: 65, sql: (r) => `SELECT ship_country AS country, 'orders' AS kind, count(*) AS n FROM orders WHERE order_date >= DATE ${q(date(r))} GROUP BY ship_country
@@ -116,6 +123,11 @@ FROM orders WHERE channel = ${q(r.pick(CHANNELS))} GROUP BY 1 ORDER BY 1` },
 WHERE p.method = 'card' AND p.paid_at >= TIMESTAMP ${q(`${date(r, 2022, 2024)} 00:00:00`)} GROUP BY p.card_number HAVING count(DISTINCT o.customer_id) > ${r.int(1, 2)} ORDER BY customers DESC, p.card_number LIMIT 20` },
   { name: 'second-order-gap', kind: 'select', project: 'marketing', baseMs: 180, sql: (r) => `SELECT customer_id, order_date, order_date - lag(order_date) OVER (PARTITION BY customer_id ORDER BY order_date, order_id) AS days_since_previous
 FROM orders WHERE customer_id <= ${r.int(100, 5000)} ORDER BY customer_id, order_date, order_id` },
+  { name: 'orders-running-spend-window', kind: 'select', project: 'reporting', baseMs: 170, sql: (r) => `SELECT customer_id, order_id, order_date, nth_order, running_spend FROM (
+  SELECT customer_id, order_id, order_date, row_number() OVER (PARTITION BY customer_id ORDER BY order_date, order_id) AS nth_order,
+    sum(total) OVER (PARTITION BY customer_id ORDER BY order_date, order_id) AS running_spend
+  FROM orders
+) t WHERE customer_id <= ${r.int(100, 5000)} AND order_date >= DATE ${q(date(r, 2023, 2024))} ORDER BY customer_id, order_date, order_id` },
   { name: 'returns-by-product-full-join', kind: 'select', project: 'reporting', baseMs: 100, sql: (r) => `SELECT coalesce(a.product_id, b.product_id) AS product_id, a.sold, b.returned FROM
 (SELECT i.product_id, sum(i.quantity) AS sold FROM order_items i JOIN orders o ON o.order_id = i.order_id WHERE o.status = 'delivered' AND o.order_date >= DATE ${q(date(r))} GROUP BY i.product_id) a
 FULL OUTER JOIN
@@ -126,6 +138,9 @@ FROM customers c, orders o, order_items i, products p, payments pay
 WHERE c.customer_id = o.customer_id AND o.order_id = i.order_id AND i.product_id = p.product_id AND pay.order_id = o.order_id
   AND pay.status = 'captured' AND p.brand = ${q(r.pick(BRANDS))} AND c.country = ${q(r.pick(CITIES)[1])}
 GROUP BY c.country, p.category ORDER BY units DESC, p.category` },
+  { name: 'duplicate-order-lines', kind: 'select', project: 'etl', baseMs: 110, sql: (r) => `SELECT a.order_id, a.product_id, a.line_no, b.line_no AS duplicate_line
+FROM order_items a JOIN order_items b ON b.order_id = a.order_id AND b.product_id = a.product_id AND b.line_no > a.line_no JOIN orders o ON o.order_id = a.order_id
+WHERE o.order_date >= DATE ${q(date(r, 2024, 2024))} AND o.channel = ${q(r.pick(CHANNELS))} ORDER BY a.order_id, a.line_no, duplicate_line` },
   { name: 'events-per-type-distinct', kind: 'select', project: 'marketing', baseMs: 55, sql: (r) => `SELECT DISTINCT event_type, device FROM events WHERE event_type IN (${list(r, EVENT_TYPES, 1, 4)}) ORDER BY event_type, device` },
   { name: 'latest-order-per-customer', kind: 'select', project: 'support', baseMs: 140, sql: (r) => `SELECT customer_id, order_id, order_date, total FROM (
   SELECT o.*, row_number() OVER (PARTITION BY customer_id ORDER BY order_date DESC, order_id DESC) AS rn FROM orders o WHERE o.ship_country = ${q(r.pick(CITIES)[1])}

@@ -33,10 +33,10 @@ export const COMMANDS: readonly LazyCommand[] = [
   { name: 'approve', term: 'approve [options]', description: 'accept reviewed plan changes on purpose, so later runs do not flag them again', load: async () => (await import('./commands/approve.ts')).registerApprove },
   { name: 'gate', term: 'gate [options]', description: 'apply a policy to a run: exit 0 pass, 1 fail, 2 usage or infrastructure error', load: async () => (await import('./commands/gate.ts')).registerGate },
   // registerRuns registers both `runs` and `report`
-  { name: 'runs', term: 'runs [options]', description: 'list playback runs in the store', load: async () => (await import('./commands/runs.ts')).registerRuns },
+  { name: 'runs', term: 'runs [options]', description: 'list playback runs and flights in the store', load: async () => (await import('./commands/runs.ts')).registerRuns },
   { name: 'report', term: 'report [options]', description: 'write a run’s reports: report.md (CI summary), junit.xml, report.json', load: async () => (await import('./commands/runs.ts')).registerRuns },
   { name: 'desensitize', term: 'desensitize [options]', description: 'mask real data into a snapshot, with a report proving what was masked and that nothing leaked', load: async () => (await import('./commands/desensitize.ts')).registerDesensitize },
-  { name: 'demo', term: 'demo [options]', description: 'end-to-end demo: TPC-H through every build kind, then a shop log played back through two changes, with reports, and its data desensitized', load: async () => (await import('./commands/demo.ts')).registerDemo },
+  { name: 'demo', term: 'demo [options]', description: 'end-to-end demo: TPC-H through every build kind; shop data desensitized, its log played back through two changes and flown on the snapshot', load: async () => (await import('./commands/demo.ts')).registerDemo },
 ];
 
 const pkg = JSON.parse(readFileSync(join(FLIGHTDECK_ROOT, 'package.json'), 'utf8')) as { version: string };

@@ -1,9 +1,10 @@
 /**
- * The demo's third step: the shop data desensitized into a Snapshot, as a
- * release engineer would before flighting — a key, a suggested policy (the
- * demo accepts it as is; a person reviews it), the snapshot with its masking
- * report and leak scan, plan fidelity per build, and the shop log imported
- * again with its literals masked under the same key.
+ * The demo's second step: the shop data desensitized into a Snapshot before
+ * anything else sees it, as a release engineer would — a key, a suggested
+ * policy (the demo accepts it as is; a person reviews it), the snapshot with
+ * its masking report and leak scan, the shop log imported with its literals
+ * masked under the same key (the store never holds an original literal), and
+ * plan fidelity per build. Playback and flights then run on the snapshot.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,7 +24,8 @@ import { renderSummary } from './desensitize.ts';
 
 const FIDELITY_BUILDS = ['reference', 'duckdb@1.5.6'] as const;
 
-export async function desensitizeShop(out: string): Promise<void> {
+/** The masked workload is stored as `workload`; returns the snapshot's path, or null when the leak scan refused it. */
+export async function desensitizeShop(out: string, workload: string): Promise<string | null> {
   const dir = join(out, 'shop');
   const source = join(dir, 'shop.duckdb');
   const keyPath = join(dir, 'shop.key');
@@ -47,17 +49,22 @@ export async function desensitizeShop(out: string): Promise<void> {
   process.stdout.write(renderSummary(result.report!, secs()));
   if (!result.snapshot) {
     process.stdout.write(`snapshot NOT written: the leak scan found original values (report: ${result.reportFiles.join(', ')})\n`);
-    return;
+    return null;
   }
   // the shop log again, its literals masked before anything is stored
   const masking = { policy, key, columns: await readSourceColumns(source) };
+  const t1 = performance.now();
   const imported = await importLogs([join(dir, 'queries.jsonl')], { validate: syntaxError });
   const masked = maskImportResult(imported, masking);
   const store = await Store.open(join(out, 'store.duckdb'));
   try {
-    await store.saveImport('shop-masked', masked.result);
-    process.stdout.write(`workload shop-masked: ${describeLiteralMasking(masked.summary)}\n`);
-    const templates = await store.getTemplates('shop');
+    await store.saveImport(workload, masked.result);
+    const rejects = imported.rejects.filter((r) => !r.kept).map((r) => `${r.reason} ${r.count}`).join(', ');
+    process.stdout.write(
+      `imported ${imported.entries.toLocaleString('en-US')} log entries in ${((performance.now() - t1) / 1000).toFixed(1)} s as workload ${workload}: ${imported.templates.length} templates (rejected ${rejects}); ${describeLiteralMasking(masked.summary)}\n`,
+    );
+    // fidelity compares the original templates on the source with their masked twins on the snapshot; the originals stay in memory
+    const templates = imported.templates;
     const fidelity = [];
     for (const build of FIDELITY_BUILDS) {
       const f = await measureFidelity({ source, snapshot: result.snapshot, build, workload: 'shop', templates, masking });
@@ -69,4 +76,5 @@ export async function desensitizeShop(out: string): Promise<void> {
     store.close();
   }
   process.stdout.write(`snapshot ${result.snapshot}; masking report ${result.reportFiles.join(', ')}\n`);
+  return result.snapshot;
 }

@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 import { generateTpch } from '../../corpus/tpch/generate.ts';
 import { generateShop } from '../../corpus/shop/generate.ts';
 import { writeShopLog } from '../../corpus/shop/write-log.ts';
-import { importLogs } from '../../corpus/templates/import.ts';
 import { openBuild } from '../../compiler/builds/open-build.ts';
 import type { Build, CompileResult } from '../../compiler/builds/build.ts';
 import { Store } from '../../store/store.ts';
@@ -15,24 +14,26 @@ import { formatCheckValue } from '../../playback/report/gate-text.ts';
 import { DEFAULT_POLICY } from '../../playback/policy.ts';
 import { createCounter, createProgress } from '../progress.ts';
 import { parsePositive, runCommand } from '../run-command.ts';
-import { syntaxError } from '../../compiler/parse/parse.ts';
 import { formatSummary, writeRunReports } from './playback.ts';
 import { desensitizeShop } from './demo-desensitize.ts';
+import { flyRun } from './demo-flight.ts';
 
 const COMPILE_BUILDS = ['reference', 'reference#none', 'duckdb@1.3.2', 'duckdb@1.5.6'] as const;
 
 /**
  * The end-to-end demo on the embedded default (no Redis): TPC-H compiled by
- * every build kind, then a generated `shop` production log imported and
- * played back through a real engine upgrade (DuckDB 1.3.2 → 1.5.6) and an
- * optimizer change (our compiler without → with cost-based join ordering),
- * with reports and the gate's verdict; then the shop data desensitized into
- * a snapshot with its masking report.
+ * every build kind; then a generated `shop` database and production log,
+ * desensitized first (a snapshot with its masking report, the log imported
+ * with its literals masked), played back on the snapshot through a real
+ * engine upgrade (DuckDB 1.3.2 → 1.5.6) and an optimizer change (our
+ * compiler without → with cost-based join ordering), and each run flown:
+ * its changed templates (and a control group) executed by both builds on
+ * the snapshot, results compared and speed measured.
  */
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('end-to-end demo: TPC-H through every build kind, then a shop log played back through two changes, with reports, and its data desensitized')
+    .description('end-to-end demo: TPC-H through every build kind; shop data desensitized, its log played back through two changes and flown on the snapshot')
     .option('--out <dir>', 'working folder (data, store, reports)', '.flightdeck/demo')
     .option('--scale <sf>', 'TPC-H scale factor', '0.1')
     .option('--log-lines <n>', 'lines of shop production log', '200000')
@@ -43,10 +44,12 @@ export function registerDemo(program: Command): void {
         const started = performance.now();
         process.stdout.write(`== 1. TPC-H sf=${scale}: the 22 queries compiled by every build kind\n`);
         await compileTpch(out, scale);
-        process.stdout.write(`\n== 2. a shop production log, played back through an engine upgrade and an optimizer change\n`);
-        await playbackShop(out, Math.floor(parsePositive('--log-lines', opts.logLines)));
-        process.stdout.write(`\n== 3. the shop data desensitized for flighting: masked consistently, leak-scanned, plans kept\n`);
-        await desensitizeShop(out);
+        process.stdout.write(`\n== 2. shop data and its production log, desensitized: masked consistently, leak-scanned, plans kept\n`);
+        await generateShopData(out, Math.floor(parsePositive('--log-lines', opts.logLines)));
+        const snapshot = await desensitizeShop(out, 'shop');
+        if (!snapshot) return 1;
+        process.stdout.write(`\n== 3. the shop workload played back on the snapshot through an engine upgrade and an optimizer change, and flown\n`);
+        await playbackAndFly(out, snapshot);
         process.stdout.write(`\ndemo finished in ${((performance.now() - started) / 1000).toFixed(0)} s; explore with: flightdeck runs --store ${join(out, 'store.duckdb')}\n`);
         return 0;
       }),
@@ -102,36 +105,32 @@ function formatCompileTable(files: string[], builds: Build[], results: Record<st
   return `builds: ${builds.map((b) => b.description).join(' | ')}\n${[line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')}\n${ok}/${files.length} queries compiled by all ${builds.length} builds\n`;
 }
 
-async function playbackShop(out: string, logLines: number): Promise<void> {
+async function generateShopData(out: string, logLines: number): Promise<void> {
   const dir = join(out, 'shop');
   const dbPath = join(dir, 'shop.duckdb');
   const logPath = join(dir, 'queries.jsonl');
   const marker = join(dir, `.log-${logLines}`);
-  if (!existsSync(dbPath) || !existsSync(marker)) {
-    const progress = createProgress('generating shop sf=0.05', 6);
-    try {
-      await generateShop({ scale: 0.05, outDir: dir, onProgress: (t) => progress.step(t) });
-    } finally {
-      progress.stop();
-    }
-    await writeShopLog({ path: logPath, lines: logLines });
-    writeFileSync(marker, '');
+  if (existsSync(dbPath) && existsSync(marker)) return;
+  const progress = createProgress('generating shop sf=0.05', 6);
+  try {
+    await generateShop({ scale: 0.05, outDir: dir, onProgress: (t) => progress.step(t) });
+  } finally {
+    progress.stop();
   }
-  const t0 = performance.now();
-  const imported = await importLogs([logPath], { validate: syntaxError });
+  await writeShopLog({ path: logPath, lines: logLines });
+  writeFileSync(marker, '');
+}
+
+async function playbackAndFly(out: string, snapshot: string): Promise<void> {
   const store = await Store.open(join(out, 'store.duckdb'));
   const queue = new LocalQueue();
   try {
-    await store.saveImport('shop', imported);
-    const rejects = imported.rejects.filter((r) => !r.kept).map((r) => `${r.reason} ${r.count}`).join(', ');
-    const flagged = imported.rejects.filter((r) => r.kept).map((r) => `${r.reason} ${r.count}`).join(', ');
-    process.stdout.write(`imported ${logLines.toLocaleString('en-US')} log lines in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${imported.templates.length} templates; rejected ${rejects}${flagged ? `; kept but flagged ${flagged}` : ''}\n`);
     for (const [base, head, name] of [
       ['duckdb@1.3.2', 'duckdb@1.5.6', 'engine-upgrade'],
       ['reference#heuristic', 'reference', 'optimizer-change'],
     ] as const) {
       const counter = createCounter(`${base} → ${head}`);
-      const summary = await startPlayback(store, queue, { workload: 'shop', catalogPath: dbPath, baseSpec: base, headSpec: head, onProgress: (d, t) => counter.update(d, t) });
+      const summary = await startPlayback(store, queue, { workload: 'shop', catalogPath: snapshot, baseSpec: base, headSpec: head, onProgress: (d, t) => counter.update(d, t) });
       counter.stop();
       process.stdout.write(`\n${base} → ${head}\n${formatSummary(summary)}\n`);
       const decision = evaluateGate(await store.getOutcomes(summary.runId), DEFAULT_POLICY, new Set());
@@ -140,6 +139,7 @@ async function playbackShop(out: string, logLines: number): Promise<void> {
         process.stdout.write(`  cluster: ${c.templates} template(s), ${Object.entries(c.verdicts).map(([v, n]) => `${v} ${n}`).join(', ')}: ${c.description.slice(0, 110)}\n`);
       }
       process.stdout.write(`${await writeRunReports(store, summary.runId, join(out, 'reports', name), undefined)}\n`);
+      await flyRun(store, summary.runId, snapshot, join(out, 'reports', `${name}-flight`));
     }
   } finally {
     await queue.close();

@@ -5,7 +5,7 @@ import { withStore, withStoreOption } from '../store-option.ts';
 import { writeRunReports } from './playback.ts';
 
 export function registerRuns(program: Command): void {
-  withStoreOption(program.command('runs').description('list playback runs in the store')).action((opts: { store?: string }) =>
+  withStoreOption(program.command('runs').description('list playback runs and flights in the store')).action((opts: { store?: string }) =>
     runCommand(() =>
       withStore(opts, async (store) => {
         const runs = await store.listRuns();

@@ -61,7 +61,7 @@ export interface MismatchAgreement {
   readonly reason: string;
 }
 
-export type RowsNeed = 'float-tolerance' | 'order-ties' | 'limit-ties';
+export type RowsNeed = 'float-tolerance' | 'retyped-numbers' | 'order-ties' | 'limit-ties';
 
 export interface NeedsRowsAgreement {
   readonly kind: 'needs-rows';

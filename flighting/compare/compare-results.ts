@@ -19,7 +19,7 @@
  *   truncated on either side: only what both cover is compared, and the
  *   answer says how many rows that was.
  */
-import { FLOAT_CHECK_DIGITS, type ResultSummary } from '../execute/execute-result.ts';
+import { FLOAT_CHECK_DIGITS, type ResultColumn, type ResultSummary } from '../execute/execute-result.ts';
 import { FlightdeckError } from '../../compiler/errors.ts';
 import {
   DEFAULT_TOLERANCE,
@@ -56,7 +56,7 @@ export async function compareResults(
       reason: `the base returns ${base.columns.length} column(s), the head ${head.columns.length}`,
     };
   }
-  const kinds: ColumnKind[] = base.columns.map((c, j) => (c.valueClass === 'float' || head.columns[j]!.valueClass === 'float' ? 'float' : 'exact'));
+  const kinds: ColumnKind[] = base.columns.map((c, j) => columnKind(c, head.columns[j]!));
   const classChanged = base.columns.some((c, j) => c.valueClass !== head.columns[j]!.valueClass);
   const typeChanges = columnTypeChanges(base, head);
   const keys = shape.order.kind === 'keys' && shape.order.keys.length > 0 ? shape.order.keys : null;
@@ -83,7 +83,7 @@ export async function compareResults(
   // exact columns and row counts settle a mismatch without rows (unless LIMIT ties may explain exact differences)
   const exactDiff = checksumDiffs.filter((j) => kinds[j] === 'exact' && base.columns[j]!.valueClass === head.columns[j]!.valueClass);
   const tieCheckable = keys !== null && shape.limitMayTie;
-  const settled = !sumsEqual && (rowCountDelta !== 0 || (!tieCheckable && (exactDiff.length > 0 || (!floats && base.rowChecksum !== head.rowChecksum))));
+  const settled = !sumsEqual && (rowCountDelta !== 0 || (!tieCheckable && (exactDiff.length > 0 || (kinds.every((k) => k === 'exact') && base.rowChecksum !== head.rowChecksum))));
   const fromChecksums = (extra: string): MismatchAgreement => ({
     kind: 'mismatch',
     rowCountDelta,
@@ -95,6 +95,9 @@ export async function compareResults(
   if (!rows) {
     if (settled) return fromChecksums('');
     if (tieCheckable && !sumsEqual) return needsRows('limit-ties', 'ORDER BY + LIMIT: the rows decide whether the difference is only in which tied rows were kept', rowsWanted);
+    if (checksumDiffs.some((j) => kinds[j] === 'number') && !checksumDiffs.some((j) => kinds[j] === 'float')) {
+      return needsRows('retyped-numbers', 'a number column changed type (scale or width): its values are compared by value on the rows', rowsWanted);
+    }
     return needsRows('float-tolerance', sumsEqual ? 'the float checksums round more coarsely than the tolerance asks' : `only float or retyped columns differ by checksum (${checksumDiffs.map((j) => base.columns[j]!.name).join(', ') || 'row checksum'}): the rows decide within the tolerance`, rowsWanted);
   }
 
@@ -124,7 +127,7 @@ function fromRows(rc: RowComparison, cx: Context): Agreement {
   const covered = cx.truncated ? { coveredRows: rc.coveredRows } : {};
   const coveredText = cx.truncated ? ` (rows truncated: compared ${rc.coveredRows} row(s) per side)` : '';
   if (rc.multisetEqual === false) {
-    const positions = cx.truncated ? [...new Set([...rc.differingPositions, ...cx.checksumDiffs])].sort((a, b) => a - b) : rc.differingPositions;
+    const positions = cx.truncated ? [...new Set([...rc.differingPositions, ...cx.checksumDiffs])].toSorted((a, b) => a - b) : rc.differingPositions;
     const named = cx.names(positions);
     return {
       kind: 'mismatch',
@@ -169,6 +172,15 @@ function fromRows(rc: RowComparison, cx: Context): Agreement {
 
 function needsRows(need: NeedsRowsAgreement['need'], reason: string, rowsWanted: number): NeedsRowsAgreement {
   return { kind: 'needs-rows', need, reason, rowsWanted };
+}
+
+const EXACT_NUMBER = /^(DECIMAL|NUMERIC|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|VARINT|BIGNUM)\b/i;
+
+/** float when either side is; exact numbers of different types compare by value; everything else by its exact text */
+function columnKind(base: ResultColumn, head: ResultColumn): ColumnKind {
+  if (base.valueClass === 'float' || head.valueClass === 'float') return 'float';
+  if (base.type !== head.type && EXACT_NUMBER.test(base.type) && EXACT_NUMBER.test(head.type)) return 'number';
+  return 'exact';
 }
 
 function isTruncated(s: ResultSummary): boolean {

@@ -22,7 +22,8 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { ResultValue, SampleRow, Tolerance } from './agreement.ts';
 import type { OrderKey } from './query-shape.ts';
 
-export type ColumnKind = 'float' | 'exact';
+/** `float`: within the tolerance; `exact`: the text as given; `number`: exact numbers whose types differ (DECIMAL(18,2) vs DECIMAL(18,1), INTEGER vs DECIMAL), compared by value: text without insignificant zeros */
+export type ColumnKind = 'float' | 'exact' | 'number';
 
 export interface RowComparisonInput {
   readonly baseRows: readonly (readonly ResultValue[])[];
@@ -128,7 +129,7 @@ async function compareOn(cn: DuckDBConnection, input: RowComparisonInput): Promi
 
   // pair the leftovers: exact columns first, then the floats by value
   const rankOrder = [
-    ...[...kinds.keys()].filter((j) => kinds[j] === 'exact').map((j) => `c${j}`),
+    ...[...kinds.keys()].filter((j) => kinds[j] !== 'float').map((j) => `c${j}`),
     ...[...kinds.keys()].filter((j) => kinds[j] === 'float').flatMap((j) => [`d${j}`, `c${j}`]),
     'pos',
   ].join(', ');
@@ -170,7 +171,7 @@ class SqlParts {
   /** column j of x agrees with column j of y (never NULL) */
   eq(x: string, y: string, j: number): string {
     const same = `${x}.c${j} IS NOT DISTINCT FROM ${y}.c${j}`;
-    if (this.kinds[j] === 'exact') return `(${same})`;
+    if (this.kinds[j] !== 'float') return `(${same})`;
     const a = `${x}.d${j}`;
     const b = `${y}.d${j}`;
     const { relative, absolute } = this.tolerance;
@@ -197,8 +198,17 @@ async function load(cn: DuckDBConnection, table: string, rows: readonly (readonl
   } finally {
     appender.closeSync();
   }
-  const doubles = kinds.map((k, j) => (k === 'float' ? `, TRY_CAST(c${j} AS DOUBLE) AS d${j}` : '')).join('');
-  await cn.run(`CREATE TEMP TABLE ${table} AS SELECT *${doubles} FROM ${raw}`);
+  const columns = kinds.map((k, j) => {
+    if (k === 'float') return `c${j}, TRY_CAST(c${j} AS DOUBLE) AS d${j}`;
+    return k === 'number' ? `${canonicalNumber(`c${j}`)} AS c${j}` : `c${j}`;
+  });
+  await cn.run(`CREATE TEMP TABLE ${table} AS SELECT pos, ${columns.join(', ')} FROM ${raw}`);
+}
+
+/** An exact number's text without insignificant zeros: `0.10` → `0.1`, `007` → `7`, `-0.00` → `0`, `1.0E+2` untouched. */
+function canonicalNumber(c: string): string {
+  const trimmed = `regexp_replace(regexp_replace(regexp_replace(${c}, '^(-?)0+([0-9])', '\\1\\2'), '^(-?[0-9]*\\.[0-9]*?)0+$', '\\1'), '\\.$', '')`;
+  return `CASE WHEN ${trimmed} = '-0' THEN '0' ELSE ${trimmed} END`;
 }
 
 async function scalar(cn: DuckDBConnection, sql: string): Promise<unknown> {
@@ -210,14 +220,14 @@ async function scalar(cn: DuckDBConnection, sql: string): Promise<unknown> {
 /** Columns whose multiset of values differs between the leftovers of both sides. */
 async function columnMultisetDiffs(cn: DuckDBConnection, sql: SqlParts, kinds: readonly ColumnKind[]): Promise<number[]> {
   const parts = kinds.map((k, j) => {
-    if (k === 'exact') {
+    if (k !== 'float') {
       return `SELECT ${j} AS col FROM ((SELECT c${j} FROM bo EXCEPT ALL SELECT c${j} FROM ho) UNION ALL (SELECT c${j} FROM ho EXCEPT ALL SELECT c${j} FROM bo)) LIMIT 1`;
     }
     const side = (t: string): string => `(SELECT c${j}, d${j}, row_number() OVER (ORDER BY d${j}, c${j}) AS rk FROM ${t})`;
     return `SELECT ${j} AS col FROM ${side('bo')} x FULL JOIN ${side('ho')} y ON x.rk = y.rk WHERE x.rk IS NULL OR y.rk IS NULL OR NOT ${sql.eq('x', 'y', j)} LIMIT 1`;
   });
   const r = await cn.runAndReadAll(parts.map((p) => `(${p})`).join(' UNION ALL '));
-  return r.getRowsJS().map((row) => Number(row[0])).sort((a, b) => a - b);
+  return r.getRowsJS().map((row) => Number(row[0])).toSorted((a, b) => a - b);
 }
 
 /** Up to MAX_SAMPLES rows without an agreeing partner, alternating sides, each side in result order. */

@@ -32,6 +32,11 @@ function isScalarFloat(type: string): boolean {
   return type === 'FLOAT' || type === 'DOUBLE' || type === 'REAL';
 }
 
+const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+const valueText = (expr: string): string => `coalesce('v' || ${expr}, 'n')`;
+const sum128 = (text: string): string =>
+  `coalesce(sum(md5_number_upper(${text})::HUGEINT), 0)::VARCHAR || ':' || coalesce(sum(md5_number_lower(${text})::HUGEINT), 0)::VARCHAR`;
+
 /** Summarise the result of `sql` (trusted test SQL) the way the executor will. */
 export async function summarizeQuery(sql: string, options: { readonly maxRows?: number } = {}): Promise<ResultSummary> {
   instance ??= DuckDBInstance.create(':memory:', { threads: '1' });
@@ -44,15 +49,12 @@ export async function summarizeQuery(sql: string, options: { readonly maxRows?: 
       const type = String(d.column_type);
       return { name: String(d.column_name), type, valueClass: isFloatType(type) ? 'float' : 'exact' };
     });
-    const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
     const digits = FLOAT_CHECK_DIGITS - 1;
     const canon = columns.map((c) => {
       const col = q(c.name);
       if (!isScalarFloat(c.type)) return `CAST(${col} AS VARCHAR)`;
       return `CASE WHEN isnan(${col}) THEN 'nan' WHEN isinf(${col}) THEN CASE WHEN ${col} > 0 THEN 'inf' ELSE '-inf' END ELSE printf('%.${digits}e', ${col}) END`;
     });
-    const valueText = (expr: string): string => `coalesce('v' || ${expr}, 'n')`;
-    const sum128 = (text: string): string => `coalesce(sum(md5_number_upper(${text})::HUGEINT), 0)::VARCHAR || ':' || coalesce(sum(md5_number_lower(${text})::HUGEINT), 0)::VARCHAR`;
     const rowText = `to_json([${canon.join(', ')}])::VARCHAR`;
     const sums = [...canon.map((c) => sum128(valueText(c))), sum128(rowText), `md5(coalesce(string_agg(md5(${rowText}), '' ORDER BY rowid), ''))`, 'count(*)'];
     const row = (await cn.runAndReadAll(`SELECT ${sums.join(', ')} FROM r`)).getRowsJS()[0]!;

@@ -31,6 +31,8 @@ async function pair(baseSql: string, headSql: string, maxRows = 0): Promise<[Res
   return [await summarizeQuery(baseSql, { maxRows }), await summarizeQuery(headSql, { maxRows })];
 }
 
+const MANY = 'SELECT i AS k, (i * 1.5)::DOUBLE AS f FROM range(50) r(i) ORDER BY i';
+
 function mismatch(a: Agreement): MismatchAgreement {
   assert.equal(a.kind, 'mismatch', JSON.stringify(a));
   return a as MismatchAgreement;
@@ -195,16 +197,15 @@ test('columns compare by position: other names are the same result, another colu
 });
 
 test('truncated rows: the comparison covers what both sides returned and says how many rows', async () => {
-  const many = (shift: number): string => `SELECT i AS k, (i * 1.5 + ${shift})::DOUBLE AS f FROM range(50) r(i) ORDER BY i`;
   // ordered: a float beyond tolerance in the first 10 rows is found
-  const [b, h] = await pair(many(0), `SELECT i AS k, CASE WHEN i = 3 THEN 99 ELSE i * 1.5 END::DOUBLE AS f FROM range(50) r(i) ORDER BY i`, 10);
+  const [b, h] = await pair(MANY, `SELECT i AS k, CASE WHEN i = 3 THEN 99 ELSE i * 1.5 END::DOUBLE AS f FROM range(50) r(i) ORDER BY i`, 10);
   assert.equal(b.rowsTruncated, true);
   const byK = analyzeQueryShape('select k, f from t order by k');
   const m = mismatch(await compareResults(b, h, byK));
   assert.equal(m.coveredRows, 9); // the last of 10 given rows may tie with rows not given
   assert.deepEqual(m.columns, ['f']);
   // a difference past the rows given: not settled
-  const [b2, h2] = await pair(many(0), `SELECT i AS k, CASE WHEN i = 40 THEN 99 ELSE i * 1.5 END::DOUBLE AS f FROM range(50) r(i) ORDER BY i`, 10);
+  const [b2, h2] = await pair(MANY, `SELECT i AS k, CASE WHEN i = 40 THEN 99 ELSE i * 1.5 END::DOUBLE AS f FROM range(50) r(i) ORDER BY i`, 10);
   const unsettled = await compareResults(b2, h2, byK);
   assert.deepEqual(unsettled.kind === 'inconclusive' && unsettled.coveredRows, 9);
   // unordered: truncated rows are not comparable as multisets

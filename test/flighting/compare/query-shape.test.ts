@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeQueryShape } from '../../../flighting/compare/query-shape.ts';
 
+const write = (sql: string): string | undefined => analyzeQueryShape(sql).write?.statement;
 const kinds = (sql: string): string[] => analyzeQueryShape(sql).nondeterministic.map((s) => `${s.kind}:${s.what}`);
 
 test('ORDER BY keys become output positions: ordinals, aliases (before expressions), columns, expressions in the list', () => {
@@ -92,7 +93,6 @@ test('nondeterministic functions anywhere, clock keywords, sampling, order-depen
 });
 
 test('writes are named, through WITH and SELECT INTO; several statements are looked at one by one', () => {
-  const write = (sql: string): string | undefined => analyzeQueryShape(sql).write?.statement;
   assert.equal(write('insert into t select * from u'), 'INSERT');
   assert.equal(write('update t set a = 1'), 'UPDATE');
   assert.equal(write('delete from t where a = 1'), 'DELETE');

@@ -47,6 +47,8 @@ export interface MismatchAgreement {
   /** names (base's) of the columns whose values differ; empty when only the column count differs */
   readonly columns: readonly string[];
   readonly columnPositions: readonly number[];
+  /** decided from checksums: float (or retyped number) columns whose checksum differs, not checked against the tolerance */
+  readonly uncheckedColumns?: readonly string[];
   readonly columnCount?: { readonly base: number; readonly head: number };
   readonly columnTypeChanges?: readonly ColumnTypeChange[];
   /** at most 10 rows found on one side only (or, for orderOnly, the rows where the order first differs) */
@@ -76,6 +78,8 @@ export interface InconclusiveAgreement {
   readonly kind: 'inconclusive';
   readonly reason: string;
   readonly coveredRows: number;
+  /** re-execute both sides with at least this `maxRows` to settle it */
+  readonly rowsWanted: number;
 }
 
 export type Agreement = SameAgreement | MismatchAgreement | NeedsRowsAgreement | InconclusiveAgreement;

@@ -84,13 +84,15 @@ export async function compareResults(
   const exactDiff = checksumDiffs.filter((j) => kinds[j] === 'exact' && base.columns[j]!.valueClass === head.columns[j]!.valueClass);
   const tieCheckable = keys !== null && shape.limitMayTie;
   const settled = !sumsEqual && (rowCountDelta !== 0 || (!tieCheckable && (exactDiff.length > 0 || (kinds.every((k) => k === 'exact') && base.rowChecksum !== head.rowChecksum))));
+  const unchecked = checksumDiffs.filter((j) => kinds[j] !== 'exact').map((j) => base.columns[j]!.name);
   const fromChecksums = (extra: string): MismatchAgreement => ({
     kind: 'mismatch',
     rowCountDelta,
-    ...names(checksumDiffs),
+    ...names(checksumDiffs.filter((j) => kinds[j] === 'exact')),
+    ...(unchecked.length ? { uncheckedColumns: unchecked } : {}),
     ...withTypes,
     evidence: 'checksums',
-    reason: describeChecksumMismatch(rowCountDelta, checksumDiffs.map((j) => base.columns[j]!.name)) + extra,
+    reason: describeChecksumMismatch(rowCountDelta, checksumDiffs.filter((j) => kinds[j] === 'exact').map((j) => base.columns[j]!.name), unchecked) + extra,
   });
   if (!rows) {
     if (settled) return fromChecksums('');
@@ -110,16 +112,18 @@ export async function compareResults(
     tolerance,
     limitBoundary: !shape.limitMayTie ? 'none' : shape.hasOffset ? 'first-or-last' : 'last',
   });
-  return fromRows(rc, { rowCountDelta, settled, truncated, names, withTypes, fromChecksums, checksumDiffs });
+  return fromRows(rc, { rowCountDelta, rowsWanted, settled, truncated, names, withTypes, fromChecksums, checksumDiffs: exactDiff });
 }
 
 interface Context {
   readonly rowCountDelta: number;
+  readonly rowsWanted: number;
   readonly settled: boolean;
   readonly truncated: boolean;
   readonly names: (positions: readonly number[]) => { columns: string[]; columnPositions: number[] };
   readonly withTypes: { columnTypeChanges?: readonly ColumnTypeChange[] };
   readonly fromChecksums: (extra: string) => MismatchAgreement;
+  /** exact columns whose checksum differs */
   readonly checksumDiffs: readonly number[];
 }
 
@@ -162,6 +166,7 @@ function fromRows(rc: RowComparison, cx: Context): Agreement {
     return {
       kind: 'inconclusive',
       coveredRows: rc.coveredRows,
+      rowsWanted: cx.rowsWanted,
       reason: rc.multisetEqual === null
         ? 'an unordered result with truncated rows: the rows given are not comparable as multisets'
         : `the ${rc.coveredRows} row(s) compared agree, the rest were not returned`,
@@ -196,10 +201,11 @@ function columnTypeChanges(base: ResultSummary, head: ResultSummary): ColumnType
   return out;
 }
 
-function describeChecksumMismatch(rowCountDelta: number, columns: readonly string[]): string {
+function describeChecksumMismatch(rowCountDelta: number, columns: readonly string[], unchecked: readonly string[]): string {
   const parts: string[] = [];
   if (rowCountDelta !== 0) parts.push(`row count ${rowCountDelta > 0 ? '+' : ''}${rowCountDelta}`);
   if (columns.length) parts.push(`values differ in column(s) ${columns.join(', ')}`);
+  if (unchecked.length) parts.push(`checksums differ in column(s) ${unchecked.join(', ')} (not checked against the tolerance)`);
   if (parts.length === 0) parts.push('the same column values, paired differently into rows');
   return parts.join('; ');
 }

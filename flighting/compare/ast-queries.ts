@@ -5,11 +5,17 @@
  */
 import type { AstExpr, AstFrom, AstQuery, AstQueryBody, AstWindowSpec } from '../../compiler/ir/ast.ts';
 
+export interface NestedQuery {
+  readonly query: AstQuery;
+  /** the query of an EXISTS: only whether it returns a row matters */
+  readonly inExists: boolean;
+}
+
 /** The queries nested inside `root` (not `root` itself), outermost first. */
-export function nestedQueries(root: AstQuery): AstQuery[] {
-  const out: AstQuery[] = [];
-  const query = (q: AstQuery, nested: boolean): void => {
-    if (nested) out.push(q);
+export function nestedQueries(root: AstQuery): NestedQuery[] {
+  const out: NestedQuery[] = [];
+  const query = (q: AstQuery, nested: boolean, inExists = false): void => {
+    if (nested) out.push({ query: q, inExists });
     for (const cte of q.with) query(cte.query, true);
     body(q.body);
     for (const o of q.orderBy) expr(o.expr);
@@ -84,6 +90,8 @@ export function nestedQueries(root: AstQuery): AstQuery[] {
         query(e.query, true);
         return;
       case 'exists':
+        query(e.query, true, true);
+        return;
       case 'subquery':
         query(e.query, true);
         return;

@@ -65,7 +65,7 @@ export async function compareResults(
   const checksumsCoverFloats = !floats || tolerance.relative >= 10 ** (1 - FLOAT_CHECK_DIGITS);
   const checksumDiffs = [...kinds.keys()].filter((j) => base.columnChecksums[j] !== head.columnChecksums[j]);
   const sumsEqual = rowCountDelta === 0 && base.rowChecksum === head.rowChecksum && checksumDiffs.length === 0;
-  const rows = base.rows !== undefined && head.rows !== undefined;
+  const rows = hasRows(base) && hasRows(head);
   const truncated = isTruncated(base) || isTruncated(head);
   const rowsWanted = Math.max(base.rowCount, head.rowCount);
   const withTypes = typeChanges.length > 0 ? { columnTypeChanges: typeChanges } : {};
@@ -81,18 +81,18 @@ export async function compareResults(
   }
 
   // exact columns and row counts settle a mismatch without rows (unless LIMIT ties may explain exact differences)
-  const exactDiff = checksumDiffs.filter((j) => kinds[j] === 'exact' && base.columns[j]!.valueClass === head.columns[j]!.valueClass);
+  const exactDiff = checksumDiffs.filter((j) => kinds[j] === 'exact');
   const tieCheckable = keys !== null && shape.limitMayTie;
   const settled = !sumsEqual && (rowCountDelta !== 0 || (!tieCheckable && (exactDiff.length > 0 || (kinds.every((k) => k === 'exact') && base.rowChecksum !== head.rowChecksum))));
   const unchecked = checksumDiffs.filter((j) => kinds[j] !== 'exact').map((j) => base.columns[j]!.name);
   const fromChecksums = (extra: string): MismatchAgreement => ({
     kind: 'mismatch',
     rowCountDelta,
-    ...names(checksumDiffs.filter((j) => kinds[j] === 'exact')),
+    ...names(exactDiff),
     ...(unchecked.length ? { uncheckedColumns: unchecked } : {}),
     ...withTypes,
     evidence: 'checksums',
-    reason: describeChecksumMismatch(rowCountDelta, checksumDiffs.filter((j) => kinds[j] === 'exact').map((j) => base.columns[j]!.name), unchecked) + extra,
+    reason: describeChecksumMismatch(rowCountDelta, exactDiff.map((j) => base.columns[j]!.name), unchecked) + extra,
   });
   if (!rows) {
     if (settled) return fromChecksums('');
@@ -186,6 +186,11 @@ function columnKind(base: ResultColumn, head: ResultColumn): ColumnKind {
   if (base.valueClass === 'float' || head.valueClass === 'float') return 'float';
   if (base.type !== head.type && EXACT_NUMBER.test(base.type) && EXACT_NUMBER.test(head.type)) return 'number';
   return 'exact';
+}
+
+/** Rows to compare: an empty list for a non-empty result (asked with maxRows 0) is no rows. */
+function hasRows(s: ResultSummary): boolean {
+  return s.rows !== undefined && (s.rows.length > 0 || s.rowCount === 0);
 }
 
 function isTruncated(s: ResultSummary): boolean {

@@ -106,8 +106,9 @@ export function analyzeQueryShape(sql: string, options: { readonly dialect?: str
   if (limitWithoutOrder) sources.push(limitSource('LIMIT/OFFSET without ORDER BY returns an arbitrary subset of the rows'));
   if (limited && ast.orderBy.length === 0 && oneRow) reasons.push('LIMIT/OFFSET over a single-row aggregate: no choice of rows');
   let nestedLimitMayTie = false;
-  for (const q of nestedQueries(ast)) {
-    if (q.limit === null && q.offset === null) continue;
+  for (const { query: q, inExists } of nestedQueries(ast)) {
+    // EXISTS (... LIMIT n): any n >= 1 rows answer the same; an OFFSET still chooses
+    if ((q.limit === null || inExists) && q.offset === null) continue;
     if (q.orderBy.length === 0 && !atMostOneRow(q.body)) sources.push(limitSource('LIMIT/OFFSET without ORDER BY inside a subquery picks arbitrary rows'));
     else if (q.orderBy.length > 0) nestedLimitMayTie = true;
   }

@@ -68,6 +68,7 @@ test('LIMIT: without ORDER BY it is nondeterministic (not over a one-row aggrega
 test('a LIMIT inside a subquery: without ORDER BY nondeterministic, with ORDER BY a possible tie', () => {
   assert.deepEqual(kinds('select * from (select a from t limit 3) s'), ['limit-without-order:limit']);
   assert.deepEqual(kinds('select a from t where a in (select b from u limit 3)'), ['limit-without-order:limit']);
+  assert.deepEqual(kinds('select a from t where exists (select 1 from u where u.b = t.a limit 1)'), []);
   const tied = analyzeQueryShape('with top as (select a from t order by a limit 3) select a from top');
   assert.equal(tied.nestedLimitMayTie, true);
   assert.equal(tied.deterministic, 'yes');

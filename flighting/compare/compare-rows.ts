@@ -2,7 +2,7 @@
  * The row-level comparison of two results, run inside an in-memory DuckDB in
  * this process (never a JavaScript loop over rows for the heavy part).
  *
- * Both row sets are appended as text (exact values exactly as given; floats
+ * Both row sets are loaded as text (exact values exactly as given; floats
  * as their shortest round-trip text, or NaN/Infinity/-Infinity) with a `pos`
  * column, float columns also cast to DOUBLE. Then, in SQL:
  * - multiset: rows present on one side only, by an anti join on every column
@@ -15,7 +15,7 @@
  *   column's multiset differs (values swapped between rows), the columns
  *   that differ in the paired leftovers;
  * - order: the sort-key values position by position.
- * Rows are untrusted data: they go in through the appender, never into SQL
+ * Rows are untrusted data: they go in as a bound parameter, never into SQL
  * text; column names never reach SQL (columns are c0, c1, ...).
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -180,29 +180,24 @@ class SqlParts {
   }
 }
 
+/**
+ * The rows cross into DuckDB as one JSON text bound as a parameter (one
+ * native parse instead of a call per value): `from_json` reads every value
+ * as VARCHAR — strings as given, numbers as their JSON text (JavaScript's
+ * shortest round-trip form), null as NULL.
+ */
 async function load(cn: DuckDBConnection, table: string, rows: readonly (readonly ResultValue[])[], kinds: readonly ColumnKind[]): Promise<void> {
-  const raw = `${table}_raw`;
-  await cn.run(`CREATE TEMP TABLE ${raw} (pos INTEGER, ${kinds.map((_, j) => `c${j} VARCHAR`).join(', ')})`);
-  const appender = await cn.createAppender(raw, 'main', 'temp');
-  try {
-    rows.forEach((row, pos) => {
-      appender.appendInteger(pos);
-      for (let j = 0; j < kinds.length; j++) {
-        const v = row[j];
-        if (v === null || v === undefined) appender.appendNull();
-        else appender.appendVarchar(typeof v === 'string' ? v : typeof v === 'number' ? String(v) : JSON.stringify(v));
-      }
-      appender.endRow();
-    });
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
+  const json = JSON.stringify(rows, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
   const columns = kinds.map((k, j) => {
-    if (k === 'float') return `c${j}, TRY_CAST(c${j} AS DOUBLE) AS d${j}`;
-    return k === 'number' ? `${canonicalNumber(`c${j}`)} AS c${j}` : `c${j}`;
+    const c = `r[${j + 1}]`;
+    if (k === 'float') return `${c} AS c${j}, TRY_CAST(${c} AS DOUBLE) AS d${j}`;
+    return k === 'number' ? `${canonicalNumber(c)} AS c${j}` : `${c} AS c${j}`;
   });
-  await cn.run(`CREATE TEMP TABLE ${table} AS SELECT pos, ${columns.join(', ')} FROM ${raw}`);
+  await cn.run(
+    `CREATE TEMP TABLE ${table} AS SELECT (pos - 1)::INTEGER AS pos, ${columns.join(', ')}
+     FROM (SELECT unnest(rows) AS r, unnest(generate_series(1, len(rows))) AS pos FROM (SELECT from_json($1::VARCHAR, '[["VARCHAR"]]') AS rows))`,
+    [json],
+  );
 }
 
 /** An exact number's text without insignificant zeros: `0.10` → `0.1`, `007` → `7`, `-0.00` → `0`, `1.0E+2` untouched. */

@@ -150,10 +150,12 @@ function splitStatements(tokens: readonly SqlToken[], depth: Int32Array): { star
 
 function findWrite(statements: readonly { start: number; end: number }[], depth: Int32Array, word: (i: number) => string): WriteStatement | null {
   for (const s of statements) {
-    let first = word(s.start);
     let at = s.start;
+    // EXPLAIN ANALYZE runs the statement it explains
+    while (at < s.end && (word(at) === 'explain' || word(at) === 'analyze' || word(at) === 'analyse')) at++;
+    let first = word(at);
     if (first === 'with') {
-      for (at = s.start + 1; at < s.end; at++) if (depth[at] === 0 && AFTER_WITH.has(word(at))) break;
+      for (at += 1; at < s.end; at++) if (depth[at] === 0 && AFTER_WITH.has(word(at))) break;
       first = word(at);
     }
     if (first === 'create') {

@@ -102,6 +102,8 @@ test('writes are named, through WITH and SELECT INTO; several statements are loo
   assert.equal(write('with s as (select 1 as a) insert into t select a from s'), 'INSERT');
   assert.equal(write('select a into newtab from t'), 'SELECT INTO');
   assert.equal(write('select 1; drop table t'), 'DROP');
+  assert.equal(write('explain analyze delete from t'), 'DELETE');
+  assert.equal(write('explain select * from t'), undefined);
   assert.equal(write('with s as (select 1) select * from s'), undefined);
   assert.equal(write('select replace(a, \'x\', \'y\') from t'), undefined);
 });

@@ -74,7 +74,8 @@ export async function compareResults(
     columnPositions: [...positions],
   });
 
-  if (sumsEqual && checksumsCoverFloats && !classChanged) {
+  const multisetProven = sumsEqual && checksumsCoverFloats && !classChanged;
+  if (multisetProven) {
     if (!keys) return { kind: 'same', evidence: 'checksums', orderChecked: false, ...withTypes };
     if (base.orderedChecksum === head.orderedChecksum) return { kind: 'same', evidence: 'checksums', orderChecked: true, ...withTypes };
     if (!rows) return needsRows('order-ties', 'same rows, but in a different order: the sort-key sequence must be compared on the rows (tied rows may permute)', rowsWanted);
@@ -112,12 +113,14 @@ export async function compareResults(
     tolerance,
     limitBoundary: !shape.limitMayTie ? 'none' : shape.hasOffset ? 'first-or-last' : 'last',
   });
-  return fromRows(rc, { rowCountDelta, rowsWanted, settled, truncated, names, withTypes, fromChecksums, checksumDiffs: exactDiff });
+  return fromRows(rc, { rowCountDelta, rowsWanted, multisetProven, settled, truncated, names, withTypes, fromChecksums, checksumDiffs: exactDiff });
 }
 
 interface Context {
   readonly rowCountDelta: number;
   readonly rowsWanted: number;
+  /** the checksums proved the multisets equal: only the order was in question */
+  readonly multisetProven: boolean;
   readonly settled: boolean;
   readonly truncated: boolean;
   readonly names: (positions: readonly number[]) => { columns: string[]; columnPositions: number[] };
@@ -130,7 +133,7 @@ interface Context {
 function fromRows(rc: RowComparison, cx: Context): Agreement {
   const covered = cx.truncated ? { coveredRows: rc.coveredRows } : {};
   const coveredText = cx.truncated ? ` (rows truncated: compared ${rc.coveredRows} row(s) per side)` : '';
-  if (rc.multisetEqual === false) {
+  if (rc.multisetEqual === false && !(cx.multisetProven && rc.orderEqual === false)) {
     const positions = cx.truncated ? [...new Set([...rc.differingPositions, ...cx.checksumDiffs])].toSorted((a, b) => a - b) : rc.differingPositions;
     const named = cx.names(positions);
     return {
@@ -148,14 +151,14 @@ function fromRows(rc: RowComparison, cx: Context): Agreement {
     };
   }
   if (rc.orderEqual === false) {
-    const named = cx.names(rc.differingPositions);
+    const named = cx.names(rc.orderKeysDiffering ?? rc.differingPositions);
     return {
       kind: 'mismatch',
       rowCountDelta: cx.rowCountDelta,
       ...named,
       ...cx.withTypes,
-      sampleRows: rc.samples,
-      orderOnly: rc.multisetEqual === true && !cx.settled,
+      sampleRows: rc.orderSamples,
+      orderOnly: cx.multisetProven || (rc.multisetEqual === true && !cx.settled),
       evidence: 'rows',
       ...covered,
       reason: `the sequence of ORDER BY values differs (${named.columns.join(', ')})${coveredText}`,

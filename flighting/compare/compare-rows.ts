@@ -45,9 +45,14 @@ export interface RowComparison {
   readonly multisetEqual: boolean | null;
   /** null without sort keys */
   readonly orderEqual: boolean | null;
-  /** positions of the columns whose values differ (or, for an order difference, the sort keys that differ) */
+  /** positions of the columns whose values differ (multiset equal: the sort keys that differ) */
   readonly differingPositions: readonly number[];
+  /** positions of the sort keys whose sequence differs */
+  readonly orderKeysDiffering?: readonly number[];
+  /** rows on one side only (at most 10) */
   readonly samples: readonly SampleRow[];
+  /** both sides' rows where the sort-key sequence first differs, and the next two */
+  readonly orderSamples: readonly SampleRow[];
   readonly tiedAtLimit: boolean;
 }
 
@@ -112,7 +117,7 @@ async function compareOn(cn: DuckDBConnection, input: RowComparisonInput): Promi
   let cut: number | null = null;
   if (input.truncated) {
     if (!keys || keys.length === 0) {
-      return { coveredRows: 0, multisetEqual: null, orderEqual, differingPositions: orderKeysDiffering, samples: [], tiedAtLimit: false };
+      return { coveredRows: 0, multisetEqual: null, orderEqual, differingPositions: orderKeysDiffering, samples: [], orderSamples: [], tiedAtLimit: false };
     }
     const keyCols = [...new Set(keys.map((k) => `c${k.position}`))].join(', ');
     const start = await scalar(cn, `SELECT coalesce(max(pos), 0) FROM (SELECT pos, (${keyCols}) IS DISTINCT FROM lag((${keyCols})) OVER (ORDER BY pos) AS starts FROM b) WHERE starts`);
@@ -140,9 +145,9 @@ async function compareOn(cn: DuckDBConnection, input: RowComparisonInput): Promi
   const unpaired = Number(await scalar(cn, `SELECT count(*) FROM pairs WHERE NOT (${allEq})`));
   const multisetEqual = unpaired === 0;
 
+  const atOrderDiff = orderFirstDiff === null ? [] : orderSamples(input, orderFirstDiff);
   if (multisetEqual) {
-    const samples = orderFirstDiff === null ? [] : orderSamples(input, orderFirstDiff);
-    return { coveredRows, multisetEqual, orderEqual, differingPositions: orderKeysDiffering, samples, tiedAtLimit: false };
+    return { coveredRows, multisetEqual, orderEqual, differingPositions: orderKeysDiffering, samples: [], orderSamples: atOrderDiff, tiedAtLimit: false };
   }
   let differing = await columnMultisetDiffs(cn, sql, kinds);
   if (differing.length === 0) {
@@ -153,7 +158,7 @@ async function compareOn(cn: DuckDBConnection, input: RowComparisonInput): Promi
   const samples = await leftoverSamples(cn, input, allEq);
   const tiedAtLimit = keys !== null && keys.length > 0 && input.limitBoundary !== 'none' && orderEqual === true
     && (await tiesAtBoundary(cn, sql, keys, input.limitBoundary));
-  return { coveredRows, multisetEqual, orderEqual, differingPositions: differing, samples, tiedAtLimit };
+  return { coveredRows, multisetEqual, orderEqual, differingPositions: differing, orderKeysDiffering, samples, orderSamples: atOrderDiff, tiedAtLimit };
 }
 
 /** SQL fragments over columns c0.., with d<j> the DOUBLE of float column j. */

@@ -216,6 +216,10 @@ test('truncated rows: the comparison covers what both sides returned and says ho
   const [b2, h2] = await pair(MANY, `SELECT i AS k, CASE WHEN i = 40 THEN 99 ELSE i * 1.5 END::DOUBLE AS f FROM range(50) r(i) ORDER BY i`, 10);
   const unsettled = await compareResults(b2, h2, byK);
   assert.deepEqual(unsettled.kind === 'inconclusive' && unsettled.coveredRows, 9);
+  // the same multiset (by checksums) with two rows swapped in the prefix: an order-only mismatch
+  const [b3, h3] = await pair(MANY, 'SELECT i AS k, (i * 1.5)::DOUBLE AS f FROM range(50) r(i) ORDER BY CASE i WHEN 2 THEN 3 WHEN 3 THEN 2 ELSE i END', 10);
+  const swapped = mismatch(await compareResults(b3, h3, byK));
+  assert.deepEqual([swapped.orderOnly, swapped.columns, swapped.sampleRows?.[0]], [true, ['k'], { side: 'base', position: 2, row: ['2', 3] }]);
   // unordered: truncated rows are not comparable as multisets
   const un = await compareResults(b2, h2, UNORDERED);
   assert.deepEqual(un.kind === 'inconclusive' && un.coveredRows, 0);

@@ -7,8 +7,8 @@
  */
 import type { Verdict } from '../store/records.ts';
 import type { ExecuteFailureStatus, ExecuteResult } from './execute/execute-result.ts';
+import type { Correctness } from './flight-correctness.ts';
 
-export type Correctness = 'same' | 'result-mismatch' | 'nondeterministic' | 'not-compared';
 export type Performance = 'slower' | 'faster' | 'same' | 'inconclusive' | 'not-measured';
 
 export function execStatus(r: ExecuteResult | undefined): 'ok' | ExecuteFailureStatus | 'not-run' {
@@ -40,9 +40,14 @@ export function executionVerdict(base: ExecuteResult, head: ExecuteResult): { ve
   return { verdict: 'fixed-error', reason: `executed on the snapshot: the head ran, the ${why('base', failedBase)}` };
 }
 
-/** The verdict once both sides executed. */
+/**
+ * The verdict once both sides executed: a mismatch beats everything; a
+ * measured slowdown or speed-up beats a result that could not be compared
+ * (nondeterministic, undecided); otherwise those say why nothing was proven.
+ */
 export function flightVerdict(correctness: Correctness, performance: Performance): Verdict {
   if (correctness === 'result-mismatch') return 'result-mismatch';
+  if (correctness === 'inconclusive' || correctness === 'not-compared') return performance === 'slower' || performance === 'faster' ? performance : 'inconclusive';
   if (correctness === 'nondeterministic' && performance === 'not-measured') return 'nondeterministic';
   switch (performance) {
     case 'slower':

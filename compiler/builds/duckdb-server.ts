@@ -8,9 +8,12 @@
  * external access, no extension autoloading) and before the configuration is
  * locked; a setting that governs the sandbox is refused. `hello` answers `{name: "duckdb",
  * version: "v1.3.2"}` from `select version()`, so the host can check that the
- * engine really is the version it asked for.
+ * engine really is the version it asked for. `execute` runs a query on the
+ * same sandboxed connection (duckdb-execute.ts): flighting opens the build
+ * with the snapshot as its catalog.
  */
 import { FlightdeckError } from '../errors.ts';
+import { executeOnConnection } from './duckdb-execute.ts';
 import { openDuckdbExplainer, type DuckdbExplainer } from './duckdb-explain.ts';
 import { serveProtocol } from './serve-protocol.ts';
 
@@ -31,6 +34,10 @@ serveProtocol({
   compile(sql) {
     if (!explainer) throw new FlightdeckError('protocol-error', 'compile before hello');
     return explainer.compile(sql);
+  },
+  execute(sql, options) {
+    if (!explainer) throw new FlightdeckError('protocol-error', 'execute before hello');
+    return executeOnConnection(explainer.connection, explainer.statementTypes, sql, options);
   },
   close() {
     explainer?.close();

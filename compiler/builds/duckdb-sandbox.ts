@@ -139,7 +139,7 @@ export async function checkSandbox(connection: DuckdbApi.DuckDBConnection, acces
 }
 
 /**
- * Prepare `sql` as exactly one statement of type `type`, without running it.
+ * Prepare `sql` as exactly one statement of type `type` (or one of `type`), without running it.
  * DuckDB parses the whole text and refuses more than one statement ("Cannot
  * prepare multiple statements at once!") before planning anything; no
  * statement of the text is executed here. The caller runs the result and
@@ -148,7 +148,7 @@ export async function checkSandbox(connection: DuckdbApi.DuckDBConnection, acces
 export async function prepareOneStatement(
   connection: DuckdbApi.DuckDBConnection,
   sql: string,
-  type: DuckdbApi.StatementType,
+  type: DuckdbApi.StatementType | readonly DuckdbApi.StatementType[],
   typeName: string,
 ): Promise<DuckdbApi.DuckDBPreparedStatement> {
   let prepared: DuckdbApi.DuckDBPreparedStatement;
@@ -160,7 +160,7 @@ export async function prepareOneStatement(
     }
     throw err;
   }
-  if (prepared.statementType !== type) {
+  if (Array.isArray(type) ? !type.includes(prepared.statementType) : prepared.statementType !== type) {
     prepared.destroySync();
     throw new FlightdeckError('unsupported', `expected one ${typeName} statement, DuckDB read statement type ${String(prepared.statementType)}; nothing was run`);
   }

@@ -65,12 +65,12 @@ test('a DELETE template leaves the snapshot byte for byte as it was and reports 
 });
 
 test('UPDATE, INSERT and CREATE TABLE AS: the written table summarised (only the updated column changes)', async () => {
-  const before = await query('SELECT * FROM orders');
+  const original = await query('SELECT * FROM orders');
   const updated = summaryOf(await executeWriteOnScratch(snapshot, "UPDATE orders SET status = 'shipped' WHERE status = 'paid'", { scratchDir }));
-  assert.equal(updated.rowCount, before.rowCount);
+  assert.equal(updated.rowCount, original.rowCount);
   updated.columns.forEach((c, i) => {
-    if (c.name === 'status') assert.notEqual(updated.columnChecksums[i], before.columnChecksums[i]);
-    else assert.equal(updated.columnChecksums[i], before.columnChecksums[i], c.name);
+    if (c.name === 'status') assert.notEqual(updated.columnChecksums[i], original.columnChecksums[i]);
+    else assert.equal(updated.columnChecksums[i], original.columnChecksums[i], c.name);
   });
   const inserted = summaryOf(await executeWriteOnScratch(snapshot, "INSERT INTO events VALUES (99999999, 1, 1, 'view', TIMESTAMP '2024-06-01 10:00:00', 'abc', 'mobile')", { scratchDir, maxRows: 0 }));
   const events = await query('SELECT * FROM events');

@@ -4,7 +4,8 @@
  * shapes of the shop log, on a generated shop database):
  *
  * - direct: `runAndReadAll(sql)` with @duckdb/node-api in this process, on a
- *   plain read-only connection to the same file (every row read into JS);
+ *   plain read-only connection to the same file (compiler/builds/duckdb-database.ts;
+ *   every row read into JS);
  * - time: `Build.execute(sql, {mode: 'time'})` on `duckdb@<newest>`: the
  *   request over the pipe, the one-SELECT check (a prepare), EXPLAIN ANALYZE
  *   in the sandbox (profiling on, rows discarded inside DuckDB), the profile
@@ -36,8 +37,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { openBuild } from '../compiler/builds/open-build.ts';
+import { openDatabase } from '../compiler/builds/duckdb-database.ts';
 import { executeOnConnection } from '../compiler/builds/duckdb-execute.ts';
 import { openDuckdbExplainer } from '../compiler/builds/duckdb-explain.ts';
 import { DUCKDB_VERSIONS } from '../compiler/builds/duckdb-versions.ts';
@@ -92,8 +93,8 @@ try {
   const { dbPath } = await generateShop({ scale, outDir: dir, seed: 1 });
   const rng = createRng(42);
   const queries = SHAPES.map((name) => ({ name, sql: QUERY_SHAPES.find((s) => s.name === name)!.sql(rng) }));
-  const instance = await DuckDBInstance.create(dbPath, { access_mode: 'READ_ONLY' });
-  const raw = await instance.connect();
+  const plain = await openDatabase(dbPath, { readOnly: true });
+  const raw = plain.connection;
   const build = await openBuild(`duckdb@${newest.version}`, { catalogPath: dbPath, timeoutMs: 60_000 });
   const sandboxed = await openDuckdbExplainer(newest.packageName, dbPath);
   try {
@@ -143,8 +144,7 @@ try {
     const overhead = (xs: number[][], eng: number[][]) => median(med(xs).map((x, i) => x - median(eng[i]!)));
     console.log(`median harness time outside the query (pipe, checks, profile/summary, validation): time ${overhead(times.time, engine.time).toFixed(2)} ms, result ${overhead(times.result, engine.result).toFixed(2)} ms`);
   } finally {
-    raw.closeSync();
-    instance.closeSync();
+    plain.close();
     sandboxed.close();
     await build.close();
   }

@@ -7,7 +7,9 @@
  *   types `WITH … SELECT`, `FROM t` and set operations as SELECT too);
  *   anything else is `unsupported` and nothing of it runs. Only after that
  *   is a wrapper built around the same text, itself prepared as one
- *   statement of the wrapper's type;
+ *   statement of the wrapper's type. A text that passed is remembered per
+ *   connection (the same text always parses the same; flighting runs each
+ *   template several times), so a repeat is planned once, not twice;
  * - `mode: 'result'`: `CREATE TEMP TABLE … AS <sql>` (temp tables live in
  *   memory, also on a read-only database), timing only that; then the
  *   summary in SQL (duckdb-summary.ts) and the temp table dropped;
@@ -28,6 +30,20 @@ import type { ExecuteFailure, ExecuteFailureStatus, ExecuteOptions, ExecuteResul
 /** The temp table a `result` execution materializes into (dropped before the answer). */
 const RESULT_TABLE = '"__flightdeck_result"';
 export const DEFAULT_EXECUTE_TIMEOUT_MS = 10_000;
+
+/** texts already prepared as exactly one SELECT, per connection (bounded) */
+const CHECKED = new WeakMap<DuckdbApi.DuckDBConnection, Set<string>>();
+const CHECKED_MAX = 4096;
+
+async function checkOneSelect(connection: DuckdbApi.DuckDBConnection, types: StatementTypes, sql: string): Promise<void> {
+  let checked = CHECKED.get(connection);
+  if (checked?.has(sql)) return;
+  const bare = await prepareOneStatement(connection, sql, types.SELECT, 'SELECT');
+  bare.destroySync();
+  if (!checked) CHECKED.set(connection, (checked = new Set()));
+  if (checked.size >= CHECKED_MAX) checked.clear();
+  checked.add(sql);
+}
 
 export interface StatementTypes {
   readonly SELECT: DuckdbApi.StatementType;
@@ -51,8 +67,7 @@ export async function executeOnConnection(
   }, timeoutMs);
   try {
     // the statement as it came, alone: one SELECT, or nothing runs
-    const bare = await prepareOneStatement(connection, sql, types.SELECT, 'SELECT');
-    bare.destroySync();
+    await checkOneSelect(connection, types, sql);
     return options.mode === 'time' ? await runProfiled(connection, types, sql) : await runMaterialized(connection, types, sql, options.maxRows ?? 0);
   } catch (err) {
     return failureOf(err, timedOut, timeoutMs, sql, performance.now() - t0);

@@ -7,6 +7,8 @@
  * query-level metrics at 0 when profiling through EXPLAIN ANALYZE; then the
  * latency is the wall time of the EXPLAIN ANALYZE statement measured around it
  * (`wallMs`), and cpu time / peak memory are left out rather than reported as 0.
+ * A query DuckDB answers without running operators (`count(*)` of a whole
+ * table, from its statistics) has an empty operator list.
  */
 import { FlightdeckError } from '../errors.ts';
 import type { ExecuteProfile, OperatorProfile } from './execute-result.ts';

@@ -16,7 +16,8 @@
  * - orderedChecksum: over md5 of `<position>#<row text>`, the position being
  *   the row's place in the result (the materialized table's `rowid`: a table
  *   created by `CREATE TABLE AS` keeps the query's order, DuckDB's
- *   `preserve_insertion_order`, tested with parallel threads).
+ *   `preserve_insertion_order`, tested with parallel threads; a result
+ *   column named `rowid` is renamed in the table first so it cannot hide it).
  * md5 and the canonical texts are version-stable, so are these (tested on
  * 1.3.2 and 1.5.6 with the same data).
  */
@@ -32,9 +33,10 @@ const MOD_128 = (1n << 128n) - 1n;
  */
 export async function summariseTable(connection: DuckdbApi.DuckDBConnection, from: string, maxRows = 0): Promise<ResultSummary> {
   const shape = await connection.run(`SELECT * FROM ${from} LIMIT 0`);
-  const names = shape.columnNames();
+  const shown = shape.columnNames();
   const types = shape.columnTypes() as unknown as DuckdbTypeInfo[];
-  const columns: ResultColumn[] = names.map((name, i) => ({ name, type: types[i]!.toString(), valueClass: valueClassOf(types[i]!) }));
+  const columns: ResultColumn[] = shown.map((name, i) => ({ name, type: types[i]!.toString(), valueClass: valueClassOf(types[i]!) }));
+  const names = await unshadowRowid(connection, from, shown);
 
   const texts = names.map((n, i) => `${canonicalText(quoteIdentifier(n), types[i]!)} AS __c${i}`);
   const rowText = names.map((_, i) => `__c${i}`).join(` || '|' || `);
@@ -57,6 +59,20 @@ FROM (SELECT ${digests.join(', ')} FROM (SELECT rowid AS __r, ${texts.join(', ')
   if (maxRows <= 0) return summary;
   const rows = await firstRows(connection, from, names, types, maxRows);
   return { ...summary, rows, rowsTruncated: rows.length < rowCount };
+}
+
+/**
+ * A column named `rowid` hides the row's position (DuckDB resolves the name to
+ * the column): rename it in the table first (the summary still shows the
+ * result's own name). The names the summary's SQL must use.
+ */
+async function unshadowRowid(connection: DuckdbApi.DuckDBConnection, from: string, names: readonly string[]): Promise<string[]> {
+  const at = names.findIndex((n) => n.toLowerCase() === 'rowid');
+  if (at < 0) return [...names];
+  let free = '__flightdeck_rowid';
+  while (names.some((n) => n.toLowerCase() === free)) free += '_';
+  await connection.run(`ALTER TABLE ${from} RENAME COLUMN ${quoteIdentifier(names[at]!)} TO ${quoteIdentifier(free)}`);
+  return names.map((n, i) => (i === at ? free : n));
 }
 
 /** The first rows in rowid order: floats as numbers (or NaN/±Infinity as strings), everything else as DuckDB's text, NULL as null. */

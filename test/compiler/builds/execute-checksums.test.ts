@@ -111,6 +111,12 @@ test('order: column and row checksums ignore it, the ordered checksum follows it
     // the same order spelled differently gives the same ordered checksum (the order is the result's, not the plan's)
     const again = await summary(builds[v]!, 'select k, name from (select * from t order by random()) order by -k desc');
     assert.equal(again.orderedChecksum, up.orderedChecksum);
+    // a result column named rowid does not stand in for the position
+    const named = await summary(builds[v]!, 'select k as rowid from t order by k desc', 1);
+    const plain = await summary(builds[v]!, 'select k as x from t order by k desc', 1);
+    assert.equal(named.columns[0]!.name, 'rowid');
+    assert.deepEqual(named.rows, [['2000']]);
+    assert.equal(named.orderedChecksum, plain.orderedChecksum);
   }
   // 300k rows (three row groups) sorted by 4 threads: the materialized result keeps the query's order
   const n = 300_000;

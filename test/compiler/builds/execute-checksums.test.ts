@@ -67,13 +67,15 @@ function expectedChecksum(texts: readonly string[]): string {
   return (((hi << 64n) + lo) & ((1n << 128n) - 1n)).toString();
 }
 
-test('both DuckDB versions give identical summaries (checksums, columns, value classes) for DOUBLE, REAL, DECIMAL, DATE, TIMESTAMP, unicode VARCHAR, BLOB, NULL, NaN, ±Inf, LIST, STRUCT, MAP, HUGEINT, INTERVAL', async () => {
+test('both DuckDB versions give identical summaries (checksums, columns, value classes) for DOUBLE, REAL, DECIMAL, DATE, TIMESTAMP, unicode VARCHAR, BLOB, NULL, NaN, ±Inf, LIST, STRUCT, MAP, ARRAY, UUID, TIME, BIT, HUGEINT, INTERVAL', async () => {
   const queries = [
     'select * from v',
     'select * from v order by id desc',
     'select d, r, l, st from v where id > 1',
     'select s, count(*) as n from v group by s order by s nulls first',
     'select k % 13 as g, sum(k) as s, avg(k) as a, string_agg(name, \',\' order by k) as names from t group by g order by g',
+    `select [1.5, null, 3]::double[3] as arr, [[1, 2], [3]] as ll, uuid '6f1b2c3d-0000-4000-8000-000000000001' as u, time '12:34:56.789' as tm,
+       '101'::bit as bt, {'k': [{'z': 1.0::double}]} as deep, ['x', null]::varchar[] as lv`,
   ];
   for (const sql of queries) {
     const [old, newer] = [await summary(builds['1.3.2']!, sql), await summary(builds['1.5.6']!, sql)];

@@ -68,7 +68,7 @@ export async function executeOnConnection(
   try {
     // the statement as it came, alone: one SELECT, or nothing runs
     await checkOneSelect(connection, types, sql);
-    return options.mode === 'time' ? await runProfiled(connection, types, sql) : await runMaterialized(connection, types, sql, options.maxRows ?? 0);
+    return options.mode === 'time' ? await runProfiled(connection, types.EXPLAIN, sql) : await runMaterialized(connection, types, sql, options.maxRows ?? 0);
   } catch (err) {
     return failureOf(err, timedOut, timeoutMs, sql, performance.now() - t0);
   } finally {
@@ -93,8 +93,9 @@ async function runMaterialized(connection: DuckdbApi.DuckDBConnection, types: St
   return { ok: true, latencyMs, result };
 }
 
-async function runProfiled(connection: DuckdbApi.DuckDBConnection, types: StatementTypes, sql: string): Promise<ExecuteResult> {
-  const explain = await prepareOneStatement(connection, `EXPLAIN (ANALYZE, FORMAT JSON)\n${sql}`, types.EXPLAIN, 'EXPLAIN ANALYZE');
+/** `EXPLAIN (ANALYZE, FORMAT JSON) <sql>` (the text already checked), prepared as one EXPLAIN, run, its profile parsed. */
+export async function runProfiled(connection: DuckdbApi.DuckDBConnection, explainType: DuckdbApi.StatementType, sql: string): Promise<ExecuteResult> {
+  const explain = await prepareOneStatement(connection, `EXPLAIN (ANALYZE, FORMAT JSON)\n${sql}`, explainType, 'EXPLAIN ANALYZE');
   let text: string;
   let wallMs: number;
   try {

@@ -108,4 +108,10 @@ export interface ExecuteOptions {
   readonly maxRows?: number;
   /** per-execution time limit, ms */
   readonly timeoutMs?: number;
+  /**
+   * (added with execution) the statement is a write (INSERT, UPDATE, DELETE, CREATE TABLE [AS]): run it on a
+   * scratch copy of the catalog, never the snapshot itself; `result` summarises the written table
+   * (`SELECT * FROM <target>`), `time` profiles the write. Without it, a write is `unsupported`.
+   */
+  readonly write?: boolean;
 }

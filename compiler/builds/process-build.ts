@@ -225,7 +225,7 @@ export class ProcessBuild implements Build {
     }
     const proc = this.process!;
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const request = { id: this.nextId++, op: 'execute', sql, mode: options.mode, maxRows: options.maxRows ?? 0, timeoutMs };
+    const request = { id: this.nextId++, op: 'execute', sql, mode: options.mode, maxRows: options.maxRows ?? 0, timeoutMs, ...(options.write ? { write: true } : {}) };
     const outcome = await proc.request(request, timeoutMs + EXECUTE_GRACE_MS);
     if (this.closed && outcome.kind !== 'answer') return fail('error', 'build-error', `build '${this.spec}' was closed while the query ran`);
     const { checkExecuteAnswer } = await answerSchemas();

@@ -24,6 +24,8 @@ export type ExecuteRequest = {
   readonly mode: 'result' | 'time';
   readonly maxRows: number;
   readonly timeoutMs: number;
+  /** a write, run on a scratch copy of the catalog (optional; absent means false) */
+  readonly write?: true;
 };
 export type ShutdownRequest = { readonly op: 'shutdown' };
 export type Request = HelloRequest | CompileRequest | RecostRequest | ExecuteRequest | ShutdownRequest;

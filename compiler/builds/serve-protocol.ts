@@ -41,7 +41,7 @@ export function serveProtocol(server: BuildServer): void {
   };
 
   const handle = async (line: string): Promise<void> => {
-    let msg: { id?: unknown; op?: unknown; sql?: unknown; catalog?: unknown; plan?: unknown; mode?: unknown; maxRows?: unknown; timeoutMs?: unknown };
+    let msg: { id?: unknown; op?: unknown; sql?: unknown; catalog?: unknown; plan?: unknown; mode?: unknown; maxRows?: unknown; timeoutMs?: unknown; write?: unknown };
     try {
       msg = JSON.parse(line) as typeof msg;
     } catch {
@@ -103,7 +103,7 @@ export function serveProtocol(server: BuildServer): void {
   process.stdin.on('close', stop);
 }
 
-function executeArguments(msg: { sql?: unknown; mode?: unknown; maxRows?: unknown; timeoutMs?: unknown }): [string, ExecuteOptions] {
+function executeArguments(msg: { sql?: unknown; mode?: unknown; maxRows?: unknown; timeoutMs?: unknown; write?: unknown }): [string, ExecuteOptions] {
   if (typeof msg.sql !== 'string') throw new Error('execute needs a "sql" string');
   if (msg.mode !== 'result' && msg.mode !== 'time') throw new Error('execute needs "mode": "result" or "time"');
   const count = (v: unknown, what: string) => {
@@ -113,7 +113,8 @@ function executeArguments(msg: { sql?: unknown; mode?: unknown; maxRows?: unknow
   };
   const maxRows = count(msg.maxRows, 'maxRows');
   const timeoutMs = count(msg.timeoutMs, 'timeoutMs');
-  return [msg.sql, { mode: msg.mode, ...(maxRows !== undefined ? { maxRows } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) }];
+  if (msg.write !== undefined && typeof msg.write !== 'boolean') throw new Error('execute: "write" must be true or false');
+  return [msg.sql, { mode: msg.mode, ...(maxRows !== undefined ? { maxRows } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(msg.write ? { write: true } : {}) }];
 }
 
 export function errorAnswer(err: unknown): ProtocolError {

@@ -1,7 +1,8 @@
 /**
  * The hostile-SQL corpus through `execute` (flighting runs workload SQL for
  * real, not only EXPLAIN): both DuckDB versions, each in its own build
- * process opened on a snapshot file, both modes. Every line gets a failure
+ * process opened on a snapshot file, both modes and as a write (which runs
+ * on a scratch copy). Every line gets a failure
  * status (`unsupported` for anything that is not one SELECT, or the
  * engine's error) or, for a line that is a harmless SELECT, its result;
  * never a crash and never a hang. No file appears, the snapshot's bytes do
@@ -68,6 +69,9 @@ for (const version of ['1.3.2', '1.5.6']) {
         assert.notEqual(r.error.code, 'internal-error', what);
         if (r.status === 'unsupported') unsupported.add(c.tries);
       }
+      // as a write: on a scratch copy, so a write that works is harmless; nothing else may get out
+      const w = await b.execute(c.sql, { mode: 'result', write: true, timeoutMs: 5_000 });
+      if (!w.ok) assert.ok(['error', 'unsupported'].includes(w.status), `duckdb@${version} write: ${c.tries}: ${JSON.stringify(w)}`);
       assertNothingWritten(outDir, snapshot, snapshotSum);
     }
     assert.ok(unsupported.size >= cases.length / 2, `most of the corpus is refused before it runs (${unsupported.size} of ${cases.length})`);

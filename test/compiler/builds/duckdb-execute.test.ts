@@ -118,6 +118,29 @@ test('not one SELECT: unsupported, and nothing of it ran', async () => {
   assert.deepEqual(readdirSync(dir).sort(), ['snapshot.duckdb']);
 });
 
+test('a write (write: true) runs on a scratch copy in the build\'s own version: the written table summarised or the write profiled; the snapshot untouched', async () => {
+  for (const v of VERSIONS) {
+    const b = builds[v]!;
+    const written = await b.execute("delete from orders where status = 'new'", { mode: 'result', write: true, maxRows: 1 });
+    assert.ok(written.ok && written.result, `${v}: ${JSON.stringify(written)}`);
+    const left = await b.execute("select * from orders where status <> 'new'", { mode: 'result' });
+    assert.ok(left.ok && left.result);
+    if (!written.ok || !left.ok) continue;
+    assert.equal(written.result!.rowCount, 667);
+    assert.deepEqual(written.result!.columnChecksums, left.result!.columnChecksums);
+    const profiled = await b.execute("update orders set status = 'x' where order_id < 10", { mode: 'time', write: true });
+    assert.ok(profiled.ok && profiled.profile && profiled.profile.operators[0]!.name === 'UPDATE', `${v}: ${JSON.stringify(profiled)}`);
+    const notAWrite = failed(await b.execute('select 1', { mode: 'result', write: true }));
+    assert.equal(notAWrite.status, 'unsupported');
+    const unflagged = failed(await b.execute("delete from orders where status = 'new'", { mode: 'result' }));
+    assert.equal(unflagged.status, 'unsupported', 'a write without write: true does not run');
+    const count = await b.execute('select count(*) from orders', { mode: 'result', maxRows: 1 });
+    assert.deepEqual(count.ok && count.result?.rows, [['1000']], 'the build\'s own catalog still has every row');
+  }
+  assert.equal(checksum(snapshot), snapshotSum);
+  assert.deepEqual(readdirSync(dir).sort(), ['snapshot.duckdb']);
+});
+
 test('engine errors are `error` with DuckDB\'s mapped code', async () => {
   for (const v of VERSIONS) {
     const f = failed(await builds[v]!.execute('select nope from orders', { mode: 'result' }));

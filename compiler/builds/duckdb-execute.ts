@@ -80,7 +80,7 @@ export async function executeOnConnection(
 async function runMaterialized(connection: DuckdbApi.DuckDBConnection, types: StatementTypes, sql: string, maxRows: number): Promise<ExecuteResult> {
   await dropResult(connection);
   // the wrapper on a line of its own: the text after it is exactly the statement checked above
-  const ctas = await prepareOneStatement(connection, `CREATE TEMP TABLE ${RESULT_TABLE} AS\n${sql}`, types.CREATE, 'CREATE TABLE AS');
+  const ctas = await prepareWrapped(connection, `CREATE TEMP TABLE ${RESULT_TABLE} AS\n${sql}`, types.CREATE, 'CREATE TABLE AS');
   let latencyMs: number;
   try {
     const t = performance.now();
@@ -95,7 +95,7 @@ async function runMaterialized(connection: DuckdbApi.DuckDBConnection, types: St
 
 /** `EXPLAIN (ANALYZE, FORMAT JSON) <sql>` (the text already checked), prepared as one EXPLAIN, run, its profile parsed. */
 export async function runProfiled(connection: DuckdbApi.DuckDBConnection, explainType: DuckdbApi.StatementType, sql: string): Promise<ExecuteResult> {
-  const explain = await prepareOneStatement(connection, `EXPLAIN (ANALYZE, FORMAT JSON)\n${sql}`, explainType, 'EXPLAIN ANALYZE');
+  const explain = await prepareWrapped(connection, `EXPLAIN (ANALYZE, FORMAT JSON)\n${sql}`, explainType, 'EXPLAIN ANALYZE');
   let text: string;
   let wallMs: number;
   try {
@@ -110,6 +110,28 @@ export async function runProfiled(connection: DuckdbApi.DuckDBConnection, explai
   }
   const profile = parseExplainAnalyze(text, wallMs);
   return { ok: true, latencyMs: profile.latencyMs, profile };
+}
+
+/**
+ * Prepare the wrapper around a text already checked. DuckDB types DESCRIBE, SHOW, SUMMARIZE and
+ * table-valued PRAGMAs as SELECT, but they do not parse (or bind) inside a wrapper: `unsupported`,
+ * not a syntax error of the workload's query.
+ */
+async function prepareWrapped(
+  connection: DuckdbApi.DuckDBConnection,
+  text: string,
+  type: DuckdbApi.StatementType,
+  typeName: string,
+): Promise<DuckdbApi.DuckDBPreparedStatement> {
+  try {
+    return await prepareOneStatement(connection, text, type, typeName);
+  } catch (err) {
+    // the bare text bound fine, so a parse or bind failure here is the wrapper's, not the query's
+    if (/^(Parser|Binder) Error/i.test(String((err as Error)?.message))) {
+      throw new FlightdeckError('unsupported', `DuckDB reads this statement as a query, but it cannot run as one (DESCRIBE, SHOW, SUMMARIZE, PRAGMA…); nothing was run`);
+    }
+    throw err;
+  }
 }
 
 async function dropResult(connection: DuckdbApi.DuckDBConnection): Promise<void> {

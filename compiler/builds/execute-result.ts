@@ -53,7 +53,10 @@ export interface ResultSummary {
    * Per column, an order-insensitive checksum of the column's values (decimal
    * text of a 128-bit sum of per-value md5 halves; float values rounded to
    * FLOAT_CHECK_DIGITS significant digits first, NULL, NaN and ±Inf each a
-   * value of their own).
+   * value of their own). Exactly: the md5 digests of the values' canonical
+   * texts (compiler/builds/duckdb-canonical.ts), read as 128-bit integers,
+   * summed mod 2^128; rows hash their value texts joined by `|`, the ordered
+   * checksum `<0-based position>#<row text>` (compiler/builds/duckdb-summary.ts).
    */
   readonly columnChecksums: readonly string[];
   /** order-insensitive checksum of whole rows (catches values swapped between rows) */

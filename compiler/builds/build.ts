@@ -1,10 +1,12 @@
 /**
- * The Build contract: everything flightdeck can compile with (and later
- * execute) implements it. A build is opened against one catalog database and
+ * The Build contract: everything flightdeck can compile with (and, for
+ * flighting, execute with) implements it. A build is opened against one catalog database and
  * compiles SQL text into a plan printed at the three canonical levels, or a
  * typed failure. `crash` and `timeout` are failures of the build itself
  * (its process died or hung), never of the harness.
  */
+
+import type { ExecuteOptions, ExecuteResult } from './execute-result.ts';
 
 export type BuildKind = 'reference' | 'duckdb' | 'command';
 
@@ -77,6 +79,12 @@ export interface Build {
    * compile answers carry none (a reference commit from before `planIr`). Optional.
    */
   planIrOf?(sql: string, simplified: string): Promise<PlanIrResult>;
+  /**
+   * Run `sql` on the build's catalog (flighting opens the build on a snapshot) and summarise the
+   * result or profile it (execute-result.ts). Optional: a build that cannot execute (reference builds,
+   * `command:` builds without `execute`) answers status `not-executable`, never a failure of the build.
+   */
+  execute?(sql: string, options: ExecuteOptions): Promise<ExecuteResult>;
   close(): Promise<void>;
 }
 

@@ -21,8 +21,12 @@ export interface DuckdbExplainer {
   explainJson(sql: string): Promise<string>;
   /** explain and normalise: the plan at the three levels, or a located error */
   compile(sql: string): Promise<CompileResult>;
-  /** the connection workload SQL runs on (tests check its sandbox) */
+  /** the connection workload SQL runs on (tests check its sandbox; duckdb-execute.ts executes on it) */
   readonly connection: DuckdbApi.DuckDBConnection;
+  /** the DuckDB package this explainer loaded (scratch copies for writes open with it too) */
+  readonly api: typeof DuckdbApi;
+  /** this package's statement types, for checking what a prepared statement is */
+  readonly statementTypes: { readonly SELECT: DuckdbApi.StatementType; readonly CREATE: DuckdbApi.StatementType; readonly EXPLAIN: DuckdbApi.StatementType };
   close(): void;
 }
 
@@ -63,6 +67,8 @@ export async function openDuckdbExplainer(
     engineVersion,
     explainJson,
     connection,
+    api,
+    statementTypes: { SELECT: api.StatementType.SELECT, CREATE: api.StatementType.CREATE, EXPLAIN },
     async compile(sql) {
       const t0 = performance.now();
       let text: string;

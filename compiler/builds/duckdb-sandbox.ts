@@ -5,6 +5,10 @@
  * 1. the catalog opens READ_ONLY, with `enable_external_access = false` (no
  *    file, network, ATTACH, COPY, EXPORT or extension access) and no
  *    autoloading or autoinstalling of extensions, all set before any SQL runs;
+ *    `max_temp_directory_size = 0` then keeps executed queries from spilling
+ *    into a `<catalog>.tmp` folder (over `memory_limit` is an out-of-memory
+ *    error instead). Flighting's scratch copies (flighting/execute/scratch.ts)
+ *    open READ_WRITE, everything else the same (`openSandbox(..., {writable})`);
  * 2. the build's own settings (`duckdb@1.5.6?disabled_optimizers=...`) are
  *    applied next, none of them may touch the sandbox (refused with a usage
  *    error when the spec is parsed, and again here);
@@ -31,9 +35,13 @@ export const SANDBOX_CONFIG: Readonly<Record<string, string>> = {
   autoinstall_known_extensions: 'false',
 };
 
-/** What `current_setting(name)` must say once the sandbox is locked. */
+/** Set with `SET` right after opening, before the build's settings (no spilling to disk). */
+const SANDBOX_SET: readonly (readonly [string, string])[] = [['max_temp_directory_size', '0KB']];
+
+/** What `current_setting(name)` must say once the sandbox is locked (access_mode first). */
 const EXPECTED: readonly (readonly [string, string])[] = [
   ['access_mode', 'read_only'],
+  ['max_temp_directory_size', '0 bytes'],
   ['enable_external_access', 'false'],
   ['autoload_known_extensions', 'false'],
   ['autoinstall_known_extensions', 'false'],
@@ -44,6 +52,7 @@ const EXPECTED: readonly (readonly [string, string])[] = [
 const REFUSED_EXACT = new Set([
   ...Object.keys(SANDBOX_CONFIG),
   'lock_configuration',
+  'max_temp_directory_size',
   'allowed_directories',
   'allowed_paths',
   'file_search_path',
@@ -90,16 +99,19 @@ export async function openSandbox(
   catalogPath: string,
   settings: readonly (readonly [string, string])[],
   label: string,
+  options: { readonly writable?: boolean } = {},
 ): Promise<Sandbox> {
   checkBuildSettings(settings);
+  const accessMode = options.writable ? 'READ_WRITE' : 'READ_ONLY';
   let instance: DuckdbApi.DuckDBInstance;
   try {
-    instance = await api.DuckDBInstance.create(catalogPath, { ...SANDBOX_CONFIG });
+    instance = await api.DuckDBInstance.create(catalogPath, { ...SANDBOX_CONFIG, access_mode: accessMode });
   } catch (err) {
-    throw new FlightdeckError('io-error', `cannot open ${catalogPath} read-only with ${label}: ${firstLine(err)}`, { location: { file: catalogPath }, cause: err });
+    throw new FlightdeckError('io-error', `cannot open ${catalogPath} ${accessMode.toLowerCase().replace('_', '-')} with ${label}: ${firstLine(err)}`, { location: { file: catalogPath }, cause: err });
   }
   const connection = await instance.connect();
   try {
+    for (const [name, value] of SANDBOX_SET) await connection.run(`SET ${name} = '${value}'`);
     for (const [name, value] of settings) {
       try {
         await connection.run(`SET ${quoteIdentifier(name)} = '${value.replace(/'/g, "''")}'`);
@@ -108,7 +120,7 @@ export async function openSandbox(
       }
     }
     await connection.run('SET lock_configuration = true');
-    await checkSandbox(connection);
+    await checkSandbox(connection, accessMode.toLowerCase());
   } catch (err) {
     connection.closeSync();
     instance.closeSync();
@@ -118,15 +130,16 @@ export async function openSandbox(
 }
 
 /** Read the sandbox settings back; a build that is not sandboxed does not start. */
-export async function checkSandbox(connection: DuckdbApi.DuckDBConnection): Promise<void> {
-  const reader = await connection.runAndReadAll(`SELECT ${EXPECTED.map(([name]) => `current_setting('${name}')::VARCHAR`).join(', ')}`);
+export async function checkSandbox(connection: DuckdbApi.DuckDBConnection, accessMode = 'read_only'): Promise<void> {
+  const expected = EXPECTED.map(([name, want]) => [name, name === 'access_mode' ? accessMode : want] as const);
+  const reader = await connection.runAndReadAll(`SELECT ${expected.map(([name]) => `current_setting('${name}')::VARCHAR`).join(', ')}`);
   const row = reader.getRows()[0] ?? [];
-  const wrong = EXPECTED.filter(([, want], i) => String(row[i]).toLowerCase() !== want).map(([name], i) => `${name}=${String(row[i])}`);
+  const wrong = expected.flatMap(([name, want], i) => (String(row[i]).toLowerCase() !== want ? [`${name}=${String(row[i])}`] : []));
   if (wrong.length > 0) throw new FlightdeckError('build-error', `the DuckDB sandbox is not in force (${wrong.join(', ')}); refusing to run workload SQL`);
 }
 
 /**
- * Prepare `sql` as exactly one statement of type `type`, without running it.
+ * Prepare `sql` as exactly one statement of type `type` (or one of `type`), without running it.
  * DuckDB parses the whole text and refuses more than one statement ("Cannot
  * prepare multiple statements at once!") before planning anything; no
  * statement of the text is executed here. The caller runs the result and
@@ -135,7 +148,7 @@ export async function checkSandbox(connection: DuckdbApi.DuckDBConnection): Prom
 export async function prepareOneStatement(
   connection: DuckdbApi.DuckDBConnection,
   sql: string,
-  type: DuckdbApi.StatementType,
+  type: DuckdbApi.StatementType | readonly DuckdbApi.StatementType[],
   typeName: string,
 ): Promise<DuckdbApi.DuckDBPreparedStatement> {
   let prepared: DuckdbApi.DuckDBPreparedStatement;
@@ -147,7 +160,7 @@ export async function prepareOneStatement(
     }
     throw err;
   }
-  if (prepared.statementType !== type) {
+  if (Array.isArray(type) ? !type.includes(prepared.statementType) : prepared.statementType !== type) {
     prepared.destroySync();
     throw new FlightdeckError('unsupported', `expected one ${typeName} statement, DuckDB read statement type ${String(prepared.statementType)}; nothing was run`);
   }

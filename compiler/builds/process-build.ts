@@ -5,11 +5,14 @@
  * per-request time limits (the process is killed and the request answered
  * `timeout`), crash reporting with the build's stderr tail (`crash`),
  * protocol violations (`protocol-error`), and a lazy respawn (with a fresh
- * `hello`) for the request after any of these.
+ * `hello`) for the request after any of these. `execute` (flighting) goes
+ * through the same queue; execute-answer.ts reads its answers.
  */
 import type { Build, BuildKind, CompileFailure, CompileOptions, CompileResult, RecostResult } from './build.ts';
 import { FlightdeckError } from '../errors.ts';
 import { BuildProcess, DEFAULT_MAX_LINE_BYTES, type RequestOutcome, type SpawnSpec } from './build-process.ts';
+import { EXECUTE_GRACE_MS, readExecuteOutcome } from './execute-answer.ts';
+import type { ExecuteOptions, ExecuteResult } from './execute-result.ts';
 import type { HelloAnswer } from './protocol.ts';
 import { PROTOCOL_VERSION } from './protocol-lines.ts';
 
@@ -191,13 +194,45 @@ export class ProcessBuild implements Build {
     if (checked.ok === null) return { ok: false, reason: checked.reason };
     if (checked.ok === false) {
       const e = checked.failure.error;
-      if (e.code === 'protocol-error' && /unknown op/.test(e.message)) {
+      if (e.code === 'unsupported-op' || (e.code === 'protocol-error' && /unknown op/.test(e.message))) {
         this.recostRefused = `${this.spec} does not re-cost plans (it answers: ${e.message})`;
         return { ok: false, reason: this.recostRefused };
       }
       return { ok: false, reason: `${e.code}: ${e.message}` };
     }
     return { ok: true, cost: checked.answer.cost, rows: checked.answer.rows };
+  }
+
+  /** why this build cannot execute, once it said so (it is not asked again) */
+  executeRefused: string | undefined;
+
+  /** Run `sql` on the build's catalog (flighting); never rejects for what the query or the build does. */
+  execute(sql: string, options: ExecuteOptions): Promise<ExecuteResult> {
+    if (this.closed) return Promise.reject(new FlightdeckError('usage-error', `build '${this.spec}' is closed`));
+    const run = this.queue.then(() => this.executeNow(sql, options));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async executeNow(sql: string, options: ExecuteOptions): Promise<ExecuteResult> {
+    const t0 = performance.now();
+    const fail = (status: 'error' | 'crash' | 'not-executable', code: string, message: string): ExecuteResult => ({ ok: false, status, error: { code, message }, latencyMs: performance.now() - t0 });
+    if (this.executeRefused) return fail('not-executable', 'not-executable', this.executeRefused);
+    if (this.closed) return fail('error', 'build-error', `build '${this.spec}' was closed before the query ran`);
+    if (!this.process?.alive) {
+      const started = await this.startProcess();
+      if (!started.ok) return fail('crash', 'build-crash', `build failed to restart: ${started.reason}`);
+    }
+    const proc = this.process!;
+    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const request = { id: this.nextId++, op: 'execute', sql, mode: options.mode, maxRows: options.maxRows ?? 0, timeoutMs, ...(options.write ? { write: true } : {}) };
+    const outcome = await proc.request(request, timeoutMs + EXECUTE_GRACE_MS);
+    if (this.closed && outcome.kind !== 'answer') return fail('error', 'build-error', `build '${this.spec}' was closed while the query ran`);
+    const { checkExecuteAnswer } = await answerSchemas();
+    const reading = readExecuteOutcome(outcome, { spec: this.spec, timeoutMs, latencyMs: performance.now() - t0, check: checkExecuteAnswer });
+    if (reading.restart) await proc.kill();
+    else if (reading.refused) this.executeRefused = reading.refused;
+    return reading.result;
   }
 
   /** Spawn a process and say hello; on success it becomes the current process. */

@@ -10,6 +10,7 @@
  */
 import { join } from 'node:path';
 import type { Build, CompileOptions, CompileResult, PlanIrResult, RecostResult } from './build.ts';
+import type { ExecuteOptions, ExecuteResult } from './execute-result.ts';
 import { FLIGHTDECK_ROOT } from './duckdb-versions.ts';
 import { ProcessBuild } from './process-build.ts';
 import { prepareWorktree, resolveCommit } from './worktree.ts';
@@ -36,6 +37,11 @@ export class RecostingReferenceBuild implements Build {
 
   compile(sql: string, options?: CompileOptions): Promise<CompileResult> {
     return this.main.compile(sql, options);
+  }
+
+  /** reference builds do not execute (flighting runs their lowered SQL on a DuckDB build): `not-executable` */
+  execute(sql: string, options: ExecuteOptions): Promise<ExecuteResult> {
+    return this.main.execute(sql, options);
   }
 
   async recost(planIr: unknown, options?: CompileOptions): Promise<RecostResult> {

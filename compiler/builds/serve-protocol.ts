@@ -1,12 +1,15 @@
 /**
  * The build side of the protocol, for build servers written in TypeScript
  * (reference-server.ts, duckdb-server.ts): read JSON lines from stdin, answer
- * `hello` and `compile` one at a time on stdout, stop on `shutdown` or when
- * stdin closes. Anything a handler throws becomes an `ok:false` answer with
- * the FlightdeckError's code and location; stdout carries nothing else.
+ * `hello` and `compile` (and `recost` / `execute` when the server has them)
+ * one at a time on stdout, stop on `shutdown` or when stdin closes. Anything
+ * a handler throws becomes an `ok:false` answer with the FlightdeckError's
+ * code and location; an op the server does not implement is answered with
+ * code `unsupported-op`; stdout carries nothing else.
  */
 import { toFlightdeckError } from '../errors.ts';
 import type { CompileResult } from './build.ts';
+import type { ExecuteOptions, ExecuteResult } from './execute-result.ts';
 import type { ProtocolError } from './protocol.ts';
 
 export interface BuildServer {
@@ -15,6 +18,8 @@ export interface BuildServer {
   compile(sql: string): Promise<CompileResult>;
   /** optional: estimate another build's plan IR with this build's cost model (answers `recost`) */
   recost?(plan: unknown): Promise<{ cost: number; rows: number }>;
+  /** optional: run a query on the catalog (flighting; answers `execute`) */
+  execute?(sql: string, options: ExecuteOptions): Promise<ExecuteResult>;
   close(): Promise<void> | void;
 }
 
@@ -36,7 +41,7 @@ export function serveProtocol(server: BuildServer): void {
   };
 
   const handle = async (line: string): Promise<void> => {
-    let msg: { id?: unknown; op?: unknown; sql?: unknown; catalog?: unknown; plan?: unknown };
+    let msg: { id?: unknown; op?: unknown; sql?: unknown; catalog?: unknown; plan?: unknown; mode?: unknown; maxRows?: unknown; timeoutMs?: unknown; write?: unknown };
     try {
       msg = JSON.parse(line) as typeof msg;
     } catch {
@@ -69,8 +74,12 @@ export function serveProtocol(server: BuildServer): void {
         if (!ready) throw new Error('recost before hello');
         const { cost, rows } = await server.recost(msg.plan);
         write({ id, ok: true, cost, rows });
+      } else if (msg.op === 'execute' && server.execute) {
+        if (!ready) throw new Error('execute before hello');
+        const result = await server.execute(...executeArguments(msg));
+        write({ id, ...result });
       } else {
-        write({ id, ok: false, error: { code: 'protocol-error', message: `unknown op ${JSON.stringify(msg.op)}` } });
+        write({ id, ok: false, error: { code: 'unsupported-op', message: `unknown op ${JSON.stringify(msg.op)}` } });
       }
     } catch (err) {
       write({ id, ok: false, error: errorAnswer(err) });
@@ -92,6 +101,20 @@ export function serveProtocol(server: BuildServer): void {
   });
   process.stdin.on('end', stop);
   process.stdin.on('close', stop);
+}
+
+function executeArguments(msg: { sql?: unknown; mode?: unknown; maxRows?: unknown; timeoutMs?: unknown; write?: unknown }): [string, ExecuteOptions] {
+  if (typeof msg.sql !== 'string') throw new Error('execute needs a "sql" string');
+  if (msg.mode !== 'result' && msg.mode !== 'time') throw new Error('execute needs "mode": "result" or "time"');
+  const count = (v: unknown, what: string) => {
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new Error(`execute: "${what}" must be a non-negative integer`);
+    return v;
+  };
+  const maxRows = count(msg.maxRows, 'maxRows');
+  const timeoutMs = count(msg.timeoutMs, 'timeoutMs');
+  if (msg.write !== undefined && typeof msg.write !== 'boolean') throw new Error('execute: "write" must be true or false');
+  return [msg.sql, { mode: msg.mode, ...(maxRows !== undefined ? { maxRows } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(msg.write ? { write: true } : {}) }];
 }
 
 export function errorAnswer(err: unknown): ProtocolError {

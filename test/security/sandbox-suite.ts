@@ -19,8 +19,8 @@ import { checksum, loadHostileCases } from './hostile.ts';
 
 const SANDBOX_SETTINGS = `select current_setting('access_mode')::varchar, current_setting('enable_external_access')::varchar,
   current_setting('autoload_known_extensions')::varchar, current_setting('autoinstall_known_extensions')::varchar,
-  current_setting('lock_configuration')::varchar, current_setting('disabled_optimizers')::varchar`;
-const EXPECTED = ['read_only', 'false', 'false', 'false', 'true', 'join_order'];
+  current_setting('lock_configuration')::varchar, current_setting('disabled_optimizers')::varchar, current_setting('max_temp_directory_size')::varchar`;
+const EXPECTED = ['read_only', 'false', 'false', 'false', 'true', 'join_order', '0 bytes'];
 
 async function settingsOf(connection: DuckdbApi.DuckDBConnection): Promise<string[]> {
   const row = (await connection.runAndReadAll(SANDBOX_SETTINGS)).getRows()[0]!;
@@ -58,7 +58,7 @@ export function sandboxSuite(packageName: string, engineVersion: string): void {
   test(`${packageName}: the workload connection is read-only, without external access or extension autoloading, and locked after the build's settings`, async () => {
     assert.equal(explainer.engineVersion, engineVersion, 'this process runs the engine it asked for');
     assert.deepEqual(await settingsOf(explainer.connection), EXPECTED);
-    for (const sql of ['SET enable_external_access = true', 'SET lock_configuration = false', 'RESET disabled_optimizers', 'SET threads = 1', "SET allowed_directories = ['/']", 'SET autoload_known_extensions = true']) {
+    for (const sql of ['SET enable_external_access = true', 'SET lock_configuration = false', 'RESET disabled_optimizers', 'SET threads = 1', "SET allowed_directories = ['/']", 'SET autoload_known_extensions = true', "SET max_temp_directory_size = '1GB'"]) {
       await assert.rejects(explainer.connection.run(sql), /locked|Cannot change|cannot be changed/i, sql);
     }
     assert.deepEqual(await settingsOf(explainer.connection), EXPECTED);
@@ -75,6 +75,7 @@ export function sandboxSuite(packageName: string, engineVersion: string): void {
       ['extension_directory', dir],
       ['allow_unsigned_extensions', 'true'],
       ['temp_directory', dir],
+      ['max_temp_directory_size', '1GB'],
       ['s3_endpoint', 'example.com'],
       ['Enable_External_Access', 'true'],
     ] as const) {

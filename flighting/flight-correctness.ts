@@ -27,6 +27,8 @@ export interface CorrectnessDecision {
   readonly mismatch?: unknown;
   /** for builds that execute a lowered plan: how each side compared with the original SQL */
   readonly crossCheck?: string;
+  /** the template writes: it ran on a scratch copy of the snapshot per execution, and its written rows were compared */
+  readonly write: boolean;
 }
 
 /** re-executions a template may need: rows for both sides, the base again, rows for the re-run */
@@ -38,11 +40,13 @@ export async function checkResults(
   timings: { compareMs: number },
 ): Promise<CorrectnessDecision> {
   const shape = analyzeQueryShape(runs.sql);
-  const exec = (run: Run, maxRows: number) => run({ mode: 'result', timeoutMs: options.timeoutMs, maxRows });
+  const write = shape.write !== null;
+  // a write runs on a scratch copy of the snapshot, thrown away after; its result is the written table's rows
+  const exec = (run: Run, maxRows: number) => run({ mode: 'result', timeoutMs: options.timeoutMs, maxRows, ...(write ? { write: true } : {}) });
   const rowsOf: Record<ResultName, number> = { base: 0, head: 0, baseAgain: 0, original: 0 };
   let base = await exec(runs.base, 0);
   let head = await exec(runs.head, 0);
-  if (!base.ok || !head.ok) return { correctness: 'not-compared', base, head, detail: 'not compared: a side did not execute' };
+  if (!base.ok || !head.ok) return { correctness: 'not-compared', base, head, detail: 'not compared: a side did not execute', write };
   let original = runs.original ? await exec(runs.original, 0) : undefined;
   let originalNote: string | undefined;
   if (original && !original.ok) {
@@ -60,7 +64,7 @@ export async function checkResults(
     const failed = [base, head, baseAgain].find((r) => r !== undefined && !r.ok);
     if (failed) {
       // a side failed on re-execution: report it as that side's failure (the verdict comes from executionVerdict)
-      return { correctness: 'not-compared', base, head, detail: `not compared: a re-execution failed (${(failed as Extract<ExecuteResult, { ok: false }>).status})` };
+      return { correctness: 'not-compared', base, head, detail: `not compared: a re-execution failed (${(failed as Extract<ExecuteResult, { ok: false }>).status})`, write };
     }
     const t0 = performance.now();
     const decision = await decideCorrectness({
@@ -105,7 +109,7 @@ export async function checkResults(
       verdict === 'result-mismatch' && mismatch ? `${reason}${mismatch.columns.length ? ` — differing columns: ${mismatch.columns.join(', ')}` : ''}` : reason,
       d.emptyBoth ? 'both sides returned no rows' : '',
     ].filter(Boolean).join('; ');
-    return { correctness: verdict, base, head, detail, ...(mismatch ? { mismatch } : {}), ...(crossCheck ? { crossCheck } : {}) };
+    return { correctness: verdict, base, head, detail: write ? `${detail} (a write: run on scratch copies of the snapshot, written rows compared)` : detail, write, ...(mismatch ? { mismatch } : {}), ...(crossCheck ? { crossCheck } : {}) };
   }
 }
 

@@ -103,8 +103,16 @@ async function flyTemplate(job: FlightJob, t: FlightTemplateRef, pool: BuildPool
     const failure = executionVerdict(correctness.base, correctness.head);
     if (failure) return { ...failure, result: evidence(correctness, undefined, timings, failure.reason) };
     let perf: PerformanceDecision | undefined;
-    if (correctness.correctness !== 'result-mismatch') {
+    // a write's time would be mostly the scratch copy: writes are checked for correctness only
+    if (correctness.correctness !== 'result-mismatch' && !correctness.write) {
       perf = await measurePerformance((side) => timed(side === 'base' ? base : head)({ mode: 'time', timeoutMs: job.timeoutMs }), job.perf, timings);
+      if (perf.failure) {
+        // a side that ran for its result but then timed out, ran out of memory or died while timed: that is its outcome
+        const failed: ExecuteResult = { ok: false, status: perf.failure.status, error: { code: perf.failure.status, message: perf.failure.message }, latencyMs: 0 };
+        const byExecution = executionVerdict(perf.failure.side === 'base' ? failed : correctness.base, perf.failure.side === 'head' ? failed : correctness.head)!;
+        const reason = `${correctness.detail}; ${perf.detail}`;
+        return { verdict: byExecution.verdict, reason, result: { ...evidence(correctness, perf, timings, reason), [perf.failure.side === 'base' ? 'baseExec' : 'headExec']: perf.failure.status } };
+      }
     }
     const verdict = flightVerdict(correctness.correctness, perf?.performance ?? 'not-measured');
     const reason = [correctness.detail, perf?.detail].filter(Boolean).join('; ');

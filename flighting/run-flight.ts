@@ -118,7 +118,7 @@ export async function startFlight(store: Store, queue: FlightQueue, options: Fli
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     ...(options.engine ? { engine: options.engine } : {}),
     limits: options.limits ?? {},
-    perf: { ...DEFAULT_PERF_SETTINGS, ...options.perf },
+    perf: { ...DEFAULT_PERF_SETTINGS, ...options.perf, templates: Math.max(1, selected.chosen.length) },
     tolerance: options.tolerance ?? DEFAULT_TOLERANCE,
     maxRows: options.maxRows ?? DEFAULT_MAX_ROWS,
     allowUnmasked: options.allowUnmasked ?? false,

@@ -40,6 +40,17 @@ export interface MeasureOptions {
   readonly budgetMs?: number;
   /** threshold and confidence the stopping rule judges with (the verdict uses the same rule) */
   readonly policy?: PerfPolicy;
+  /**
+   * how many templates the flight tests (default 1) and the false discovery
+   * rate it will be controlled at (default 0.05, see verdict.ts): a
+   * `slower`/`faster` call stops the measurement early only once its p-value
+   * is at most q / templates, which Benjamini–Hochberg keeps whatever the
+   * other templates show; a flag short of that goes on measuring to
+   * maxPairs. (At 1,000 templates a clear case needs ≈ 20 pairs: the exact
+   * test's p-value cannot go below 2⁻ⁿ.) `same` stops at once.
+   */
+  readonly templates?: number;
+  readonly falseDiscoveryRate?: number;
   /** the clock, ms (tests inject one; default performance.now) */
   readonly now?: () => number;
 }
@@ -128,7 +139,7 @@ async function execute(run: SideRunner, side: Side): Promise<ExecuteSuccess> {
   return r;
 }
 
-function checkOptions(o: Required<Omit<MeasureOptions, 'now' | 'policy'>>, policy: PerfPolicy): void {
+function checkOptions(o: { warmup: number; budgetMs: number }, policy: PerfPolicy): void {
   if (!Number.isInteger(o.warmup) || o.warmup < 0) throw new FlightdeckError('usage-error', `warmup must be an integer ≥ 0, got ${o.warmup}`);
   if (!(o.budgetMs > 0)) throw new FlightdeckError('usage-error', `budgetMs must be positive, got ${o.budgetMs}`);
   if (!(policy.threshold >= 0) || !Number.isFinite(policy.threshold)) throw new FlightdeckError('usage-error', `threshold must be ≥ 0, got ${policy.threshold}`);
@@ -180,6 +191,11 @@ export async function measureTemplate(run: SideRunner, options: MeasureOptions =
   const policy = options.policy ?? DEFAULT_PERF_POLICY;
   checkOptions(o, policy);
   const schedule = lookSchedule(o.minPairs, o.maxPairs);
+  const templates = options.templates ?? 1;
+  const fdr = options.falseDiscoveryRate ?? 0.05;
+  if (!Number.isInteger(templates) || templates < 1) throw new FlightdeckError('usage-error', `templates must be a positive integer, got ${templates}`);
+  if (!(fdr > 0 && fdr < 1)) throw new FlightdeckError('usage-error', `falseDiscoveryRate must be in (0, 1), got ${fdr}`);
+  const flagLevel = fdr / templates;
   const now = options.now ?? (() => performance.now());
   const started = now();
   const rounds: Round[] = [];
@@ -204,7 +220,8 @@ export async function measureTemplate(run: SideRunner, options: MeasureOptions =
       if (n < schedule[lookIndex]! && !overBudget) continue;
       const analysis = analysePairs(rounds, lookIndex, schedule.length, policy);
       const last = lookIndex === schedule.length - 1;
-      const stop: StopReason | null = analysis.call !== 'inconclusive' ? 'decisive' : last ? 'max-pairs' : overBudget ? 'budget' : null;
+      const decisive = analysis.call === 'same' || ((analysis.call === 'slower' || analysis.call === 'faster') && analysis.pFlag <= flagLevel);
+      const stop: StopReason | null = decisive ? 'decisive' : last ? 'max-pairs' : overBudget ? 'budget' : null;
       if (stop) {
         const cpu = cpuRatio(runs);
         return {

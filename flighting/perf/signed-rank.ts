@@ -66,7 +66,7 @@ export function walshAverages(d: readonly number[]): Float64Array {
   const w = new Float64Array((n * (n + 1)) / 2);
   let k = 0;
   for (let i = 0; i < n; i++) for (let j = i; j < n; j++) w[k++] = (d[i]! + d[j]!) / 2;
-  return w.sort();
+  return w.toSorted();
 }
 
 function median(sorted: Float64Array): number {

@@ -51,7 +51,13 @@ export interface PairedAnalysis {
   readonly ratio: RatioEstimate;
   /** base again / base: the A/A comparison */
   readonly noise: RatioEstimate;
-  /** the largest A/A change the data cannot exclude at this look's confidence (fraction, e.g. 0.04); null when unbounded */
+  /**
+   * The template's noise from the A/A comparison (fraction, e.g. 0.04): the
+   * half-width of the A/A interval — the change noise alone produces at
+   * this many pairs and this look's confidence — or, when larger, the A/A
+   * estimate's distance from 1 (a systematic difference between two runs of
+   * the same build, which a change must also exceed). null when unbounded.
+   */
   readonly noiseBand: number | null;
   /** the change a flag must exceed: max(threshold, noise band); null when unbounded */
   readonly margin: number | null;
@@ -89,7 +95,7 @@ export function analysePairs(rounds: readonly Round[], lookIndex: number, lookCo
   const e = noiseLogRatios(rounds);
   const ab = estimateLogShift(d, level);
   const aa = estimateLogShift(e, level);
-  const noiseLog = Math.max(Math.abs(aa.lower), Math.abs(aa.upper));
+  const noiseLog = Math.max((aa.upper - aa.lower) / 2, Math.abs(aa.estimate));
   const noiseBand = Number.isFinite(noiseLog) ? Math.exp(noiseLog) - 1 : null;
   const thresholdLog = Math.log1p(policy.threshold);
   const marginLog = Math.max(thresholdLog, noiseLog);

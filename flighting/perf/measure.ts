@@ -34,7 +34,7 @@ export interface MeasureOptions {
   readonly warmup?: number;
   /** pairs (rounds) before the first look, default 10 */
   readonly minPairs?: number;
-  /** pairs at most, default 48 */
+  /** pairs at most, default 96 (looks at 10, 15, 23, 35, 53 and 96 pairs) */
   readonly maxPairs?: number;
   /** wall time for the template, warm-up included, default 60 s; when spent, the test looks once more and stops */
   readonly budgetMs?: number;
@@ -55,7 +55,7 @@ export interface MeasureOptions {
   readonly now?: () => number;
 }
 
-export const DEFAULT_MEASURE = { warmup: 1, minPairs: 10, maxPairs: 48, budgetMs: 60_000 } as const;
+export const DEFAULT_MEASURE = { warmup: 1, minPairs: 10, maxPairs: 96, budgetMs: 60_000 } as const;
 
 /** The six orders, cycled: head in each position, the base runs swapping places each round. */
 export const ROUND_ORDERS: readonly (readonly RoundRun[])[] = [
@@ -74,6 +74,13 @@ export interface SideSummary {
   readonly medianPeakMemoryBytes?: number;
   /** the profile of the run whose latency is the (lower) median */
   readonly profile?: ExecuteProfile;
+  /**
+   * when every run of the side profiled the same plan shape: per operator
+   * the median of its time and rows over the runs (one run's operator times
+   * are as noisy as its latency; this is what operator-change.ts should
+   * compare when present)
+   */
+  readonly operatorMedians?: ExecuteProfile;
 }
 
 export interface MeasurementLook {
@@ -152,6 +159,23 @@ const medianOf = (xs: readonly number[]): number | undefined => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
+/** Per-operator medians over runs whose profiles have one shape; undefined otherwise. */
+function operatorMedians(runs: readonly Run[]): ExecuteProfile | undefined {
+  const profiles = runs.map((r) => r.profile);
+  if (!profiles.length || profiles.some((p) => !p)) return undefined;
+  const first = profiles[0]!;
+  const shape = (p: ExecuteProfile) => p.operators.map((o) => `${o.depth}:${o.name}`).join('|');
+  if (profiles.some((p) => shape(p!) !== shape(first))) return undefined;
+  const cpu = profiles.map((p) => p!.cpuMs).filter((x): x is number => x !== undefined);
+  const mem = profiles.map((p) => p!.peakMemoryBytes).filter((x): x is number => x !== undefined);
+  return {
+    latencyMs: medianOf(profiles.map((p) => p!.latencyMs))!,
+    ...(cpu.length === profiles.length ? { cpuMs: medianOf(cpu)! } : {}),
+    ...(mem.length === profiles.length ? { peakMemoryBytes: medianOf(mem)! } : {}),
+    operators: first.operators.map((o, i) => ({ ...o, rows: medianOf(profiles.map((p) => p!.operators[i]!.rows))!, timeMs: medianOf(profiles.map((p) => p!.operators[i]!.timeMs))! })),
+  };
+}
+
 function summarise(runs: readonly Run[]): SideSummary {
   const byLatency = runs.toSorted((a, b) => a.latencyMs - b.latencyMs);
   const mid = byLatency[Math.floor((byLatency.length - 1) / 2)];
@@ -159,11 +183,13 @@ function summarise(runs: readonly Run[]): SideSummary {
   const mem = runs.map((r) => r.profile?.peakMemoryBytes).filter((x): x is number => x !== undefined);
   const medianCpuMs = cpu.length === runs.length ? medianOf(cpu) : undefined;
   const medianPeakMemoryBytes = mem.length === runs.length ? medianOf(mem) : undefined;
+  const perOperator = operatorMedians(runs);
   return {
     medianLatencyMs: medianOf(runs.map((r) => r.latencyMs)) ?? 0,
     ...(medianCpuMs !== undefined ? { medianCpuMs } : {}),
     ...(medianPeakMemoryBytes !== undefined ? { medianPeakMemoryBytes } : {}),
     ...(mid?.profile ? { profile: mid.profile } : {}),
+    ...(perOperator ? { operatorMedians: perOperator } : {}),
   };
 }
 

@@ -29,7 +29,7 @@ export function lookSchedule(minPairs: number, maxPairs: number): number[] {
   const looks = [minPairs];
   for (let n = Math.ceil(minPairs * LOOK_GROWTH); n < maxPairs; n = Math.ceil(n * LOOK_GROWTH)) looks.push(n);
   // a look just before the final one buys little: fold it into the final
-  if (looks.length > 1 && looks.at(-1)! * 1.2 > maxPairs) looks.pop();
+  if (looks.length > 1 && looks.at(-1)! * 1.2 >= maxPairs) looks.pop();
   if (looks.at(-1) !== maxPairs) looks.push(maxPairs);
   return looks;
 }

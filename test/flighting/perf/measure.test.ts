@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { measureTemplate, ROUND_ORDERS, type Measurement, type MeasureOptions } from '../../../flighting/perf/measure.ts';
+import { DEFAULT_MEASURE, measureTemplate, ROUND_ORDERS, type Measurement, type MeasureOptions } from '../../../flighting/perf/measure.ts';
 import { lookSchedule } from '../../../flighting/perf/sequential.ts';
 import { syntheticRunner, type SyntheticTemplate } from './synthetic-runner.ts';
 
@@ -59,7 +59,7 @@ test('a noisy template with a 15% change: inconclusive', async () => {
   for (let seed = 1; seed <= 10; seed++) {
     const m = await measure({ ratio: 1.15, sigma: 0.5, seed });
     assert.equal(m.analysis.call, 'inconclusive', `seed ${seed}: ${m.analysis.ratio.lower}…${m.analysis.ratio.upper}`);
-    assert.equal(m.pairs, 48, 'an unclear case runs to maxPairs');
+    assert.equal(m.pairs, DEFAULT_MEASURE.maxPairs, 'an unclear case runs to maxPairs');
     assert.equal(m.stop, 'max-pairs');
     assert.ok(m.analysis.noiseBand! > 0.1, `the noise band shows the noise: ${m.analysis.noiseBand}`);
   }
@@ -67,10 +67,11 @@ test('a noisy template with a 15% change: inconclusive', async () => {
 
 test('the noise band: a change the A/B interval resolves but that does not exceed the A/A noise is not flagged', async () => {
   // threshold 0, so only the noise band stands between a real 5 % change and a flag
+  // (at 48 pairs: with twice as many the band shrinks below 5 % and the change is flagged, rightly)
   const policy = { threshold: 0, confidence: 0.95 };
   let resolved = 0;
   for (let seed = 1; seed <= 30; seed++) {
-    const m = await measure({ ratio: 1.05, sigma: 0.1, seed }, { policy });
+    const m = await measure({ ratio: 1.05, sigma: 0.1, seed }, { policy, maxPairs: 48 });
     if (m.analysis.ratio.lower! > 1) resolved++;
     assert.notEqual(m.analysis.call, 'slower', `seed ${seed}: lower ${m.analysis.ratio.lower}, noise band ${m.analysis.noiseBand}`);
     assert.ok(Math.abs(m.analysis.margin! - m.analysis.noiseBand!) < 1e-12, "with threshold 0 the margin is the noise band");
@@ -127,6 +128,10 @@ test('side summaries: medians, CPU ratio, peak memory, the median run’s profil
   const headLatencies = m.rounds.map((r) => r.headMs).toSorted((a, b) => a - b);
   assert.equal(m.head.profile!.latencyMs, headLatencies[Math.floor((headLatencies.length - 1) / 2)]);
   assert.ok(m.head.medianLatencyMs / m.base.medianLatencyMs > 1.2);
+  // per-operator medians over the runs (the synthetic scan takes the whole latency)
+  assert.equal(m.head.operatorMedians!.operators[0]!.timeMs, m.head.medianLatencyMs);
+  assert.equal(m.base.operatorMedians!.operators[0]!.timeMs, m.base.medianLatencyMs);
+  assert.equal(m.base.operatorMedians!.operators[0]!.rows, 10);
 });
 
 test('a failure mid-measurement stops it and says where', async () => {

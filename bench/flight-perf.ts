@@ -11,7 +11,7 @@
  * (b) Injected slowdown: head = the same query with one table's scan made
  *     more expensive (an always-true filter of k integer sums per row,
  *     on the first table the query reads), k calibrated in this run so that
- *     head alone measures 1.25 × base (± 0.05, Hodges–Lehmann of 30
+ *     head alone measures 1.25 × base (± 0.05, Hodges–Lehmann of 60
  *     interleaved pairs; printed). A trial is that template measured base vs injected head in a
  *     flight with the other 19 templates' A/A measurements of one A/A trial,
  *     BH over the 20. Reported: the share of trials flagged slower. Target ≥ 95 %.
@@ -42,7 +42,7 @@ const opt = (name: string, dflt: number) => {
 };
 const scale = opt('--scale', 0.02);
 const aaTrials = opt('--aa-trials', 2);
-const slowTrials = opt('--slow-trials', 5);
+const slowTrials = opt('--slow-trials', 8);
 /** templates the slowdown is injected into (the first ones that calibrate) */
 const slowTemplates = opt('--slow-templates', 6);
 const TEMPLATES = 20;
@@ -58,18 +58,25 @@ const FIRST_TABLE = /\bFROM\s+(orders|customers|products|order_items|payments|ev
 
 /**
  * The query with its first table's scan made slower: an always-true filter
- * adding k integer sums and remainders per row (summed in chunks so the expression
- * stays shallow; per-row cost grows ≈ linearly with k from a small base).
+ * adding k integer sums and remainders per row, k in tenths (k = 2.3: three
+ * terms on 30 % of the rows, two on the rest), summed in chunks so the
+ * expression stays shallow. Per-row cost grows ≈ linearly with k.
  */
-function injectSlowdown(sql: string, k: number): string {
+function injectSlowdown(sql: string, tenths: number): string {
   const m = FIRST_TABLE.exec(sql);
   if (!m) throw new Error(`no table to slow down in: ${sql.slice(0, 80)}`);
   const [whole, table, alias] = m;
   const key = KEYS[table!.toLowerCase()]!;
-  const terms = Array.from({ length: k }, (_, i) => `(${key} + ${i + 1}) % 7`);
-  const chunks: string[] = [];
-  for (let i = 0; i < terms.length; i += 32) chunks.push(`(${terms.slice(i, i + 32).join(' + ')})`);
-  const expensive = `${chunks.join(' + ')} >= 0`;
+  const sum = (n: number) => {
+    if (n === 0) return '0';
+    const terms = Array.from({ length: n }, (_, i) => `(${key} + ${i + 1}) % 7`);
+    const chunks: string[] = [];
+    for (let i = 0; i < terms.length; i += 32) chunks.push(`(${terms.slice(i, i + 32).join(' + ')})`);
+    return chunks.join(' + ');
+  };
+  const units = Math.floor(tenths / 10);
+  const part = tenths % 10;
+  const expensive = part ? `CASE WHEN ${key} % 10 < ${part} THEN ${sum(units + 1)} ELSE ${sum(units)} END >= 0` : `${sum(units)} >= 0`;
   return sql.slice(0, m.index) + `FROM (SELECT * FROM ${table} WHERE ${expensive}) AS ${alias ?? table}` + sql.slice(m.index + whole.length);
 }
 
@@ -135,27 +142,27 @@ async function measuredSlowdown(db: Database, sql: string, k: number, pairs: num
 }
 
 /**
- * k for a 25 % slower head. The injected cost is linear in k (per row), so
- * head/base = 1 + c·k: c is estimated where the effect dwarfs the noise
- * (head ≈ 2 × base), k = 0.25 / c, then confirmed on 30 pairs (one
- * correction step if the confirmation is off). null when even k = 1 is
- * more than 25 % or the confirmation stays outside ±0.05.
+ * k for a 25 % slower head, in tenths. The injected cost is linear in k
+ * (per row), so head/base ≈ 1 + c·k: c is estimated where the effect dwarfs
+ * the noise (head ≈ 2 × base), k = 0.25 / c, then confirmed on 60 pairs (up
+ * to two correction steps). null when the confirmation stays outside ±0.05.
  */
 async function calibrate(db: Database, sql: string): Promise<{ k: number; ratio: number; perK: number } | null> {
-  await latencyOf(db, injectSlowdown(sql, 1));
-  let k = 16;
-  let ratio = await measuredSlowdown(db, sql, k, 15);
-  for (let i = 0; i < 3 && ratio < 1.6 && k < 4000; i++) {
-    k = Math.min(4000, Math.ceil(k / Math.max(ratio - 1, 0.05))); // aim at head ≈ 2 × base
-    ratio = await measuredSlowdown(db, sql, k, 15);
+  const MAX = 40_000;
+  await latencyOf(db, injectSlowdown(sql, 10));
+  let t = 160;
+  let ratio = await measuredSlowdown(db, sql, t, 15);
+  for (let i = 0; i < 3 && ratio < 1.6 && t < MAX; i++) {
+    t = Math.min(MAX, Math.ceil(t / Math.max(ratio - 1, 0.05))); // aim at head ≈ 2 × base
+    ratio = await measuredSlowdown(db, sql, t, 15);
   }
-  let perK = (ratio - 1) / k;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    k = Math.round((INJECTED - 1) / perK);
-    if (k < 1 || k > 4000) return null;
-    ratio = await measuredSlowdown(db, sql, k, 30);
-    if (Math.abs(ratio - INJECTED) <= 0.05) return { k, ratio, perK };
-    if (ratio > 1) perK = (ratio - 1) / k;
+  let perT = (ratio - 1) / t;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    t = Math.round((INJECTED - 1) / perT);
+    if (t < 1 || t > MAX) return null;
+    ratio = await measuredSlowdown(db, sql, t, 60);
+    if (Math.abs(ratio - INJECTED) <= 0.02 || (attempt === 2 && Math.abs(ratio - INJECTED) <= 0.05)) return { k: t, ratio, perK: perT * 10 };
+    if (ratio > 1) perT = (ratio - 1) / t;
   }
   return null;
 }
@@ -218,7 +225,7 @@ try {
   for (const [index, q] of queries.entries()) {
     if (injected.length >= slowTemplates) break;
     const c = await calibrate(db, q.sql);
-    console.log(`    ${q.name.padEnd(32)} ${c ? `k = ${String(c.k).padStart(4)}  measured ×${c.ratio.toFixed(3)} (30 pairs; ${(100 * c.perK).toFixed(2)} % per unit of k)` : 'not calibrated within ±0.05 (left out)'}`);
+    console.log(`    ${q.name.padEnd(32)} ${c ? `k = ${(c.k / 10).toFixed(1).padStart(6)}  measured ×${c.ratio.toFixed(3)} (60 pairs; ${(100 * c.perK).toFixed(2)} % per unit of k)` : 'not calibrated within ±0.05 (left out)'}`);
     if (c) injected.push({ index, name: q.name, head: injectSlowdown(q.sql, c.k), k: c.k, ratio: c.ratio });
   }
   let trials = 0;

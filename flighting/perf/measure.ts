@@ -34,7 +34,7 @@ export interface MeasureOptions {
   readonly warmup?: number;
   /** pairs (rounds) before the first look, default 10 */
   readonly minPairs?: number;
-  /** pairs at most, default 96 (looks at 10, 15, 23, 35, 53 and 96 pairs) */
+  /** pairs at most, default 192 (looks at 10, 15, 23, 35, 53, 80, 120 and 192 pairs); budgetMs bounds slow templates */
   readonly maxPairs?: number;
   /** wall time for the template, warm-up included, default 60 s; when spent, the test looks once more and stops */
   readonly budgetMs?: number;
@@ -55,7 +55,7 @@ export interface MeasureOptions {
   readonly now?: () => number;
 }
 
-export const DEFAULT_MEASURE = { warmup: 1, minPairs: 10, maxPairs: 96, budgetMs: 60_000 } as const;
+export const DEFAULT_MEASURE = { warmup: 1, minPairs: 10, maxPairs: 192, budgetMs: 60_000 } as const;
 
 /** The six orders, cycled: head in each position, the base runs swapping places each round. */
 export const ROUND_ORDERS: readonly (readonly RoundRun[])[] = [

@@ -58,6 +58,7 @@ test('coverage: the 90% interval holds the true centre in ≈ 90% of 2000 seeded
 test('look schedule and α shares', () => {
   assert.deepEqual(lookSchedule(10, 48), [10, 15, 23, 35, 48]);
   assert.deepEqual(lookSchedule(10, 96), [10, 15, 23, 35, 53, 96], 'a look at 80 would be too close to 96');
+  assert.deepEqual(lookSchedule(10, 192), [10, 15, 23, 35, 53, 80, 120, 192]);
   assert.deepEqual(lookSchedule(5, 5), [5]);
   assert.deepEqual(lookSchedule(10, 11), [10, 11]);
   const looks = lookSchedule(10, 48).length;

@@ -159,13 +159,14 @@ const medianOf = (xs: readonly number[]): number | undefined => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
+const planShape = (p: ExecuteProfile) => p.operators.map((o) => `${o.depth}:${o.name}`).join('|');
+
 /** Per-operator medians over runs whose profiles have one shape; undefined otherwise. */
 function operatorMedians(runs: readonly Run[]): ExecuteProfile | undefined {
   const profiles = runs.map((r) => r.profile);
   if (!profiles.length || profiles.some((p) => !p)) return undefined;
   const first = profiles[0]!;
-  const shape = (p: ExecuteProfile) => p.operators.map((o) => `${o.depth}:${o.name}`).join('|');
-  if (profiles.some((p) => shape(p!) !== shape(first))) return undefined;
+  if (profiles.some((p) => planShape(p!) !== planShape(first))) return undefined;
   const cpu = profiles.map((p) => p!.cpuMs).filter((x): x is number => x !== undefined);
   const mem = profiles.map((p) => p!.peakMemoryBytes).filter((x): x is number => x !== undefined);
   return {

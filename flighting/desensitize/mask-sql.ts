@@ -135,9 +135,16 @@ export function maskSelect(relation: string, columns: readonly MaskColumn[], opt
     const v = q(c.column);
     let expr: string;
     if (c.policy.kind === 'card') {
-      at(1).push(`regexp_replace(${v}, '[^0-9]', '', 'g') AS __fd_d${n}`);
-      at(2).push(`fd_card_body(__fd_d${n}, ${h}, greatest(0, least(${c.policy.keepPrefix}, length(__fd_d${n}) - 2))) AS __fd_b${n}`);
-      at(3).push(`__fd_b${n} || fd_luhn(__fd_b${n}) AS __fd_f${n}`);
+      // digits up to 19: the hash's first 18 digit draws at once (digitDraws) and the Luhn digit by integer arithmetic
+      // (luhnSql); longer numbers take the macros' per-digit lambdas. Same values either way.
+      const d = `__fd_d${n}`;
+      const ke = `greatest(0, least(${c.policy.keepPrefix}, length(${d}) - 2))`;
+      at(1).push(`regexp_replace(${v}, '[^0-9]', '', 'g') AS ${d}`, ...chunkColumns(h, n));
+      at(2).push(`${digitDraws(n)} AS __fd_s${n}`);
+      at(3).push(`CASE WHEN length(${d}) <= 19 THEN substr(${d}, 1, ${ke}) || substr(__fd_s${n}, ${ke} + 1, greatest(length(${d}) - 1 - ${ke}, 0))
+        ELSE fd_card_body(${d}, ${h}, ${ke}) END AS __fd_b${n}`);
+      at(4).push(`CASE WHEN length(__fd_b${n}) BETWEEN 1 AND 18 THEN CAST(__fd_b${n} AS BIGINT) END AS __fd_n${n}`);
+      at(5).push(`__fd_b${n} || CASE WHEN __fd_n${n} IS NULL THEN fd_luhn(__fd_b${n}) ELSE ${luhnSql(`__fd_n${n}`)} END AS __fd_f${n}`);
       expr = `fd_card_spread(${v}, __fd_f${n})`;
     } else if (c.policy.kind === 'iban') {
       at(1).push(`upper(replace(${v}, ' ', '')) AS __fd_s${n}`);
@@ -153,6 +160,34 @@ export function maskSelect(relation: string, columns: readonly MaskColumn[], opt
   let from = joins.length ? `(SELECT * FROM ${relation} AS __fd_src ${joins.join(' ')})` : relation;
   for (const layer of layers) if (layer.length) from = `(SELECT *, ${layer.join(', ')} FROM ${from})`;
   return `SELECT ${outer.join(', ')} FROM ${from}`;
+}
+
+/** the hash `h` read as three integers of 7 bytes (hex digits 1–14, 15–28, 29–36 as 4 bytes) */
+function chunkColumns(h: string, n: number): string[] {
+  return [`('0x' || substr(${h}, 1, 14))::BIGINT AS __fd_c${n}a`, `('0x' || substr(${h}, 15, 14))::BIGINT AS __fd_c${n}b`, `('0x' || substr(${h}, 29, 8))::BIGINT AS __fd_c${n}c`];
+}
+
+/**
+ * fd_digit(h, 1..18) as one 18-character string: digit j is byte j of the
+ * hash mod 10 (the macros' fd_digit), taken from chunkColumns by shifts.
+ */
+function digitDraws(n: number): string {
+  const terms: string[] = [];
+  for (let j = 1; j <= 18; j++) {
+    const [col, k, width] = j <= 7 ? ['a', j, 7] : j <= 14 ? ['b', j - 7, 7] : ['c', j - 14, 4];
+    terms.push(`((__fd_c${n}${col} >> ${8 * (width - k)}) & 255) % 10 * ${10n ** BigInt(18 - j)}`);
+  }
+  return `lpad(CAST(${terms.join(' + ')} AS VARCHAR), 18, '0')`;
+}
+
+/** fd_luhn of the digits of the BIGINT `x` (at most 18 digits): from the right, every other digit doubled */
+function luhnSql(x: string): string {
+  const terms: string[] = [];
+  for (let k = 0; k < 18; k++) {
+    const d = `(${x} // ${10n ** BigInt(k)} % 10)`;
+    terms.push(k % 2 === 0 ? `(2 * ${d} - CASE WHEN ${d} > 4 THEN 9 ELSE 0 END)` : d);
+  }
+  return `CAST((10 - (${terms.join(' + ')}) % 10) % 10 AS VARCHAR)`;
 }
 
 /**

@@ -29,6 +29,10 @@ CREATE OR REPLACE TEMP MACRO fd_name(v, h) AS fd_samecase(v, CASE WHEN strpos(v,
   ELSE fd_nameword(v, h, 1) END);
 CREATE OR REPLACE TEMP MACRO fd_email(h) AS fd_word(h, 1, 3) || '.' || fd_word(h, 21, 3) || (fd_hx(h, 41, 3) % 100)::VARCHAR
   || '@' || ${sqlList(EMAIL_DOMAINS)}[1 + fd_hx(h, 45, 2) % ${EMAIL_DOMAINS.length}];
+CREATE OR REPLACE TEMP MACRO fd_syl_at(x, s) AS ${sqlList(SYLLABLES)}[1 + ((x >> s) & 65535) % ${SYLLABLES.length}];
+CREATE OR REPLACE TEMP MACRO fd_word3_of(x) AS fd_syl_at(x, 40) || fd_syl_at(x, 24) || fd_syl_at(x, 8) || ${sqlList(FINALS)}[1 + (x & 255) % ${FINALS.length}];
+CREATE OR REPLACE TEMP MACRO fd_email_of(a, b, c) AS fd_word3_of(a) || '.' || fd_word3_of(b) || ((c >> 12) % 100)::VARCHAR
+  || '@' || ${sqlList(EMAIL_DOMAINS)}[1 + (c & 255) % ${EMAIL_DOMAINS.length}];
 CREATE OR REPLACE TEMP MACRO fd_digit(h, i) AS (fd_hx(h, ((i - 1) % 32) * 2 + 1, 2) % 10)::VARCHAR;
 CREATE OR REPLACE TEMP MACRO fd_phone(v, h, keep) AS array_to_string(list_transform(string_split(v, ''),
   lambda c, i: CASE WHEN i > keep AND c BETWEEN '0' AND '9' THEN fd_digit(h, i) ELSE c END), '');
@@ -146,6 +150,10 @@ export function maskSelect(relation: string, columns: readonly MaskColumn[], opt
       at(4).push(`CASE WHEN length(__fd_b${n}) BETWEEN 1 AND 18 THEN CAST(__fd_b${n} AS BIGINT) END AS __fd_n${n}`);
       at(5).push(`__fd_b${n} || CASE WHEN __fd_n${n} IS NULL THEN fd_luhn(__fd_b${n}) ELSE ${luhnSql(`__fd_n${n}`)} END AS __fd_f${n}`);
       expr = `fd_card_spread(${v}, __fd_f${n})`;
+    } else if (c.policy.kind === 'email') {
+      // fd_email(h) from three integers of the hash (hex 1–14, 21–34, 41–46) instead of ten hex parses: same value
+      at(1).push(`('0x' || substr(${h}, 1, 14))::BIGINT AS __fd_e${n}a`, `('0x' || substr(${h}, 21, 14))::BIGINT AS __fd_e${n}b`, `('0x' || substr(${h}, 41, 6))::BIGINT AS __fd_e${n}c`);
+      expr = `fd_email_of(__fd_e${n}a, __fd_e${n}b, __fd_e${n}c)`;
     } else if (c.policy.kind === 'iban') {
       at(1).push(`upper(replace(${v}, ' ', '')) AS __fd_s${n}`);
       at(2).push(`fd_bban(substr(__fd_s${n}, 5), ${h}) AS __fd_b${n}`);

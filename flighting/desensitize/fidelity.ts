@@ -5,10 +5,12 @@
  * would store them); the share whose plan is identical (the simplified
  * plan with literal values blanked: a masked literal is another constant,
  * not another plan) is the figure, and each changed
- * template is listed with the first plan line that differs.
+ * template is listed with the first plan line that differs and the
+ * statistics of the columns it names that moved (fidelity-stats.ts).
  */
 import { openBuild } from '../../compiler/builds/open-build.ts';
 import type { CompileResult } from '../../compiler/builds/build.ts';
+import { StatisticsDiff } from './fidelity-stats.ts';
 import { maskQueryLiterals, type QueryMaskContext } from './mask-query.ts';
 import type { FidelityReport } from './report.ts';
 
@@ -29,7 +31,7 @@ export async function measureFidelity(options: {
 }): Promise<FidelityReport & { readonly bothFailed: number; readonly explainIdentical: number }> {
   const open = (catalogPath: string) => openBuild(options.build, { catalogPath, timeoutMs: options.timeoutMs ?? 20_000 });
   const [onSource, onSnapshot] = await Promise.all([open(options.source), open(options.snapshot)]);
-  const changed: { template: string; reason: string }[] = [];
+  const changed: { template: string; reason: string; statistics?: string[] }[] = [];
   let identical = 0;
   let explainIdentical = 0;
   let bothFailed = 0;
@@ -46,6 +48,17 @@ export async function measureFidelity(options: {
     }
   } finally {
     await Promise.all([onSource.close(), onSnapshot.close()]);
+  }
+  if (changed.length) {
+    const diff = await StatisticsDiff.open(options.source, options.snapshot, options.masking.policy);
+    try {
+      for (const c of changed) {
+        const moved = await diff.movedFor(options.templates.find((t) => t.fingerprint === c.template)!.sql);
+        if (moved.length) c.statistics = moved;
+      }
+    } finally {
+      diff.close();
+    }
   }
   const n = options.templates.length;
   return { workload: options.workload, build: onSource.description, templates: n, identical, share: n ? identical / n : 1, changed, bothFailed, explainIdentical };

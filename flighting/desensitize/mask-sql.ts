@@ -29,6 +29,10 @@ CREATE OR REPLACE TEMP MACRO fd_name(v, h) AS fd_samecase(v, CASE WHEN strpos(v,
   ELSE fd_nameword(v, h, 1) END);
 CREATE OR REPLACE TEMP MACRO fd_email(h) AS fd_word(h, 1, 3) || '.' || fd_word(h, 21, 3) || (fd_hx(h, 41, 3) % 100)::VARCHAR
   || '@' || ${sqlList(EMAIL_DOMAINS)}[1 + fd_hx(h, 45, 2) % ${EMAIL_DOMAINS.length}];
+CREATE OR REPLACE TEMP MACRO fd_syl_at(x, s) AS ${sqlList(SYLLABLES)}[1 + ((x >> s) & 65535) % ${SYLLABLES.length}];
+CREATE OR REPLACE TEMP MACRO fd_word3_of(x) AS fd_syl_at(x, 40) || fd_syl_at(x, 24) || fd_syl_at(x, 8) || ${sqlList(FINALS)}[1 + (x & 255) % ${FINALS.length}];
+CREATE OR REPLACE TEMP MACRO fd_email_of(a, b, c) AS fd_word3_of(a) || '.' || fd_word3_of(b) || ((c >> 12) % 100)::VARCHAR
+  || '@' || ${sqlList(EMAIL_DOMAINS)}[1 + (c & 255) % ${EMAIL_DOMAINS.length}];
 CREATE OR REPLACE TEMP MACRO fd_digit(h, i) AS (fd_hx(h, ((i - 1) % 32) * 2 + 1, 2) % 10)::VARCHAR;
 CREATE OR REPLACE TEMP MACRO fd_phone(v, h, keep) AS array_to_string(list_transform(string_split(v, ''),
   lambda c, i: CASE WHEN i > keep AND c BETWEEN '0' AND '9' THEN fd_digit(h, i) ELSE c END), '');
@@ -135,10 +139,21 @@ export function maskSelect(relation: string, columns: readonly MaskColumn[], opt
     const v = q(c.column);
     let expr: string;
     if (c.policy.kind === 'card') {
-      at(1).push(`regexp_replace(${v}, '[^0-9]', '', 'g') AS __fd_d${n}`);
-      at(2).push(`fd_card_body(__fd_d${n}, ${h}, greatest(0, least(${c.policy.keepPrefix}, length(__fd_d${n}) - 2))) AS __fd_b${n}`);
-      at(3).push(`__fd_b${n} || fd_luhn(__fd_b${n}) AS __fd_f${n}`);
+      // digits up to 19: the hash's first 18 digit draws at once (digitDraws) and the Luhn digit by integer arithmetic
+      // (luhnSql); longer numbers take the macros' per-digit lambdas. Same values either way.
+      const d = `__fd_d${n}`;
+      const ke = `greatest(0, least(${c.policy.keepPrefix}, length(${d}) - 2))`;
+      at(1).push(`regexp_replace(${v}, '[^0-9]', '', 'g') AS ${d}`, ...chunkColumns(h, n));
+      at(2).push(`${digitDraws(n)} AS __fd_s${n}`);
+      at(3).push(`CASE WHEN length(${d}) <= 19 THEN substr(${d}, 1, ${ke}) || substr(__fd_s${n}, ${ke} + 1, greatest(length(${d}) - 1 - ${ke}, 0))
+        ELSE fd_card_body(${d}, ${h}, ${ke}) END AS __fd_b${n}`);
+      at(4).push(`CASE WHEN length(__fd_b${n}) BETWEEN 1 AND 18 THEN CAST(__fd_b${n} AS BIGINT) END AS __fd_n${n}`);
+      at(5).push(`__fd_b${n} || CASE WHEN __fd_n${n} IS NULL THEN fd_luhn(__fd_b${n}) ELSE ${luhnSql(`__fd_n${n}`)} END AS __fd_f${n}`);
       expr = `fd_card_spread(${v}, __fd_f${n})`;
+    } else if (c.policy.kind === 'email') {
+      // fd_email(h) from three integers of the hash (hex 1–14, 21–34, 41–46) instead of ten hex parses: same value
+      at(1).push(`('0x' || substr(${h}, 1, 14))::BIGINT AS __fd_e${n}a`, `('0x' || substr(${h}, 21, 14))::BIGINT AS __fd_e${n}b`, `('0x' || substr(${h}, 41, 6))::BIGINT AS __fd_e${n}c`);
+      expr = `fd_email_of(__fd_e${n}a, __fd_e${n}b, __fd_e${n}c)`;
     } else if (c.policy.kind === 'iban') {
       at(1).push(`upper(replace(${v}, ' ', '')) AS __fd_s${n}`);
       at(2).push(`fd_bban(substr(__fd_s${n}, 5), ${h}) AS __fd_b${n}`);
@@ -153,6 +168,34 @@ export function maskSelect(relation: string, columns: readonly MaskColumn[], opt
   let from = joins.length ? `(SELECT * FROM ${relation} AS __fd_src ${joins.join(' ')})` : relation;
   for (const layer of layers) if (layer.length) from = `(SELECT *, ${layer.join(', ')} FROM ${from})`;
   return `SELECT ${outer.join(', ')} FROM ${from}`;
+}
+
+/** the hash `h` read as three integers of 7 bytes (hex digits 1–14, 15–28, 29–36 as 4 bytes) */
+function chunkColumns(h: string, n: number): string[] {
+  return [`('0x' || substr(${h}, 1, 14))::BIGINT AS __fd_c${n}a`, `('0x' || substr(${h}, 15, 14))::BIGINT AS __fd_c${n}b`, `('0x' || substr(${h}, 29, 8))::BIGINT AS __fd_c${n}c`];
+}
+
+/**
+ * fd_digit(h, 1..18) as one 18-character string: digit j is byte j of the
+ * hash mod 10 (the macros' fd_digit), taken from chunkColumns by shifts.
+ */
+function digitDraws(n: number): string {
+  const terms: string[] = [];
+  for (let j = 1; j <= 18; j++) {
+    const [col, k, width] = j <= 7 ? ['a', j, 7] : j <= 14 ? ['b', j - 7, 7] : ['c', j - 14, 4];
+    terms.push(`((__fd_c${n}${col} >> ${8 * (width - k)}) & 255) % 10 * ${10n ** BigInt(18 - j)}`);
+  }
+  return `lpad(CAST(${terms.join(' + ')} AS VARCHAR), 18, '0')`;
+}
+
+/** fd_luhn of the digits of the BIGINT `x` (at most 18 digits): from the right, every other digit doubled */
+function luhnSql(x: string): string {
+  const terms: string[] = [];
+  for (let k = 0; k < 18; k++) {
+    const d = `(${x} // ${10n ** BigInt(k)} % 10)`;
+    terms.push(k % 2 === 0 ? `(2 * ${d} - CASE WHEN ${d} > 4 THEN 9 ELSE 0 END)` : d);
+  }
+  return `CAST((10 - (${terms.join(' + ')}) % 10) % 10 AS VARCHAR)`;
 }
 
 /**

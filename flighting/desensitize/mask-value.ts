@@ -192,7 +192,9 @@ export function maskValue(policy: ColumnPolicy, value: string | null, cx: Litera
     }
     case 'noise': {
       const u = hx(h(), 1, 12) / 281474976710656;
-      return numeric(cx.type, Number(value) * (1 + p.relative * (u * 2 - 1)));
+      // a REAL column holds the float32 nearest the literal: SQL multiplies that value, widened to DOUBLE
+      const x = /^(REAL|FLOAT|FLOAT4)$/i.test(cx.type) ? Math.fround(Number(value)) : Number(value);
+      return numeric(cx.type, x * (1 + p.relative * (u * 2 - 1)));
     }
     case 'bucket': return numeric(cx.type, Math.floor(Number(value) / p.width) * p.width);
     case 'generalise': {

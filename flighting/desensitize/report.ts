@@ -30,7 +30,8 @@ export interface FidelityReport {
   readonly templates: number;
   readonly identical: number;
   readonly share: number;
-  readonly changed: readonly { readonly template: string; readonly reason: string }[];
+  /** statistics: the moved statistics of the columns the template names (no values), when any moved */
+  readonly changed: readonly { readonly template: string; readonly reason: string; readonly statistics?: readonly string[] }[];
 }
 
 export interface MaskingReport {
@@ -111,7 +112,7 @@ export function renderMarkdown(r: MaskingReport): string {
   ];
   for (const f of r.fidelity ?? []) {
     lines.push(`## Fidelity: ${f.build}`, '', `Workload \`${f.workload}\`: ${f.identical} of ${f.templates} templates (${pct(f.share)}) get the identical plan (literal values aside) on the snapshot's catalog, with masked literals, as on the source's.`, '');
-    for (const c of f.changed) lines.push(`- ${c.template}: ${c.reason}`);
+    for (const c of f.changed) lines.push(`- ${c.template}: ${c.reason}${c.statistics?.length ? `; statistics moved: ${c.statistics.join('; ')}` : ''}`);
     if (f.changed.length) lines.push('');
   }
   lines.push('## Columns', '', '| table.column | masking | rows | nulls before → after | distinct before → after | length p50/p90 before → after | top-5 shares after | checks |', '| --- | --- | --- | --- | --- | --- | --- | --- |');

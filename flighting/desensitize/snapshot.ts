@@ -107,15 +107,17 @@ async function writeTable(db: Database, t: SourceTable, columns: readonly MaskCo
     return `${q(c.column)} ${maskedType(c)}${notNull ? ' NOT NULL' : ''}`;
   });
   const pkKept = t.primaryKey.length > 0 && t.primaryKey.every((k) => kept.some((c) => c.column === k && c.policy.kind !== 'null'));
-  if (pkKept) defs.push(`PRIMARY KEY (${t.primaryKey.map(q).join(', ')})`);
   await db.run(`CREATE TABLE snap.main.${q(t.name)} (${defs.join(', ')})`);
   const select = maskSelectWithLookups(t.name, t.relation, columns, values, maps);
   try {
     await db.run(`INSERT INTO snap.main.${q(t.name)} ${select}`);
+    // the key's index built once over the written rows: an insert into a keyed table appends on one thread
+    if (pkKept) await db.run(`ALTER TABLE snap.main.${q(t.name)} ADD PRIMARY KEY (${t.primaryKey.map(q).join(', ')})`);
   } catch (err) {
     // DuckDB's message may quote a value, maybe an original one: quoted text is blanked
     const msg = (err as Error).message.split('\n')[0]!.replace(/'[^']*'/g, "'…'").replace(/"[^"]*"/g, '"…"');
-    throw new FlightdeckError('build-error', `masking table ${t.name} failed: ${msg.includes('PRIMARY KEY') || msg.includes('Duplicate key') ? 'two keys got the same pseudonym (a collision): the snapshot is not written' : msg}`);
+    const collision = /PRIMARY KEY|Duplicate key|duplicates/i.test(msg);
+    throw new FlightdeckError('build-error', `masking table ${t.name} failed: ${collision ? 'two keys got the same pseudonym (a collision): the snapshot is not written' : msg}`);
   }
 }
 

@@ -28,14 +28,14 @@ function pinned(column: string, p: ColumnPolicy): ColumnPolicy {
 }
 
 export function valueMapStatements(tables: readonly { name: string; relation: string; columns: readonly MaskColumn[] }[]): ValueMaps {
-  const groups = new Map<string, { policy: ColumnPolicy; type: string; selects: string[]; columns: string[] }>();
+  const groups = new Map<string, { policy: ColumnPolicy; type: string; sources: { column: string; relation: string }[]; columns: string[] }>();
   for (const t of tables) {
     for (const c of t.columns) {
       if (!LOOKUP_KINDS.has(c.policy.kind)) continue;
       const policy = pinned(c.column, c.policy);
       const id = JSON.stringify([policy, typeClass(c.type), typeClass(c.type) === 'decimal' ? c.type : '']);
-      const g = groups.get(id) ?? { policy, type: c.type, selects: [], columns: [] };
-      g.selects.push(`SELECT DISTINCT ${q(c.column)} AS __fd_x FROM ${t.relation}`);
+      const g = groups.get(id) ?? { policy, type: c.type, sources: [], columns: [] };
+      g.sources.push({ column: c.column, relation: t.relation });
       g.columns.push(`${t.name}\0${c.column}`);
       groups.set(id, g);
     }
@@ -44,20 +44,29 @@ export function valueMapStatements(tables: readonly { name: string; relation: st
   const byColumn = new Map<string, string>();
   [...groups.values()].forEach((g, i) => {
     const table = `temp.main.fd_vmap_${i}`;
-    const select = maskSelect(`(${g.selects.join(' UNION ')})`, [{ column: '__fd_x', type: g.type, policy: g.policy }], { withOriginal: true });
+    const distinct = (where = '') => `(${g.sources.map((s) => `SELECT DISTINCT ${q(s.column)} AS __fd_x FROM ${s.relation}${where && ` WHERE ${q(s.column)} ${where}`}`).join(' UNION ')})`;
+    const column = { column: '__fd_x', type: g.type, policy: g.policy };
     const p = g.policy;
     if (p.kind === 'pseudonym' && p.range && typeClass(g.type) === 'integer') {
-      // the keyed shuffle of [lo, hi]: x ↦ lo - 1 + (rank of x ordered by its keyed hash); outside the range, the hash form
+      // in [lo, hi]: the keyed shuffle (shuffleSql), every value of the range; outside: the hash form, for the values the data holds there
       const [lo, hi] = p.range;
-      const perm = `SELECT x, (${lo - 1} + row_number() OVER (ORDER BY fd_kh($1, ${lit(p.domain!)}, CAST(x AS VARCHAR)), x)) AS m FROM range(${lo}, ${hi + 1}) r(x)`;
-      statements.push(`CREATE OR REPLACE TEMP TABLE fd_vmap_${i} AS SELECT d.__fd_orig AS v, CASE WHEN d.__fd_orig IS NULL THEN NULL ELSE CAST(coalesce(s.m, d.__fd_x) AS ${g.type}) END AS m
-        FROM (${select}) d LEFT JOIN (${perm}) s ON d.__fd_orig = s.x`);
+      const outside = maskSelect(distinct(`NOT BETWEEN ${lo} AND ${hi}`), [column], { withOriginal: true });
+      statements.push(`CREATE OR REPLACE TEMP TABLE fd_vmap_${i} AS SELECT CAST(x AS ${g.type}) AS v, CAST(m AS ${g.type}) AS m FROM (${shuffleSql(p.domain!, lo, hi)})
+        UNION ALL SELECT __fd_orig AS v, __fd_x AS m FROM (${outside})`);
     } else {
-      statements.push(`CREATE OR REPLACE TEMP TABLE fd_vmap_${i} AS SELECT __fd_orig AS v, __fd_x AS m FROM (${select})`);
+      statements.push(`CREATE OR REPLACE TEMP TABLE fd_vmap_${i} AS SELECT __fd_orig AS v, __fd_x AS m FROM (${maskSelect(distinct(), [column], { withOriginal: true })})`);
     }
     for (const c of g.columns) byColumn.set(c, table);
   });
   return { byColumn, statements };
+}
+
+/**
+ * The keyed shuffle of [lo, hi] as (x, m): x ↦ lo - 1 + its rank when the
+ * range is ordered by (keyed hash, x). mask-value.ts's `shuffled` is the same.
+ */
+export function shuffleSql(domain: string, lo: number, hi: number): string {
+  return `SELECT x, (${lo - 1} + row_number() OVER (ORDER BY fd_kh($1, ${lit(domain)}, CAST(x AS VARCHAR)), x)) AS m FROM range(${lo}, ${hi + 1}) r(x)`;
 }
 
 /** One table's masking SELECT: looked-up columns joined, the rest masked in place (hash maps for dateShift entities). */
@@ -68,7 +77,8 @@ export function maskSelectWithLookups(table: string, relation: string, columns: 
     const map = values.byColumn.get(`${table}\0${c.column}`);
     if (!map || c.policy.kind === 'drop') return c;
     const n = joins.length;
-    joins.push(`LEFT JOIN (SELECT v AS __fd_lv${n}, m AS __fd_lm${n} FROM ${map}) ON __fd_l.${q(c.column)} IS NOT DISTINCT FROM __fd_lv${n}`);
+    // an equi-join: NULL finds no row and masks to NULL, as every lookup kind masks NULL
+    joins.push(`LEFT JOIN (SELECT v AS __fd_lv${n}, m AS __fd_lm${n} FROM ${map}) ON __fd_l.${q(c.column)} = __fd_lv${n}`);
     replaces.push(`__fd_lm${n} AS ${q(c.column)}`);
     return { column: c.column, type: maskedType(c), policy: { kind: 'keep' } as ColumnPolicy };
   });

@@ -155,3 +155,24 @@ test('a folder of Parquet and CSV files masks to the same values as the database
     db.close();
   }
 });
+
+test('the snapshot keeps the primary keys; a masking that maps two keys to one is refused and writes nothing', async () => {
+  const out = joinPath(dir, 'keys.duckdb');
+  await desensitize({ source: src, policy, key, out, maskOnly: true });
+  const keys = async (db: string) => {
+    const d = await openDatabase(db, { readOnly: true });
+    try {
+      return (await d.all(`SELECT table_name, constraint_column_names AS cols FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' ORDER BY table_name`)).map((r) => `${r.table_name}(${(r.cols as string[]).join(',')})`);
+    } finally {
+      d.close();
+    }
+  };
+  const expected = await keys(src);
+  assert.ok(expected.includes('customers(customer_id)'));
+  assert.deepEqual(await keys(out), expected);
+  const merging = structuredClone(policy) as Policy;
+  merging.tables.products!.columns.product_id = { kind: 'bucket', width: 1000 };
+  const bad = joinPath(dir, 'merged-keys.duckdb');
+  await assert.rejects(desensitize({ source: src, policy: merging, key, out: bad, maskOnly: true }), /masking table products failed: two keys got the same pseudonym/);
+  assert.equal(existsSync(bad), false);
+});

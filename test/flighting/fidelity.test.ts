@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { importLogs } from '../../corpus/templates/import.ts';
 import { writeShopLog } from '../../corpus/shop/write-log.ts';
 import { measureFidelity, shape } from '../../flighting/desensitize/fidelity.ts';
+import { describeMoves, parseStatistics } from '../../flighting/desensitize/fidelity-stats.ts';
 import { MaskingKey } from '../../flighting/desensitize/key.ts';
 import { parsePolicy, type Policy } from '../../flighting/desensitize/policy.ts';
 import { desensitize } from '../../flighting/desensitize/snapshot.ts';
@@ -52,4 +53,18 @@ test('reference build: ≥ 95% of the shop templates keep their plan on the snap
   await desensitize({ source: src, policy: broken, key, out: bad, maskOnly: true });
   const g = await measureFidelity({ source: src, snapshot: bad, build: 'reference', workload: 'shop', templates, masking });
   assert.ok(g.share < f.share && g.changed.length > 0, `a snapshot with nulled keys and dates changes plans: ${g.share}`);
+  // each changed template names the statistic that moved, without values
+  const named = g.changed.flatMap((c) => c.statistics ?? []);
+  assert.ok(named.some((s) => /^orders\.(customer_id|order_date): .*has null false → true/.test(s)), `the nulled columns are named: ${named.join('; ')}`);
+});
+
+test('the moved statistics of a column: distinct sketch beyond 1%, nulls, longest string; a kept column is marked', () => {
+  const a = parseStatistics('[Min: 1, Max: 9][Has Null: false, Has No Null: true][Approx Unique: 1000]');
+  assert.deepEqual(a, { approxUnique: 1000, hasNull: false, maxStringLength: null });
+  assert.equal(describeMoves('t', 'c', a, parseStatistics('[Has Null: false, Has No Null: true][Approx Unique: 1005]'), false), null);
+  assert.equal(describeMoves('t', 'c', a, parseStatistics('[Has Null: true, Has No Null: true][Approx Unique: 800]'), false), 't.c: approx unique 1000 → 800, has null false → true');
+  const s = parseStatistics('[Min: Aarhus, Max: Zurich, Has Unicode: false, Max String Length: 10][Has Null: false, Has No Null: true][Approx Unique: 21]');
+  const moved = describeMoves('customers', 'city', parseStatistics('[Max String Length: 10][Has Null: false][Approx Unique: 1]'), s, true)!;
+  assert.match(moved, /^customers\.city: approx unique 1 → 21 \(a kept column: not the masking/);
+  assert.ok(!moved.includes('Aarhus') && !moved.includes('Zurich'), 'no value is printed');
 });

@@ -104,7 +104,8 @@ async function flyTemplate(job: FlightJob, t: FlightTemplateRef, pool: BuildPool
     if (failure) return { ...failure, result: evidence(correctness, undefined, timings, failure.reason) };
     let perf: PerformanceDecision | undefined;
     // a write's time would be mostly the scratch copy: writes are checked for correctness only
-    if (correctness.correctness !== 'result-mismatch' && !correctness.write) {
+    // maxPairs 0: a results-only flight (`--repetitions 0`)
+    if (correctness.correctness !== 'result-mismatch' && !correctness.write && job.perf.maxPairs > 0) {
       perf = await measurePerformance((side) => timed(side === 'base' ? base : head)({ mode: 'time', timeoutMs: job.timeoutMs }), job.perf, timings);
       if (perf.failure) {
         // a side that ran for its result but then timed out, ran out of memory or died while timed: that is its outcome

@@ -18,12 +18,17 @@
  *   template is its logged mean duration times the executions a flight
  *   spends on it (`EXECUTIONS_PER_TEMPLATE`), 100 ms when the log had none.
  *
- * Templates one of the builds could not compile are never flown: playback
- * already gave them their verdict (new-error, both-error…).
+ * Templates one of the builds could not compile are not flown: playback
+ * already gave them their verdict (new-error, both-error…). Writes are the
+ * exception: a build compiles against a read-only catalog, so DuckDB
+ * refuses to plan an INSERT/UPDATE/DELETE there (`unsupported`), and the
+ * flight is the only check a write gets — it runs on a scratch copy of the
+ * snapshot per execution. `changed` flies every write too (role `write`).
  */
 import { createHash } from 'node:crypto';
 import { FlightdeckError } from '../compiler/errors.ts';
 import type { OutcomeRecord, StoredTemplate } from '../store/records.ts';
+import { analyzeQueryShape } from './compare/query-shape.ts';
 
 export type Selection =
   | { readonly kind: 'changed' }
@@ -32,7 +37,7 @@ export type Selection =
   | { readonly kind: 'risk'; readonly budgetMs: number };
 
 /** why a template was chosen */
-export type FlightRole = 'changed' | 'control' | 'all' | 'sample' | 'risk';
+export type FlightRole = 'changed' | 'write' | 'control' | 'all' | 'sample' | 'risk';
 
 export interface ChosenTemplate {
   readonly fingerprint: string;
@@ -77,9 +82,14 @@ export function parseDuration(text: string, what: string): number {
   return ms;
 }
 
-/** Both builds compiled the template: it can be executed with each. */
-export function isFlyable(o: OutcomeRecord): boolean {
-  return o.baseStatus === 'ok' && o.headStatus === 'ok';
+/** Both builds compiled the template (it can be executed with each), or it is a write no build could plan read-only. */
+export function isFlyable(o: OutcomeRecord, sql?: string): boolean {
+  return (o.baseStatus === 'ok' && o.headStatus === 'ok') || isUnplannedWrite(o, sql);
+}
+
+/** A write both builds refused to plan against the read-only catalog: the flight runs it on a scratch copy. */
+export function isUnplannedWrite(o: OutcomeRecord, sql: string | undefined): boolean {
+  return sql !== undefined && o.baseError?.code === 'unsupported' && o.headError?.code === 'unsupported' && analyzeQueryShape(sql).write !== null;
 }
 
 export function planChanged(o: OutcomeRecord): boolean {
@@ -94,21 +104,24 @@ export function riskOf(o: OutcomeRecord): number {
 
 export function selectTemplates(
   outcomes: readonly OutcomeRecord[],
-  templates: ReadonlyMap<string, Pick<StoredTemplate, 'meanDurationMs'>>,
+  templates: ReadonlyMap<string, Pick<StoredTemplate, 'meanDurationMs'> & { readonly sql?: string }>,
   selection: Selection,
   options: { readonly control?: number } = {},
 ): SelectionResult {
-  const eligible = outcomes.filter(isFlyable);
+  const flyable = (o: OutcomeRecord) => isFlyable(o, templates.get(o.fingerprint)?.sql);
+  const write = (o: OutcomeRecord) => isUnplannedWrite(o, templates.get(o.fingerprint)?.sql);
+  const eligible = outcomes.filter(flyable);
   const byHash = [...eligible].sort((a, b) => stableKey(a.fingerprint).localeCompare(stableKey(b.fingerprint)));
   let chosen: ChosenTemplate[];
   switch (selection.kind) {
     case 'changed': {
       const changed = eligible.filter(planChanged).map((o) => ({ fingerprint: o.fingerprint, role: 'changed' as const }));
+      const writes = eligible.filter(write).map((o) => ({ fingerprint: o.fingerprint, role: 'write' as const }));
       const control = byHash
-        .filter((o) => !planChanged(o))
+        .filter((o) => !planChanged(o) && !write(o))
         .slice(0, options.control ?? 0)
         .map((o) => ({ fingerprint: o.fingerprint, role: 'control' as const }));
-      chosen = [...changed, ...control];
+      chosen = [...changed, ...writes, ...control];
       break;
     }
     case 'all':

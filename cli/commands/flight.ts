@@ -75,7 +75,7 @@ export function registerFlight(program: Command): void {
       .option('--snapshot <db>', 'the desensitized snapshot (flightdeck desensitize); opened read-only by every execution')
       .option('--select <how>', 'changed | all | sample:N | risk:BUDGET (e.g. risk:10m)', 'changed')
       .option('--control <n>', 'with --select changed: also fly this many identical-plan templates as a control group', '0')
-      .option('--repetitions <n>', "timed base/head pairs per template: 'auto' (stop as soon as the statistics decide) or a fixed number", 'auto')
+      .option('--repetitions <n>', "timed base/head pairs per template: 'auto' (stop as soon as the statistics decide, at most 192), a fixed number, or 0 to compare results only", 'auto')
       .option('--threshold <ratio>', 'a change smaller than this share is not slower/faster (0.1 = 10%)', '0.1')
       .option('--confidence <p>', 'confidence of the slower/faster decision, per template and as the false-discovery rate over the flight', '0.95')
       .option('--budget <duration>', 'timing budget per template', '20s')
@@ -98,7 +98,7 @@ export function registerFlight(program: Command): void {
       const selection = parseSelection(opts.select);
       const control = Number(opts.control);
       if (!Number.isInteger(control) || control < 0) throw usageError(`--control must be a whole number ≥ 0, got '${opts.control}'`);
-      const repetitions = opts.repetitions === 'auto' ? undefined : parsePositiveInt('--repetitions', opts.repetitions);
+      const repetitions = opts.repetitions === 'auto' ? undefined : opts.repetitions.trim() === '0' ? 0 : parsePositiveInt('--repetitions', opts.repetitions);
       const threshold = parsePositive('--threshold', opts.threshold);
       const confidence = Number(opts.confidence);
       if (!(confidence > 0.5 && confidence < 1)) throw usageError(`--confidence must be between 0.5 and 1, got '${opts.confidence}'`);

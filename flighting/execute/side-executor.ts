@@ -91,7 +91,9 @@ export async function prepareSide(spec: string, sql: string, ctx: ExecutionConte
     }
     const compiled = await compilerLease.build.compile(sql);
     if (!compiled.ok) {
-      return failed(compilerLease, compiled, 'error', `the build did not compile the template on the snapshot: ${compiled.error.code}: ${compiled.error.message}`);
+      // a statement the build does not take (a write, for most builds) is not executable by it; any other compile error is an error
+      const status = compiled.error.code === 'unsupported' ? 'not-executable' : 'error';
+      return failed(compilerLease, compiled, status, `the build did not compile the template on the snapshot: ${compiled.error.code}: ${compiled.error.message}`);
     }
     if (compiled.sql === undefined) {
       return failed(compilerLease, compiled, 'not-executable', 'the build gave no lowered SQL for its plan (it cannot be executed as planned)');

@@ -21,20 +21,9 @@ import type { CompileSuccess } from '../../compiler/builds/build.ts';
 import type { Catalog } from '../../compiler/ir/catalog.ts';
 import { generateShop } from '../../corpus/shop/generate.ts';
 import { createRng, QUERY_SHAPES } from '../../corpus/shop/query-templates.ts';
-import { BUGS, buggyProfile, findBug, type Bug } from '../fixtures/buggy-optimizer/bugs.ts';
+import { BUGS, buggyProfile, CATCHES, findBug, type Bug } from '../fixtures/buggy-optimizer/bugs.ts';
 import { compareResults, describeDiff, type ResultTable } from '../helpers/compare-results.ts';
 
-/** Per bug: the shop template written to catch it, and the result columns it changes there. */
-const CATCHES: Readonly<Record<string, { readonly template: string; readonly columns: readonly string[] }>> = {
-  'left-join-pushdown': { template: 'orders-missing-payment', columns: ['order_id', 'status', 'total', 'payment_status'] },
-  'not-in-without-nulls': { template: 'products-in-cart-not-bought', columns: ['product_id', 'carts'] },
-  'limit-below-sort': { template: 'top-customers-cte', columns: ['customer_id', 'segment', 'spent', 'orders'] },
-  'dropped-join-predicate': { template: 'duplicate-order-lines', columns: ['order_id', 'product_id', 'line_no', 'duplicate_line'] },
-  'exists-loses-correlation': { template: 'repeat-buyers-exists', columns: ['repeat_buyers'] },
-  'distinct-not-redundant': { template: 'customers-who-ordered-distinct', columns: ['customer_id', 'email', 'segment'] },
-  'count-bug': { template: 'lapsing-customers-count', columns: ['customer_id', 'email', 'segment'] },
-  'window-pushdown': { template: 'orders-running-spend-window', columns: ['nth_order', 'running_spend'] },
-};
 
 interface Template {
   readonly name: string;

@@ -144,8 +144,8 @@ async function measuredSlowdown(db: Database, sql: string, k: number, pairs: num
 /**
  * k for a 25 % slower head, in tenths. The injected cost is linear in k
  * (per row), so head/base ≈ 1 + c·k: c is estimated where the effect dwarfs
- * the noise (head ≈ 2 × base), k = 0.25 / c, then confirmed on 60 pairs (up
- * to two correction steps). null when the confirmation stays outside ±0.05.
+ * the noise (head ≈ 2 × base), k = 0.25 / c, then confirmed on 60 pairs (one
+ * correction step). null when the confirmation stays outside ±0.05.
  */
 async function calibrate(db: Database, sql: string): Promise<{ k: number; ratio: number; perK: number } | null> {
   const MAX = 40_000;
@@ -157,11 +157,11 @@ async function calibrate(db: Database, sql: string): Promise<{ k: number; ratio:
     ratio = await measuredSlowdown(db, sql, t, 15);
   }
   let perT = (ratio - 1) / t;
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < 2; attempt++) {
     t = Math.round((INJECTED - 1) / perT);
     if (t < 1 || t > MAX) return null;
     ratio = await measuredSlowdown(db, sql, t, 60);
-    if (Math.abs(ratio - INJECTED) <= 0.02 || (attempt === 2 && Math.abs(ratio - INJECTED) <= 0.05)) return { k: t, ratio, perK: perT * 10 };
+    if (Math.abs(ratio - INJECTED) <= 0.05) return { k: t, ratio, perK: perT * 10 };
     if (ratio > 1) perT = (ratio - 1) / t;
   }
   return null;

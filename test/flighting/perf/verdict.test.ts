@@ -24,6 +24,8 @@ test('BH: 1000 A/A templates (noise 5–23%) flag at most 1%, 10 clear 30% slowd
   const verdicts = controlFalseDiscoveries(await measureAll(templates));
   const aa = verdicts.filter((_, i) => i % 100 !== 0);
   const flaggedAA = aa.filter((v) => v.call === 'slower' || v.call === 'faster').length;
+  const calls = aa.reduce<Record<string, number>>((n, v) => ({ ...n, [v.call]: (n[v.call] ?? 0) + 1 }), {});
+  process.stdout.write(`# 990 A/A templates: ${JSON.stringify(calls)}; flagged ${flaggedAA}\n`);
   assert.ok(flaggedAA <= 10, `${flaggedAA} of 990 A/A templates flagged`);
   const real = verdicts.filter((_, i) => i % 100 === 0).map((v) => v.call);
   assert.deepEqual(real, Array(10).fill('slower'));

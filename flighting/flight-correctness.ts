@@ -105,9 +105,11 @@ export async function checkResults(
         ? { against, columns: m.columns, rowCountDelta: m.rowCountDelta, sampleRows: m.sampleRows ?? [], orderOnly: m.orderOnly ?? false, reason: m.reason, ...(m.columnTypeChanges ? { columnTypeChanges: m.columnTypeChanges } : {}) }
         : undefined;
     const crossCheck = runs.original ? (originalNote ?? describeCrossCheck(d)) : undefined;
+    const types = mismatch?.columnTypeChanges?.map((c) => `${c.name} ${c.base} → ${c.head}`).join(', ');
     const detail = [
       verdict === 'result-mismatch' && mismatch ? `${reason}${mismatch.columns.length ? ` — differing columns: ${mismatch.columns.join(', ')}` : ''}` : reason,
-      d.emptyBoth ? 'both sides returned no rows' : '',
+      types ? `result types changed: ${types}` : '',
+      d.emptyBoth && !/no rows/.test(reason) ? 'both sides returned no rows' : '',
     ].filter(Boolean).join('; ');
     return { correctness: verdict, base, head, detail: write ? `${detail} (a write: run on scratch copies of the snapshot, written rows compared)` : detail, write, ...(mismatch ? { mismatch } : {}), ...(crossCheck ? { crossCheck } : {}) };
   }

@@ -1,8 +1,6 @@
 import { Option, type Command } from 'commander';
-import { processFlightJob, type FlightJob } from '../../flighting/flight-job.ts';
-import { processPlaybackJob, type PlaybackJob } from '../../playback/job.ts';
+import { processAnyJob } from '../../flighting/any-job.ts';
 import { startWorker } from '../../playback/queue/bullmq-worker.ts';
-import type { JobProcessor, QueueJob } from '../../playback/queue/queue.ts';
 import { resolveConcurrency } from '../../playback/queue/concurrency.ts';
 import { redactRedisUrl } from '../../playback/queue/redis-url.ts';
 import { parsePositiveInt, runCommand } from '../run-command.ts';
@@ -43,6 +41,3 @@ export function registerWorker(program: Command): void {
     );
 }
 
-/** One queue carries both kinds of job: a flight batch says so (`kind: 'flight'`), a playback batch does not. */
-const processAnyJob: JobProcessor<QueueJob, { runId: string; batch: number }> = (job, pool, worker) =>
-  (job as { kind?: string }).kind === 'flight' ? processFlightJob(job as FlightJob, pool, worker) : processPlaybackJob(job as PlaybackJob, pool, worker);

@@ -29,6 +29,8 @@ export interface CorrectnessDecision {
   readonly crossCheck?: string;
   /** the template writes: it ran on a scratch copy of the snapshot per execution, and its written rows were compared */
   readonly write: boolean;
+  /** a re-execution the comparison asked for failed: nothing was decided, and the template is not timed */
+  readonly rerunFailed?: boolean;
 }
 
 /** re-executions a template may need: rows for both sides, the base again, rows for the re-run */
@@ -44,8 +46,10 @@ export async function checkResults(
   // a write runs on a scratch copy of the snapshot, thrown away after; its result is the written table's rows
   const exec = (run: Run, maxRows: number) => run({ mode: 'result', timeoutMs: options.timeoutMs, maxRows, ...(write ? { write: true } : {}) });
   const rowsOf: Record<ResultName, number> = { base: 0, head: 0, baseAgain: 0, original: 0 };
-  let base = await exec(runs.base, 0);
-  let head = await exec(runs.head, 0);
+  const firstBase = await exec(runs.base, 0);
+  const firstHead = await exec(runs.head, 0);
+  let base = firstBase;
+  let head = firstHead;
   if (!base.ok || !head.ok) return { correctness: 'not-compared', base, head, detail: 'not compared: a side did not execute', write };
   let original = runs.original ? await exec(runs.original, 0) : undefined;
   let originalNote: string | undefined;
@@ -54,17 +58,26 @@ export async function checkResults(
     original = undefined;
   }
   let baseAgain: ExecuteResult | undefined;
-  const rerun: Record<ResultName, () => Promise<ExecuteResult | undefined>> = {
-    base: async () => (base = await exec(runs.base, rowsOf.base)),
-    head: async () => (head = await exec(runs.head, rowsOf.head)),
-    baseAgain: async () => (baseAgain = await exec(runs.base, rowsOf.baseAgain)),
-    original: async () => (original = runs.original ? await exec(runs.original, rowsOf.original) : undefined),
+  /** a re-execution the comparison asked for; null when it failed (the first results stay what the verdict reports) */
+  let rerunFailure: string | undefined;
+  const again = async (name: ResultName, run: Run): Promise<ExecuteResult | undefined> => {
+    const r = await exec(run, rowsOf[name]);
+    if (!r.ok) {
+      rerunFailure = `${name === 'baseAgain' ? 'the base run again' : `the ${name}`} ${r.status} on re-execution: ${r.error.message}`;
+      return undefined;
+    }
+    return r;
+  };
+  const rerun: Record<ResultName, () => Promise<unknown>> = {
+    base: async () => (base = (await again('base', runs.base)) ?? base),
+    head: async () => (head = (await again('head', runs.head)) ?? head),
+    baseAgain: async () => (baseAgain = (await again('baseAgain', runs.base)) ?? baseAgain),
+    original: async () => (original = runs.original ? ((await again('original', runs.original)) ?? original) : undefined),
   };
   for (let round = 0; ; round++) {
-    const failed = [base, head, baseAgain].find((r) => r !== undefined && !r.ok);
-    if (failed) {
-      // a side failed on re-execution: report it as that side's failure (the verdict comes from executionVerdict)
-      return { correctness: 'not-compared', base, head, detail: `not compared: a re-execution failed (${(failed as Extract<ExecuteResult, { ok: false }>).status})`, write };
+    if (rerunFailure) {
+      // the results differed (or needed rows) and could not be settled: never a pass, never a guess
+      return { correctness: 'inconclusive', base: firstBase, head: firstHead, detail: `results not settled: ${rerunFailure}`, write, rerunFailed: true };
     }
     const t0 = performance.now();
     const decision = await decideCorrectness({

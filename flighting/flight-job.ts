@@ -10,8 +10,11 @@
  * a mismatch) and fetch rows to name the differing columns; then, when the
  * results agree, measure the time, interleaved, until the statistics decide.
  */
+import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { FlightdeckError } from '../compiler/errors.ts';
+import { planHash } from '../playback/compare.ts';
+import { sha256File } from './file-sha256.ts';
 import type { BuildPool } from '../playback/job.ts';
 import type { FlightResultRecord, OutcomeRecord } from '../store/records.ts';
 import { checkResults, type CorrectnessDecision } from './flight-correctness.ts';
@@ -37,6 +40,8 @@ export interface FlightJob {
   readonly headSpec: string;
   /** absolute path of the snapshot, as every worker sees it */
   readonly snapshotPath: string;
+  /** its sha256 when the flight started: a worker whose copy differs refuses the job */
+  readonly snapshotSha256: string;
   readonly timeoutMs: number;
   readonly engine?: string;
   readonly limits: ExecutionLimits;
@@ -57,11 +62,13 @@ export interface FlightJobResult {
 
 export async function processFlightJob(job: FlightJob, pool: BuildPool, workerName = `${hostname()}:${process.pid}`): Promise<FlightJobResult> {
   if (job.kind !== 'flight') throw new FlightdeckError('usage-error', `not a flight job: ${JSON.stringify(job).slice(0, 80)}`);
+  await checkWorkerSnapshot(job.snapshotPath, job.snapshotSha256);
   const outcomes: OutcomeRecord[] = [];
   const results: FlightResultRecord[] = [];
   for (const t of job.templates) {
     const flown = await flyTemplate(job, t, pool);
-    outcomes.push({ ...t.playback, runId: job.runId, verdict: flown.verdict, reason: flown.reason, approved: false, worker: workerName });
+    // measured beats estimated: a flown template's estimated impact is not carried into the flight
+    outcomes.push({ ...t.playback, runId: job.runId, verdict: flown.verdict, reason: flown.reason, impact: null, approved: false, worker: workerName });
     results.push({ ...flown.result, runId: job.runId, fingerprint: t.fingerprint });
   }
   return { runId: job.runId, batch: job.batch, outcomes, results, worker: workerName };
@@ -102,21 +109,24 @@ async function flyTemplate(job: FlightJob, t: FlightTemplateRef, pool: BuildPool
     );
     const failure = executionVerdict(correctness.base, correctness.head);
     if (failure) return { ...failure, result: evidence(correctness, undefined, timings, failure.reason) };
+    const planNote = planDrift(t, base, head);
     let perf: PerformanceDecision | undefined;
     // a write's time would be mostly the scratch copy: writes are checked for correctness only
     // maxPairs 0: a results-only flight (`--repetitions 0`)
-    if (correctness.correctness !== 'result-mismatch' && !correctness.write && job.perf.maxPairs > 0) {
+    if (correctness.correctness !== 'result-mismatch' && !correctness.write && !correctness.rerunFailed && job.perf.maxPairs > 0) {
       perf = await measurePerformance((side) => timed(side === 'base' ? base : head)({ mode: 'time', timeoutMs: job.timeoutMs }), job.perf, timings);
       if (perf.failure) {
-        // a side that ran for its result but then timed out, ran out of memory or died while timed: that is its outcome
-        const failed: ExecuteResult = { ok: false, status: perf.failure.status, error: { code: perf.failure.status, message: perf.failure.message }, latencyMs: 0 };
-        const byExecution = executionVerdict(perf.failure.side === 'base' ? failed : correctness.base, perf.failure.side === 'head' ? failed : correctness.head)!;
+        // a head that ran for its result but then timed out, ran out of memory or died while timed: that is its outcome;
+        // a base failing while timed leaves the head's speed unknown
         const reason = `${correctness.detail}; ${perf.detail}`;
-        return { verdict: byExecution.verdict, reason, result: { ...evidence(correctness, perf, timings, reason), [perf.failure.side === 'base' ? 'baseExec' : 'headExec']: perf.failure.status } };
+        const result = { ...evidence(correctness, perf, timings, reason), [perf.failure.side === 'base' ? 'baseExec' : 'headExec']: perf.failure.status };
+        if (perf.failure.side === 'base') return { verdict: 'inconclusive', reason, result };
+        const failed: ExecuteResult = { ok: false, status: perf.failure.status, error: { code: perf.failure.status, message: perf.failure.message }, latencyMs: 0 };
+        return { verdict: executionVerdict(correctness.base, failed)!.verdict, reason, result };
       }
     }
     const verdict = flightVerdict(correctness.correctness, perf?.performance ?? 'not-measured');
-    const reason = [correctness.detail, perf?.detail].filter(Boolean).join('; ');
+    const reason = [correctness.detail, perf?.detail, planNote].filter(Boolean).join('; ');
     return { verdict, reason, result: evidence(correctness, perf, timings, reason) };
   } finally {
     for (const s of sides) s.release();
@@ -150,4 +160,37 @@ function evidence(c: CorrectnessDecision, p: PerformanceDecision | undefined, ti
 
 function round(ms: number): number {
   return Math.round(ms * 100) / 100;
+}
+
+/**
+ * For builds that compiled on the snapshot: whether the plan executed is the
+ * plan playback judged (a run played back on another catalog may plan
+ * differently here); a note for the reason when it is not.
+ */
+function planDrift(t: FlightTemplateRef, base: SideExecutor, head: SideExecutor): string | undefined {
+  const drift = (side: 'base' | 'head', s: SideExecutor, hash: string | null) =>
+    s.compile?.ok && hash !== null && planHash(s.compile.plan.simplified) !== hash ? side : undefined;
+  const sides = [drift('base', base, t.playback.basePlanHash), drift('head', head, t.playback.headPlanHash)].filter(Boolean);
+  return sides.length ? `note: the ${sides.join(' and ')} plan compiled on the snapshot differs from the one playback judged` : undefined;
+}
+
+/** sha256 checked once per worker and file version (path, size, mtime): a copy that differs from the coordinator's refuses the job */
+const checkedSnapshots = new Map<string, string>();
+
+async function checkWorkerSnapshot(path: string, expected: string): Promise<void> {
+  let key: string;
+  try {
+    const st = statSync(path);
+    key = `${path}\u0000${st.size}\u0000${st.mtimeMs}`;
+  } catch {
+    throw new FlightdeckError('not-found', `this worker has no snapshot at ${path} (every worker must see the same file)`, { location: { file: path } });
+  }
+  let sha = checkedSnapshots.get(key);
+  if (sha === undefined) {
+    sha = await sha256File(path);
+    checkedSnapshots.set(key, sha);
+  }
+  if (sha !== expected) {
+    throw new FlightdeckError('usage-error', `the snapshot ${path} on this worker is not the file the flight started on (sha256 ${sha.slice(0, 12)}… vs ${expected.slice(0, 12)}…)`, { location: { file: path } });
+  }
 }

@@ -21,8 +21,13 @@ export function executionVerdict(base: ExecuteResult, head: ExecuteResult): { ve
   if (base.ok && head.ok) return undefined;
   const why = (side: string, r: ExecuteResult) => (r.ok ? '' : `${side} ${r.status}: ${r.error.message}`);
   if (!base.ok && !head.ok) {
+    const reason = `${why('base', base)}; ${why('head', head)}`;
+    // the head dying or hanging is news even where the base failed too
+    if (head.status === 'crash' || head.status === 'timeout' || head.status === 'resource') {
+      if (base.status !== head.status) return { verdict: head.status, reason };
+    }
     const cannot = base.status === 'not-executable' || head.status === 'not-executable' || base.status === 'unsupported' || head.status === 'unsupported';
-    return { verdict: cannot ? 'not-executable' : 'both-error', reason: `${why('base', base)}; ${why('head', head)}` };
+    return { verdict: cannot ? 'not-executable' : 'both-error', reason };
   }
   if (!head.ok) {
     const byStatus: Record<ExecuteFailureStatus, Verdict> = {
@@ -30,8 +35,10 @@ export function executionVerdict(base: ExecuteResult, head: ExecuteResult): { ve
       timeout: 'timeout',
       resource: 'resource',
       crash: 'crash',
+      // the build cannot execute at all (no execute support, no lowered SQL): a capability, not a regression
       'not-executable': 'not-executable',
-      unsupported: 'not-executable',
+      // the base ran this very statement; the head refuses it
+      unsupported: 'new-error',
     };
     return { verdict: byStatus[head.status], reason: `executed on the snapshot: the base ran, the ${why('head', head)}` };
   }
@@ -47,7 +54,9 @@ export function executionVerdict(base: ExecuteResult, head: ExecuteResult): { ve
  */
 export function flightVerdict(correctness: Correctness, performance: Performance): Verdict {
   if (correctness === 'result-mismatch') return 'result-mismatch';
-  if (correctness === 'inconclusive' || correctness === 'not-compared') return performance === 'slower' || performance === 'faster' ? performance : 'inconclusive';
+  // results not proven equal: a speed-up may be a wrong result (a LIMIT pushed below a sort is fast), so only a slowdown is reported
+  if (correctness === 'inconclusive' || correctness === 'not-compared') return performance === 'slower' ? 'slower' : 'inconclusive';
+  if (correctness === 'nondeterministic' && performance === 'faster') return 'nondeterministic';
   if (correctness === 'nondeterministic' && performance === 'not-measured') return 'nondeterministic';
   switch (performance) {
     case 'slower':

@@ -18,8 +18,8 @@
  * over every measured template), so it runs once all jobs are in, and again
  * after a resume.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FlightdeckError } from '../compiler/errors.ts';
 import { DEFAULT_TIMEOUT_MS } from '../playback/defaults.ts';
@@ -31,7 +31,10 @@ import type { MaskingReport } from './desensitize/report.ts';
 import { controlFlightDiscoveries, DEFAULT_PERF_SETTINGS, type PerfSettings } from './flight-performance.ts';
 import type { FlightJob, FlightJobResult, FlightTemplateRef } from './flight-job.ts';
 import type { ExecutionLimits } from './execute/side-executor.ts';
+import { sha256File } from './file-sha256.ts';
 import { selectTemplates, type Selection } from './select.ts';
+
+export { sha256File };
 
 export const DEFAULT_FLIGHT_BATCH = 4;
 export const DEFAULT_MAX_ROWS = 2000;
@@ -102,7 +105,7 @@ export async function startFlight(store: Store, queue: FlightQueue, options: Fli
   if (run.kind !== 'playback') throw new FlightdeckError('usage-error', `run ${options.runId} is a ${run.kind}; fly a playback run`);
   if (run.status !== 'done') throw new FlightdeckError('usage-error', `playback run ${options.runId} is ${run.status}; finish it first (flightdeck playback --resume ${options.runId})`);
   const snapshotPath = resolve(options.snapshotPath);
-  checkSnapshot(snapshotPath, options.allowUnmasked ?? false);
+  const snapshotSha256 = await checkSnapshot(snapshotPath, options.allowUnmasked ?? false);
   const outcomes = await store.getOutcomes(run.id);
   const templates = await store.getTemplates(run.workload, outcomes.map((o) => o.fingerprint));
   const selected = selectTemplates(outcomes, new Map(templates.map((t) => [t.fingerprint, t])), options.selection, { control: options.control ?? 0 });
@@ -110,7 +113,7 @@ export async function startFlight(store: Store, queue: FlightQueue, options: Fli
   const flightId = options.flightId ?? newFlightId();
   const settings: FlightSettings = {
     playbackRun: run.id,
-    snapshotSha256: await sha256File(snapshotPath),
+    snapshotSha256,
     selection: describeSelection(options.selection, options.control),
     weightShare: selected.weightShare,
     flown: selected.chosen.map((c) => [c.fingerprint, c.role] as const),
@@ -127,9 +130,6 @@ export async function startFlight(store: Store, queue: FlightQueue, options: Fli
     id: flightId, kind: 'flight', workload: run.workload, catalog: snapshotPath, baseSpec: run.baseSpec, headSpec: run.headSpec,
     baseDescription: run.baseDescription, headDescription: run.headDescription, queue: queue.name, total: outcomes.length, options: { ...settings },
   });
-  // every playback outcome, as playback estimated it: the flown ones are replaced as their results arrive
-  const flown = new Set(selected.chosen.map((c) => c.fingerprint));
-  await store.saveOutcomes(outcomes.filter((o) => !flown.has(o.fingerprint)).map((o) => notFlown(o, flightId)));
   return flyRun(store, queue, flightId, options.onProgress);
 }
 
@@ -152,8 +152,14 @@ async function flyRun(store: Store, queue: FlightQueue, flightId: string, onProg
     throw new FlightdeckError('usage-error', `${why}; start a new flight`);
   }
   const playback = new Map((await store.getOutcomes(s.playbackRun)).map((o) => [o.fingerprint, o]));
+  // every template not flown keeps playback's estimate in the flight (written here, so a start cut short is completed by --resume)
+  const flownSet = new Set(s.flown.map(([fp]) => fp));
+  const present = await store.outcomeFingerprints(flightId);
+  await store.saveOutcomes([...playback.values()].filter((o) => !flownSet.has(o.fingerprint) && !present.has(o.fingerprint)).map((o) => notFlown(o, flightId)));
   const templates = new Map((await store.getTemplates(run.workload, s.flown.map(([fp]) => fp))).map((t) => [t.fingerprint, t]));
-  const done = new Set((await store.getFlightResults(flightId)).map((r) => r.fingerprint));
+  // done = a result AND its outcome (both are written in one transaction; an older partial write is flown again)
+  const withOutcome = await store.outcomeFingerprints(flightId);
+  const done = new Set((await store.getFlightResults(flightId)).map((r) => r.fingerprint).filter((fp) => withOutcome.has(fp)));
   const refs: FlightTemplateRef[] = s.flown.map(([fp, role]) => {
     const t = templates.get(fp);
     const o = playback.get(fp);
@@ -165,7 +171,7 @@ async function flyRun(store: Store, queue: FlightQueue, flightId: string, onProg
     const batch = refs.slice(i, i + s.batchSize);
     if (batch.every((r) => done.has(r.fingerprint))) continue;
     jobs.push({
-      kind: 'flight', runId: flightId, batch: i / s.batchSize, baseSpec: run.baseSpec, headSpec: run.headSpec, snapshotPath: run.catalog,
+      kind: 'flight', runId: flightId, batch: i / s.batchSize, baseSpec: run.baseSpec, headSpec: run.headSpec, snapshotPath: run.catalog, snapshotSha256: s.snapshotSha256,
       timeoutMs: s.timeoutMs, ...(s.engine ? { engine: s.engine } : {}), limits: s.limits, perf: s.perf, tolerance: s.tolerance, maxRows: s.maxRows, templates: batch,
     });
   }
@@ -195,12 +201,13 @@ async function flyRun(store: Store, queue: FlightQueue, flightId: string, onProg
   const corrected = controlFlightDiscoveries(results, s.perf);
   if (corrected.length) {
     const outcomes = new Map((await store.getOutcomes(flightId)).map((o) => [o.fingerprint, o]));
+    const fixable = corrected.filter((c) => outcomes.has(c.result.fingerprint));
     await store.saveFlightResults(
-      corrected.map((c) => ({ ...outcomes.get(c.result.fingerprint)!, verdict: c.verdict, reason: c.result.detail })),
-      corrected.map((c) => c.result),
+      fixable.map((c) => ({ ...outcomes.get(c.result.fingerprint)!, verdict: c.verdict, reason: c.result.detail })),
+      fixable.map((c) => c.result),
     );
   }
-  await store.updateImpacts(flightId);
+  // no updateImpacts: a flown template's estimated impact is dropped (measured beats estimated), the others keep playback's
   await store.finishRun(flightId, 'done');
   storeMs += performance.now() - w0;
   return summarize(store, run, s, await store.getFlightResults(flightId), storeMs, performance.now() - t0);
@@ -242,11 +249,16 @@ function describeSelection(sel: Selection, control = 0): string {
   }
 }
 
-/** A snapshot must exist, be a file, and carry a masking report with a clean leak scan (unless told the data is not personal). */
-export function checkSnapshot(path: string, allowUnmasked: boolean): void {
+/**
+ * A snapshot must exist, be a file, and carry a masking report with a clean
+ * leak scan that names this very file's sha256 (unless told the data holds
+ * nothing personal). Returns the file's sha256.
+ */
+export async function checkSnapshot(path: string, allowUnmasked: boolean): Promise<string> {
   if (!existsSync(path)) throw new FlightdeckError('not-found', `snapshot not found: ${path} (write one with flightdeck desensitize)`, { location: { file: path } });
   if (!statSync(path).isFile()) throw new FlightdeckError('usage-error', `the snapshot ${path} is not a file`, { location: { file: path } });
-  if (allowUnmasked) return;
+  const sha = await sha256File(path);
+  if (allowUnmasked) return sha;
   const reportPath = reportPaths(path).json;
   let report: MaskingReport;
   try {
@@ -258,13 +270,15 @@ export function checkSnapshot(path: string, allowUnmasked: boolean): void {
       { location: { file: path } },
     );
   }
-  if (report.kind !== 'masking-report' || report.leakScan.leaks !== 0) {
+  if (report.kind !== 'masking-report' || report.leakScan?.leaks !== 0) {
     throw new FlightdeckError('usage-error', `the masking report of ${path} does not show a clean leak scan (${report.leakScan?.leaks ?? '?'} leaks); refusing to fly it`, { location: { file: reportPath } });
   }
-}
-
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  if (report.snapshotSha256 !== sha) {
+    throw new FlightdeckError(
+      'usage-error',
+      `${path} is not the file its masking report describes (${report.snapshotSha256 ? 'its sha256 differs' : 'the report names no sha256'}): it was changed or replaced after desensitize; write the snapshot again`,
+      { location: { file: reportPath } },
+    );
+  }
+  return sha;
 }

@@ -122,6 +122,9 @@ export class BuildPool {
 }
 
 export async function processPlaybackJob(job: PlaybackJob, pool: BuildPool, workerName = `${hostname()}:${process.pid}`): Promise<PlaybackJobResult> {
+  if ((job as { kind?: string }).kind !== undefined) {
+    throw new FlightdeckError('usage-error', `a ${(job as { kind?: string }).kind} job reached a playback-only worker: run the worker of a flightdeck that knows it (flightdeck worker)`);
+  }
   // both builds open at once (each is its own process); both are held for the whole batch
   const [baseLease, headLease] = await Promise.allSettled([
     pool.acquire(job.baseSpec, job.catalogPath, job.timeoutMs),

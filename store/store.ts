@@ -272,28 +272,31 @@ export class Store {
   /** Idempotent: an outcome written twice for the same run and template is one row. */
   async saveOutcomes(outcomes: readonly OutcomeRecord[], diffs: readonly DiffRecord[] = []): Promise<void> {
     if (!outcomes.length && !diffs.length) return;
-    await this.transaction(async () => {
-      for (let i = 0; i < outcomes.length; i += 100) {
-        const batch = outcomes.slice(i, i + 100);
-        await this.run(insertSql(OUTCOMES, batch.length, { replace: true }), batch.flatMap((o) => encodeRow(OUTCOMES, o)));
+    await this.transaction(() => this.writeOutcomes(outcomes, diffs));
+  }
+
+  /** saveOutcomes' writes, inside the caller's transaction */
+  private async writeOutcomes(outcomes: readonly OutcomeRecord[], diffs: readonly DiffRecord[]): Promise<void> {
+    for (let i = 0; i < outcomes.length; i += 100) {
+      const batch = outcomes.slice(i, i + 100);
+      await this.run(insertSql(OUTCOMES, batch.length, { replace: true }), batch.flatMap((o) => encodeRow(OUTCOMES, o)));
+    }
+    // an outcome delivered again without a diff (the plans now match) must not keep its old one;
+    // one DELETE per run and batch, not per outcome (it was the coordinator's largest cost)
+    const byRun = new Map<string, string[]>();
+    for (const o of outcomes) (byRun.get(o.runId) ?? byRun.set(o.runId, []).get(o.runId)!).push(o.fingerprint);
+    for (const [runId, fingerprints] of byRun) {
+      for (let i = 0; i < fingerprints.length; i += 500) {
+        const part = fingerprints.slice(i, i + 500);
+        await this.run(`DELETE FROM diffs WHERE run_id = ? AND fingerprint IN (${part.map(() => '?').join(', ')})`, [runId, ...part]);
       }
-      // an outcome delivered again without a diff (the plans now match) must not keep its old one;
-      // one DELETE per run and batch, not per outcome (it was the coordinator's largest cost)
-      const byRun = new Map<string, string[]>();
-      for (const o of outcomes) (byRun.get(o.runId) ?? byRun.set(o.runId, []).get(o.runId)!).push(o.fingerprint);
-      for (const [runId, fingerprints] of byRun) {
-        for (let i = 0; i < fingerprints.length; i += 500) {
-          const part = fingerprints.slice(i, i + 500);
-          await this.run(`DELETE FROM diffs WHERE run_id = ? AND fingerprint IN (${part.map(() => '?').join(', ')})`, [runId, ...part]);
-        }
-      }
-      // the last diff delivered for a (run, template) wins, as sequential writes would have it
-      const unique = [...new Map(diffs.map((d) => [`${d.runId}\u0000${d.fingerprint}`, d])).values()];
-      for (let i = 0; i < unique.length; i += 100) {
-        const batch = unique.slice(i, i + 100);
-        await this.run(insertSql(DIFFS, batch.length, { replace: true }), batch.flatMap((d) => encodeRow(DIFFS, d)));
-      }
-    });
+    }
+    // the last diff delivered for a (run, template) wins, as sequential writes would have it
+    const unique = [...new Map(diffs.map((d) => [`${d.runId}\u0000${d.fingerprint}`, d])).values()];
+    for (let i = 0; i < unique.length; i += 100) {
+      const batch = unique.slice(i, i + 100);
+      await this.run(insertSql(DIFFS, batch.length, { replace: true }), batch.flatMap((d) => encodeRow(DIFFS, d)));
+    }
   }
 
   /**
@@ -337,8 +340,8 @@ export class Store {
         const batch = results.slice(i, i + 100);
         await this.run(insertSql(FLIGHT_RESULTS, batch.length, { replace: true }), batch.flatMap((r) => encodeRow(FLIGHT_RESULTS, r)));
       }
+      await this.writeOutcomes(outcomes, diffs);
     });
-    await this.saveOutcomes(outcomes, diffs);
   }
 
   async getFlightResults(runId: string): Promise<FlightResultRecord[]> {

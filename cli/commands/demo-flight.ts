@@ -6,6 +6,8 @@
 import { processFlightJob, type FlightJob, type FlightJobResult } from '../../flighting/flight-job.ts';
 import { startFlight } from '../../flighting/run-flight.ts';
 import { parseSelection } from '../../flighting/select.ts';
+import { resolve } from 'node:path';
+import { approvalKeys, DEFAULT_APPROVALS_FILE, loadApprovals } from '../../playback/approvals.ts';
 import { evaluateGate } from '../../playback/gate.ts';
 import { DEFAULT_POLICY } from '../../playback/policy.ts';
 import { LocalQueue } from '../../playback/queue/local.ts';
@@ -28,7 +30,9 @@ export async function flyRun(store: Store, runId: string, snapshot: string, repo
     });
     counter.stop();
     process.stdout.write(`${formatFlightSummary(summary)}\n`);
-    const decision = evaluateGate(await store.getOutcomes(summary.flightId), DEFAULT_POLICY, new Set());
+    // the same approvals the reports read (flightdeck.approvals.json when there is one)
+    const approvals = approvalKeys(loadApprovals(resolve(DEFAULT_APPROVALS_FILE)));
+    const decision = evaluateGate(await store.getOutcomes(summary.flightId), DEFAULT_POLICY, approvals);
     const failed = decision.checks.filter((c) => !c.passed).map((c) => `${c.name} ${formatCheckValue(c, c.actual)}/${formatCheckValue(c, c.limit)}`);
     process.stdout.write(`gate over the flight (default policy): ${decision.passed ? 'PASSED' : `FAILED — ${failed.join(', ')}`}\n`);
     process.stdout.write(`${await writeRunReports(store, summary.flightId, reportDir, undefined)}\n`);

@@ -2,7 +2,8 @@ import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { parseBuildSpec } from '../../compiler/builds/spec.ts';
 import { processFlightJob, type FlightJob, type FlightJobResult } from '../../flighting/flight-job.ts';
-import { resumeFlight, startFlight, type FlightQueue, type FlightSummary } from '../../flighting/run-flight.ts';
+import { checkSnapshot, resumeFlight, startFlight, type FlightQueue, type FlightSummary } from '../../flighting/run-flight.ts';
+import { DUCKDB_VERSIONS, findDuckdbVersion } from '../../compiler/builds/duckdb-versions.ts';
 import { parseSelection } from '../../flighting/select.ts';
 import { startPlayback } from '../../playback/run-playback.ts';
 import { LocalQueue } from '../../playback/queue/local.ts';
@@ -77,7 +78,7 @@ export function registerFlight(program: Command): void {
       .option('--control <n>', 'with --select changed: also fly this many identical-plan templates as a control group', '0')
       .option('--repetitions <n>', "timed base/head pairs per template: 'auto' (stop as soon as the statistics decide, at most 192), a fixed number, or 0 to compare results only", 'auto')
       .option('--threshold <ratio>', 'a change smaller than this share is not slower/faster (0.1 = 10%)', '0.1')
-      .option('--confidence <p>', 'confidence of the slower/faster decision, per template and as the false-discovery rate over the flight', '0.95')
+      .option('--confidence <p>', 'confidence of the slower/faster decision: each template\'s interval, and 1 − p is the false discovery rate over the flight', '0.95')
       .option('--budget <duration>', 'timing budget per template', '20s')
       .option('--engine <version>', 'the DuckDB version that executes reference plans and the original SQL (default: the shipped default)')
       .option('--memory-limit <size>', "DuckDB memory_limit per execution engine, e.g. '1GB' (over it: a `resource` outcome)")
@@ -99,6 +100,12 @@ export function registerFlight(program: Command): void {
       const control = Number(opts.control);
       if (!Number.isInteger(control) || control < 0) throw usageError(`--control must be a whole number ≥ 0, got '${opts.control}'`);
       const repetitions = opts.repetitions === 'auto' ? undefined : opts.repetitions.trim() === '0' ? 0 : parsePositiveInt('--repetitions', opts.repetitions);
+      if (repetitions !== undefined && repetitions !== 0 && (repetitions < 2 || repetitions > 1000)) {
+        throw usageError(`--repetitions must be 'auto', 0 (results only) or 2 to 1000 timed pairs, got '${opts.repetitions}'`);
+      }
+      if (opts.engine && !findDuckdbVersion(opts.engine)) {
+        throw usageError(`--engine: DuckDB ${opts.engine} is not shipped; shipped: ${DUCKDB_VERSIONS.map((v) => v.version).join(', ')}`);
+      }
       const threshold = parsePositive('--threshold', opts.threshold);
       const confidence = Number(opts.confidence);
       if (!(confidence > 0.5 && confidence < 1)) throw usageError(`--confidence must be between 0.5 and 1, got '${opts.confidence}'`);
@@ -119,6 +126,8 @@ export function registerFlight(program: Command): void {
         return await withStore(opts, async (store) => {
           const onProgress = (done: number, total: number) => counter.update(done, total);
           let runId = opts.run;
+          // refuse a snapshot without a clean masking report before anything runs
+          if (!opts.resume) await checkSnapshot(resolve(opts.snapshot!), opts.allowUnmasked ?? false);
           if (!opts.resume && !runId) {
             // no playback run given: play the workload back against the snapshot itself, then fly that run
             const playbackQueue = await openQueue(undefined, { concurrency: resolveConcurrency(undefined, {}).concurrency, redisTimeoutMs });
@@ -145,6 +154,7 @@ export function registerFlight(program: Command): void {
                 perf: {
                   threshold,
                   confidence,
+                  falseDiscoveryRate: 1 - confidence,
                   budgetMs: parseDuration('--budget', opts.budget),
                   ...(repetitions !== undefined ? { minPairs: repetitions, maxPairs: repetitions } : {}),
                 },

@@ -40,6 +40,8 @@ export interface MaskingReport {
   readonly createdAt: string;
   readonly source: { readonly kind: Source['kind']; readonly path: string };
   readonly snapshot: string;
+  /** sha256 of the snapshot file as written (absent on a refused snapshot's report) */
+  readonly snapshotSha256?: string;
   readonly tables: readonly { readonly table: string; readonly columns: readonly ColumnReport[] }[];
   readonly summary: { readonly columns: number; readonly masked: number; readonly dropped: number; readonly checksFailed: readonly string[] };
   readonly leakScan: LeakScan;

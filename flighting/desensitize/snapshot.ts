@@ -15,6 +15,7 @@ import { collectSecrets, countLeaks, scanTargets, scanTexts, type LeakScan, type
 import { hashMapStatements, keyParams, lit, MASK_MACROS, maskedType, q, type HashMaps, type MaskColumn } from './mask-sql.ts';
 import { checkPolicyCovers, type Policy } from './policy.ts';
 import { buildReport, renderMarkdown, writeReportFiles, type MaskingReport } from './report.ts';
+import { sha256File } from '../file-sha256.ts';
 import { attachSource, sourceColumns, type Source, type SourceTable } from './source.ts';
 import { maskSelectWithLookups, valueMapStatements, type ValueMaps } from './value-maps.ts';
 import { tableStats, type ColumnStats } from './stats.ts';
@@ -81,6 +82,8 @@ export async function desensitize(options: DesensitizeOptions): Promise<Desensit
     const files: string[] = [];
     // a refused snapshot's report goes beside it under its own name: a previous snapshot keeps its own report
     const leaked = report !== null && report.leakScan.leaks > 0;
+    // the report names the exact bytes it proves clean: a flight refuses a file that is not the one masked
+    if (report && !leaked) report = { ...report, snapshotSha256: await sha256File(tmp) };
     if (report) files.push(...writeReportFiles(report, reportPaths(out, leaked)));
     if (leaked) return { snapshot: null, report, reportFiles: files };
     renameSync(tmp, out);

@@ -84,10 +84,8 @@ export async function prepareSide(spec: string, sql: string, ctx: ExecutionConte
   }
   const compilerLease = await ctx.pool.acquire(spec, ctx.snapshotPath, ctx.timeoutMs);
   try {
-    if (parsed.kind === 'command' && compilerLease.build.execute) {
-      const own = fromBuild(compilerLease, sql, `${spec} (its own execute)`);
-      const probe = await own.run({ mode: 'time', timeoutMs: ctx.timeoutMs });
-      if (!(probe.ok === false && probe.status === 'not-executable')) return own;
+    if (parsed.kind === 'command' && (await executesItself(compilerLease.build, ctx.timeoutMs))) {
+      return fromBuild(compilerLease, sql, `${spec} (its own execute)`);
     }
     const compiled = await compilerLease.build.compile(sql);
     if (!compiled.ok) {
@@ -119,6 +117,20 @@ export async function prepareSide(spec: string, sql: string, ctx: ExecutionConte
     compilerLease.release();
     throw err;
   }
+}
+
+/** whether a command build implements `execute`: asked once per build process, with a query that reads nothing */
+const selfExecuting = new WeakMap<Build, Promise<boolean>>();
+
+function executesItself(build: Build, timeoutMs: number): Promise<boolean> {
+  const execute = build.execute?.bind(build);
+  if (!execute) return Promise.resolve(false);
+  let known = selfExecuting.get(build);
+  if (!known) {
+    known = execute('SELECT 1', { mode: 'result', timeoutMs }).then((r) => !(r.ok === false && r.status === 'not-executable'));
+    selfExecuting.set(build, known);
+  }
+  return known;
 }
 
 function fromBuild(lease: BuildLease, sql: string, route: string): SideExecutor {

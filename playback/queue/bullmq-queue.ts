@@ -111,7 +111,7 @@ export class BullmqQueue<J extends QueueJob = PlaybackJob, R extends QueueJobRes
           new FlightdeckError(
             'environment-error',
             `lost Redis at ${this.name} for ${(down / 1000).toFixed(0)} s (${this.watch.lastError() ?? 'no answer'}); run ${runId} is kept: ` +
-              `once Redis is back, finish it with: flightdeck playback --resume ${runId} --queue ${this.name.includes('***') ? 'URL (the same --queue URL, or $FLIGHTDECK_QUEUE)' : this.name}`,
+              `once Redis is back, finish it with: flightdeck ${runId.startsWith('flight-') ? 'flight' : 'playback'} --resume ${runId} --queue ${this.name.includes('***') ? 'URL (the same --queue URL, or $FLIGHTDECK_QUEUE)' : this.name}`,
             { retryable: true },
           ),
         );

@@ -14,12 +14,14 @@ export interface FlightReport {
   readonly playbackRun: string;
   readonly weightShare: number;
   readonly snapshotSha256: string;
+  /** the confidence of each template's interval */
+  readonly confidence: number;
   readonly emptyBoth: number;
   readonly timings: FlightResultRecord['timings'];
 }
 
 export function flightReportOf(run: RunRecord, results: readonly FlightResultRecord[]): FlightReport {
-  const o = run.options as { selection?: string; playbackRun?: string; weightShare?: number; snapshotSha256?: string };
+  const o = run.options as { selection?: string; playbackRun?: string; weightShare?: number; snapshotSha256?: string; perf?: { confidence?: number } };
   const sum = (k: keyof FlightResultRecord['timings']) => results.reduce((a, r) => a + r.timings[k], 0);
   return {
     results: new Map(results.map((r) => [r.fingerprint, r])),
@@ -27,12 +29,15 @@ export function flightReportOf(run: RunRecord, results: readonly FlightResultRec
     playbackRun: o.playbackRun ?? '?',
     weightShare: o.weightShare ?? 0,
     snapshotSha256: o.snapshotSha256 ?? '',
+    confidence: o.perf?.confidence ?? 0.95,
     emptyBoth: results.filter((r) => r.emptyBoth).length,
     timings: { executeMs: sum('executeMs'), compareMs: sum('compareMs'), statisticsMs: sum('statisticsMs') },
   };
 }
 
 interface Mismatch {
+  /** what the head was compared with: the base, or the original SQL's result */
+  readonly against?: string;
   readonly columns?: readonly string[];
   readonly rowCountDelta?: number;
   readonly sampleRows?: readonly { readonly side: string; readonly row: readonly unknown[] }[];
@@ -66,13 +71,15 @@ export function renderFlightMarkdown(f: FlightReport, verdictOf: (fp: string) =>
       const m = (r.mismatch ?? {}) as Mismatch;
       if (!m.sampleRows?.length) continue;
       out.push(`Sample of differing rows of \`${r.fingerprint}\` (snapshot values):`, '', '```');
-      for (const s of m.sampleRows.slice(0, 10)) out.push(`${s.side === 'base' ? '- base' : '+ head'}  ${JSON.stringify(s.row)}`);
+      const other = m.against === 'original' ? 'original' : 'base';
+      for (const s of m.sampleRows.slice(0, 10)) out.push(`${s.side === 'base' ? `- ${other}` : '+ head'}  ${JSON.stringify(s.row)}`);
       out.push('```', '');
     }
   }
   const timed = results.filter((r) => ['slower', 'faster', 'inconclusive'].includes(verdictOf(r.fingerprint))).sort((a, b) => (b.ratio ?? 1) - (a.ratio ?? 1));
   if (timed.length) {
-    out.push('### Measured performance changes', '', '| template | verdict | head/base | 95% interval | A/A noise | pairs | base ms | head ms | operator that changed most |', '| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | --- |');
+    const header = `| template | verdict | head/base | ${Math.round(f.confidence * 100)}% interval | A/A noise | pairs | base ms | head ms | operator that changed most |`;
+    out.push('### Measured performance changes', '', header, '| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | --- |');
     for (const r of timed.slice(0, 20)) {
       const op = (r.operatorChange ?? null) as OperatorChange | null;
       out.push(

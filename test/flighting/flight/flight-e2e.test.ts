@@ -155,19 +155,27 @@ test('an engine upgrade flies without a mismatch, and a write template runs on a
   assert.equal(await sha256File(snapshot), sha, 'a DELETE flown on the snapshot leaves it byte for byte unchanged');
 });
 
-test('a database without a clean masking report is refused, by the library and the CLI', () => {
-  assert.throws(() => checkSnapshot(snapshot, false), /has no masking report.*--allow-unmasked/s);
+test('a database without a clean masking report naming its bytes is refused, by the library and the CLI', async () => {
+  await assert.rejects(checkSnapshot(snapshot, false), /has no masking report.*--allow-unmasked/s);
   const report = snapshot.replace(/\.duckdb$/, '.report.json');
-  writeFileSync(report, JSON.stringify({ kind: 'masking-report', leakScan: { leaks: 2 } }));
+  const write = (r: object) => writeFileSync(report, JSON.stringify({ kind: 'masking-report', ...r }));
   try {
-    assert.throws(() => checkSnapshot(snapshot, false), /does not show a clean leak scan \(2 leaks\)/);
-    writeFileSync(report, JSON.stringify({ kind: 'masking-report', leakScan: { leaks: 0 } }));
-    assert.doesNotThrow(() => checkSnapshot(snapshot, false));
+    write({ leakScan: { leaks: 2 }, snapshotSha256: sha });
+    await assert.rejects(checkSnapshot(snapshot, false), /does not show a clean leak scan \(2 leaks\)/);
+    write({ leakScan: { leaks: 0 }, snapshotSha256: 'f'.repeat(64) });
+    await assert.rejects(checkSnapshot(snapshot, false), /not the file its masking report describes \(its sha256 differs\)/);
+    write({ leakScan: { leaks: 0 } });
+    await assert.rejects(checkSnapshot(snapshot, false), /the report names no sha256/);
+    write({ leakScan: { leaks: 0 }, snapshotSha256: sha });
+    assert.equal(await checkSnapshot(snapshot, false), sha);
   } finally {
     rmSync(report, { force: true });
   }
-  const r = runCli(['flight', '--run', 'nope', '--snapshot', join(dir, 'missing.duckdb'), '--store', join(dir, 'cli-store.duckdb')]);
+  const r = runCli(['flight', '--run', 'nope', '--snapshot', snapshot, '--store', join(dir, 'cli-store.duckdb')]);
   assert.equal(r.status, 2, r.stderr);
-  assert.match(r.stderr, /no run 'nope'|snapshot not found/);
+  assert.match(r.stderr, /has no masking report/);
   assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  const bad = runCli(['flight', '--run', 'nope', '--snapshot', snapshot, '--allow-unmasked', '--repetitions', '1', '--store', join(dir, 'cli-store.duckdb')]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--repetitions must be 'auto', 0 \(results only\) or 2 to 1000/);
 });

@@ -19,6 +19,8 @@ import { writeRunReports } from './playback.ts';
 
 /** controls flown beside the changed templates */
 const DEMO_CONTROL = 3;
+/** timing budget per template: the demo shows the verdicts in a minute; a release flight takes its time (default 20 s) */
+const DEMO_BUDGET_MS = 4000;
 
 export async function flyRun(store: Store, runId: string, snapshot: string, reportDir: string): Promise<void> {
   // one slot: timings are cleaner with one execution at a time
@@ -26,7 +28,7 @@ export async function flyRun(store: Store, runId: string, snapshot: string, repo
   const counter = createCounter('  flight');
   try {
     const summary = await startFlight(store, queue, {
-      runId, snapshotPath: snapshot, selection: parseSelection('changed'), control: DEMO_CONTROL, onProgress: (d, t) => counter.update(d, t),
+      runId, snapshotPath: snapshot, selection: parseSelection('changed'), control: DEMO_CONTROL, perf: { budgetMs: DEMO_BUDGET_MS }, onProgress: (d, t) => counter.update(d, t),
     });
     counter.stop();
     process.stdout.write(`${formatFlightSummary(summary)}\n`);

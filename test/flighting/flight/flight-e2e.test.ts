@@ -49,25 +49,18 @@ async function saveWorkload(name: string, templates: readonly { name: string; sq
   await store.saveWorkload({ name, sources: [{ path: 'shop', format: 'generated' }], entries: ts.length, rejected: 0, rejects: [] }, ts);
 }
 
+// one playback queue and one flight queue for the file: their pools keep the reference, engine and DuckDB processes between tests
+let playbackQueue: PlaybackQueue;
+let flightQueue: LocalQueue<FlightJob, FlightJobResult>;
+
 async function playbackThenFly(workload: string, base: string, head: string, fly: { select?: string; control?: number; pairs?: number } = {}) {
-  const pq = new PlaybackQueue({ concurrency: 1 });
-  let runId: string;
-  try {
-    runId = (await startPlayback(store, pq, { workload, catalogPath: snapshot, baseSpec: base, headSpec: head, timeoutMs: 30_000 })).runId;
-  } finally {
-    await pq.close();
-  }
-  const queue = new LocalQueue<FlightJob, FlightJobResult>({ concurrency: 1 }, processFlightJob);
-  try {
-    const pairs = fly.pairs ?? 0;
-    const summary = await startFlight(store, queue, {
-      runId, snapshotPath: snapshot, selection: parseSelection(fly.select ?? 'changed'), control: fly.control ?? 0, allowUnmasked: true, timeoutMs: 30_000,
-      perf: { minPairs: pairs, maxPairs: pairs, warmup: pairs ? 1 : 0, budgetMs: 10_000 },
-    });
-    return { runId, summary, outcomes: await store.getOutcomes(summary.flightId), results: await store.getFlightResults(summary.flightId) };
-  } finally {
-    await queue.close();
-  }
+  const runId = (await startPlayback(store, playbackQueue, { workload, catalogPath: snapshot, baseSpec: base, headSpec: head, timeoutMs: 30_000 })).runId;
+  const pairs = fly.pairs ?? 0;
+  const summary = await startFlight(store, flightQueue, {
+    runId, snapshotPath: snapshot, selection: parseSelection(fly.select ?? 'changed'), control: fly.control ?? 0, allowUnmasked: true, timeoutMs: 30_000,
+    perf: { minPairs: pairs, maxPairs: pairs, warmup: pairs ? 1 : 0, budgetMs: 10_000 },
+  });
+  return { runId, summary, outcomes: await store.getOutcomes(summary.flightId), results: await store.getFlightResults(summary.flightId) };
 }
 
 before(async () => {
@@ -76,9 +69,13 @@ before(async () => {
   storePath = join(dir, 'store.duckdb');
   store = await Store.open(storePath);
   sha = await sha256File(snapshot);
+  playbackQueue = new PlaybackQueue({ concurrency: 1 });
+  flightQueue = new LocalQueue<FlightJob, FlightJobResult>({ concurrency: 1 }, processFlightJob);
 });
 
-after(() => {
+after(async () => {
+  await playbackQueue?.close();
+  await flightQueue?.close();
   store?.close();
   rmSync(dir, { recursive: true, force: true });
 });

@@ -103,7 +103,7 @@ export async function* joinPgMessages(messages: AsyncIterable<PgMessage | LogRec
           const p: Pending = { raw, logged: k.sql, message: m, prepared: k.prepared };
           if (k.durationMs !== undefined) entriesOf(p, s, 'ok', k.durationMs, undefined, out);
           else s.pending = p;
-        } else if (k === null && /^disconnection:/.test(m.message)) {
+        } else if (k === null && m.message.startsWith('disconnection:')) {
           flush(s, 'ok');
           sessions.delete(m.session);
         }

@@ -18,7 +18,7 @@
  * read here is the SQL of the same server's csvlog, byte for byte. Messages
  * are joined per session (`%c`, else `%p`) by pg-session.ts.
  */
-import { reject, type LogEntry, type LogRecord } from './types.ts';
+import { reject, type LogRecord } from './types.ts';
 import { maxLineBytes, readLines, tooLargeMessage, type ByteSource, type SourceOptions } from './source.ts';
 import { joinPgMessages, type PgMessage } from './pg-session.ts';
 

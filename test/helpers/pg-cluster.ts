@@ -72,7 +72,7 @@ export function startPgCluster(settings: Readonly<Record<string, string>> = {}):
     chownSync(dir, owner.uid, owner.gid);
     chmodSync(dir, 0o755);
   }
-  const asServer = { encoding: 'utf8' as const, ...(owner ?? {}), env: { ...process.env, LC_ALL: 'C', LANG: 'C' } };
+  const asServer = { encoding: 'utf8' as const, ...owner, env: { ...process.env, LC_ALL: 'C', LANG: 'C' } };
   const run = (cmd: string, args: readonly string[]) => {
     const r = spawnSync(join(bin, cmd), args, asServer);
     if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr || r.stdout}`);

@@ -13,7 +13,7 @@ import { countNewlines, csvRecords } from './csv.ts';
 import type { ByteSource, SourceOptions } from './source.ts';
 import { joinPgMessages, type PgMessage } from './pg-session.ts';
 
-const COL = { logTime: 0, user: 1, database: 2, pid: 3, sessionId: 5, severity: 11, message: 13, detail: 14, query: 19, queryPos: 20 } as const;
+const COL = { logTime: 0, user: 1, database: 2, pid: 3, sessionId: 5, severity: 11, message: 13, detail: 14, context: 18, query: 19, queryPos: 20 } as const;
 /** csvlog rows have 22 (PG 9.x–12), 23, 24 or 26 columns (PG 13–17) */
 export const PG_CSVLOG_MIN_COLUMNS = 22;
 
@@ -40,6 +40,7 @@ export async function* readPgCsvlogMessages(source: ByteSource, options: SourceO
       severity: row[COL.severity] ?? '',
       message: row[COL.message] ?? '',
       detail: row[COL.detail] || undefined,
+      context: row[COL.context] || undefined,
       statement: row[COL.query] || undefined,
       position: position > 0 ? position : undefined,
       ts: row[COL.logTime] || undefined,

@@ -32,6 +32,8 @@ export interface PgMessage {
   readonly severity: string;
   readonly message: string;
   readonly detail?: string;
+  /** stderr `CONTEXT:`, csvlog `context` (`unnamed portal with parameters: $1 = ...` on an extended-protocol error) */
+  readonly context?: string;
   /** the statement an error happened in (stderr `STATEMENT:`, csvlog `query`) */
   readonly statement?: string;
   /** the line of a STATEMENT part (stderr), where an error entry is said to be */
@@ -88,10 +90,17 @@ export async function* joinPgMessages(messages: AsyncIterable<PgMessage | LogRec
         s.pending = { raw: '', logged: '', message: m, prepared: false, dropped: true };
       } else if (m.severity === 'ERROR' || m.severity === 'FATAL' || m.severity === 'PANIC') {
         const text = m.statement?.trim();
-        if (s.pending && !s.pending.dropped && (text === undefined || text === s.pending.logged)) flush(s, 'error', undefined, m.position);
+        // an ERROR happens in a statement; a FATAL without one (a terminated connection) says nothing of the statement before it
+        const inPending = text === undefined ? m.severity === 'ERROR' : text === s.pending?.logged;
+        if (s.pending && !s.pending.dropped && inPending) flush(s, 'error', undefined, m.position);
         else {
           flush(s, 'ok');
-          if (text) entriesOf({ raw: text, logged: text, message: m.statementLine ? { ...m, source: { ...m.source, line: m.statementLine } } : m, prepared: false }, s, 'error', undefined, m.position, out);
+          if (text) {
+            const portal = m.context && /portal \S* ?with parameters: /.test(m.context) ? m.context.replace(/^[\s\S]*?portal \S* ?with /, '') : undefined;
+            const raw = portal ? substituteValues(text, parseParameterDetail(portal)) : text;
+            const where = m.statementLine ? { ...m, source: { ...m.source, line: m.statementLine } } : m;
+            entriesOf({ raw, logged: text, message: where, prepared: portal !== undefined }, s, 'error', undefined, m.position, out);
+          }
         }
       } else if (m.severity === 'LOG') {
         const k = classifyPgMessage(m.message);
@@ -103,9 +112,10 @@ export async function* joinPgMessages(messages: AsyncIterable<PgMessage | LogRec
           const p: Pending = { raw, logged: k.sql, message: m, prepared: k.prepared };
           if (k.durationMs !== undefined) entriesOf(p, s, 'ok', k.durationMs, undefined, out);
           else s.pending = p;
-        } else if (k === null && m.message.startsWith('disconnection:')) {
+        } else if (k === null && /^(?:disconnection|connection received|connection authorized):/.test(m.message)) {
+          // a session ends, or a new one starts under a process id used before: nothing carries over
           flush(s, 'ok');
-          sessions.delete(m.session);
+          s.prepared.clear();
         }
       }
       if (!s.pending && s.prepared.size === 0) sessions.delete(m.session);

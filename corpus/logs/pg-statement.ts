@@ -6,6 +6,7 @@
  *   `execute <name>: SELECT ...`           (extended protocol; parameters in DETAIL)
  *   `duration: 1.2 ms  execute S_1: SELECT ...`
  *   `duration: 0.2 ms  parse S_1: ...` / `bind S_1: ...` (steps before an execute: not executions)
+ *   `execute fetch from S_1/C_2: ...`     (more rows of an execution already counted)
  *   `duration: 0.035 ms`                    (the duration of the statement logged before it)
  */
 import { parseParameterDetail, substituteValues } from './pg-parameters.ts';
@@ -33,7 +34,8 @@ export function classifyPgMessage(message: string): PgMessageKind | null {
   if (d) return { kind: 'duration', durationMs: Number(d[1]) };
   const m = STATEMENT.exec(message);
   if (!m) return null;
-  if (/^(?:parse|bind)\s/.test(m[2]!)) return { kind: 'step' };
+  // parse and bind come before their execute; `execute fetch from` reads more rows of an execution already counted
+  if (/^(?:parse|bind)\s|^execute fetch from\s/.test(m[2]!)) return { kind: 'step' };
   const sql = m[3]!.trim();
   if (!sql) return null;
   return { kind: 'statement', sql, durationMs: m[1] !== undefined ? Number(m[1]) : undefined, prepared: m[2]!.startsWith('execute') };

@@ -97,6 +97,7 @@ export async function* readPgStderrMessages(source: ByteSource, logLinePrefix: s
       if (tooLarge !== undefined) msg = { ...msg, tooLarge };
       else if (r.sev === 'DETAIL') msg = { ...msg, detail: r.msg };
       else if (r.sev === 'STATEMENT') msg = { ...msg, statement: r.msg, statementLine: r.line };
+      else if (r.sev === 'CONTEXT') msg = { ...msg, context: r.msg };
       else if (r.sev === 'QUERY') internal = true;
       return;
     }

@@ -139,7 +139,15 @@ test('an error without a statement before it, and one whose STATEMENT repeats an
     `${T} [2] app@shop DETAIL:  parameters: $1 = '0'`,
     `${T} [2] app@shop ERROR:  division by zero`,
     `${T} [2] app@shop STATEMENT:  SELECT 1 / $1`,
+    // log_statement = 'none': the parameters come from the CONTEXT (log_parameter_max_length_on_error)
+    `${T} [3] app@shop ERROR:  division by zero`,
+    `${T} [3] app@shop CONTEXT:  unnamed portal with parameters: $1 = '0'`,
+    `${T} [3] app@shop STATEMENT:  SELECT 2 / $1`,
+    // a terminated connection says nothing of the statement before it
+    `${T} [4] app@shop LOG:  statement: SELECT 5`,
+    `${T} [4] app@shop FATAL:  terminating connection due to administrator command`,
+    `${T} [5] app@shop LOG:  duration: 0.1 ms  execute fetch from S_1/C_2: SELECT 6`,
     '',
   ].join('\n');
-  assert.deepEqual(rows(await read(log)), [['SELEC 1', 'error', undefined], ['SELECT 1 / 0', 'error', undefined]]);
+  assert.deepEqual(rows(await read(log)), [['SELEC 1', 'error', undefined], ['SELECT 1 / 0', 'error', undefined], ['SELECT 2 / 0', 'error', undefined], ['SELECT 5', 'ok', undefined]]);
 });

@@ -11,19 +11,17 @@
 import { reject, type LogRecord } from './types.ts';
 import { countNewlines, csvRecords } from './csv.ts';
 import type { ByteSource, SourceOptions } from './source.ts';
-import { joinPgMessages, type PgMessage } from './pg-session.ts';
+import { PgSessionJoiner } from './pg-session.ts';
 
 const COL = { logTime: 0, user: 1, database: 2, pid: 3, sessionId: 5, severity: 11, message: 13, detail: 14, context: 18, query: 19, queryPos: 20 } as const;
 /** csvlog rows have 22 (PG 9.x–12), 23, 24 or 26 columns (PG 13–17) */
 export const PG_CSVLOG_MIN_COLUMNS = 22;
 
+/** The log's rows as messages, joined into entries; rows that are not csvlog rows are rejects. */
 export async function* readPgCsvlog(source: ByteSource, options: SourceOptions = {}): AsyncGenerator<LogRecord> {
-  yield* joinPgMessages(readPgCsvlogMessages(source, options));
-}
-
-/** The log's rows as messages; rows that are not csvlog rows are rejects. */
-export async function* readPgCsvlogMessages(source: ByteSource, options: SourceOptions = {}): AsyncGenerator<PgMessage | LogRecord> {
   const file = source.name;
+  const joiner = new PgSessionJoiner();
+  const out: LogRecord[] = [];
   const rejects: LogRecord[] = [];
   const parser = csvRecords(source, options, rejects, {});
   for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
@@ -35,7 +33,7 @@ export async function* readPgCsvlogMessages(source: ByteSource, options: SourceO
       continue;
     }
     const position = Number(row[COL.queryPos]);
-    yield {
+    joiner.add({
       session: row[COL.sessionId] || row[COL.pid] || '',
       severity: row[COL.severity] ?? '',
       message: row[COL.message] ?? '',
@@ -47,7 +45,10 @@ export async function* readPgCsvlogMessages(source: ByteSource, options: SourceO
       user: row[COL.user] || undefined,
       db: row[COL.database] || undefined,
       source: { file, line },
-    };
+    }, out);
+    while (out.length) yield out.shift()!;
   }
+  joiner.end(out);
   while (rejects.length) yield rejects.shift()!;
+  while (out.length) yield out.shift()!;
 }

@@ -65,65 +65,63 @@ interface Session {
   readonly prepared: Map<string, PreparedStatement>;
 }
 
-export async function* joinPgMessages(messages: AsyncIterable<PgMessage | LogRecord>): AsyncGenerator<LogRecord> {
-  const sessions = new Map<string, Session>();
-  const out: LogRecord[] = [];
-  const session = (key: string): Session => {
-    let s = sessions.get(key);
-    if (!s) sessions.set(key, (s = { pending: null, prepared: new Map() }));
-    return s;
-  };
-  const flush = (s: Session, status: 'ok' | 'error', durationMs?: number, position?: number) => {
-    const p = s.pending;
-    s.pending = null;
-    if (p && !p.dropped) entriesOf(p, s, status, durationMs, position, out);
-  };
+/**
+ * Joins messages into entries as they come: `add` puts the entries a message
+ * completes into `out`, `end` the ones still waiting when the log ends.
+ */
+export class PgSessionJoiner {
+  private readonly sessions = new Map<string, Session>();
 
-  for await (const m of messages) {
-    if (!('severity' in m)) {
-      out.push(m);
-    } else {
-      const s = session(m.session);
-      if (m.tooLarge !== undefined) {
-        flush(s, 'ok');
-        out.push(reject('too-large', m.tooLarge, m.source.file, m.source.line));
-        s.pending = { raw: '', logged: '', message: m, prepared: false, dropped: true };
-      } else if (m.severity === 'ERROR' || m.severity === 'FATAL' || m.severity === 'PANIC') {
-        const text = m.statement?.trim();
-        // an ERROR happens in a statement; a FATAL without one (a terminated connection) says nothing of the statement before it
-        const inPending = text === undefined ? m.severity === 'ERROR' : text === s.pending?.logged;
-        if (s.pending && !s.pending.dropped && inPending) flush(s, 'error', undefined, m.position);
-        else {
-          flush(s, 'ok');
-          if (text) {
-            const portal = m.context && /portal \S* ?with parameters: /.test(m.context) ? m.context.replace(/^[\s\S]*?portal \S* ?with /, '') : undefined;
-            const raw = portal ? substituteValues(text, parseParameterDetail(portal)) : text;
-            const where = m.statementLine ? { ...m, source: { ...m.source, line: m.statementLine } } : m;
-            entriesOf({ raw, logged: text, message: where, prepared: portal !== undefined }, s, 'error', undefined, m.position, out);
-          }
-        }
-      } else if (m.severity === 'LOG') {
-        const k = classifyPgMessage(m.message);
-        if (k?.kind === 'duration') {
-          if (s.pending) flush(s, 'ok', k.durationMs);
-        } else if (k?.kind === 'statement') {
-          flush(s, 'ok');
-          const raw = k.prepared && m.detail ? substituteValues(k.sql, parseParameterDetail(m.detail)) : k.sql;
-          const p: Pending = { raw, logged: k.sql, message: m, prepared: k.prepared };
-          if (k.durationMs !== undefined) entriesOf(p, s, 'ok', k.durationMs, undefined, out);
-          else s.pending = p;
-        } else if (k === null && /^(?:disconnection|connection received|connection authorized):/.test(m.message)) {
-          // a session ends, or a new one starts under a process id used before: nothing carries over
-          flush(s, 'ok');
-          s.prepared.clear();
+  add(m: PgMessage, out: LogRecord[]): void {
+    let s = this.sessions.get(m.session);
+    if (!s) this.sessions.set(m.session, (s = { pending: null, prepared: new Map() }));
+    if (m.tooLarge !== undefined) {
+      flush(s, out, 'ok');
+      out.push(reject('too-large', m.tooLarge, m.source.file, m.source.line));
+      s.pending = { raw: '', logged: '', message: m, prepared: false, dropped: true };
+    } else if (m.severity === 'ERROR' || m.severity === 'FATAL' || m.severity === 'PANIC') {
+      const text = m.statement?.trim();
+      // an ERROR happens in a statement; a FATAL without one (a terminated connection) says nothing of the statement before it
+      const inPending = text === undefined ? m.severity === 'ERROR' : text === s.pending?.logged;
+      if (s.pending && !s.pending.dropped && inPending) flush(s, out, 'error', undefined, m.position);
+      else {
+        flush(s, out, 'ok');
+        if (text) {
+          const portal = m.context && /portal \S* ?with parameters: /.test(m.context) ? m.context.replace(/^[\s\S]*?portal \S* ?with /, '') : undefined;
+          const raw = portal ? substituteValues(text, parseParameterDetail(portal)) : text;
+          const where = m.statementLine ? { ...m, source: { ...m.source, line: m.statementLine } } : m;
+          entriesOf({ raw, logged: text, message: where, prepared: portal !== undefined }, s, 'error', undefined, m.position, out);
         }
       }
-      if (!s.pending && s.prepared.size === 0) sessions.delete(m.session);
+    } else if (m.severity === 'LOG') {
+      const k = classifyPgMessage(m.message);
+      if (k?.kind === 'duration') {
+        if (s.pending) flush(s, out, 'ok', k.durationMs);
+      } else if (k?.kind === 'statement') {
+        flush(s, out, 'ok');
+        const raw = k.prepared && m.detail ? substituteValues(k.sql, parseParameterDetail(m.detail)) : k.sql;
+        const p: Pending = { raw, logged: k.sql, message: m, prepared: k.prepared };
+        if (k.durationMs !== undefined) entriesOf(p, s, 'ok', k.durationMs, undefined, out);
+        else s.pending = p;
+      } else if (k === null && /^(?:disconnection|connection received|connection authorized):/.test(m.message)) {
+        // a session ends, or a new one starts under a process id used before: nothing carries over
+        flush(s, out, 'ok');
+        s.prepared.clear();
+      }
     }
-    while (out.length) yield out.shift()!;
+    if (!s.pending && s.prepared.size === 0) this.sessions.delete(m.session);
   }
-  for (const s of sessions.values()) flush(s, 'ok');
-  while (out.length) yield out.shift()!;
+
+  end(out: LogRecord[]): void {
+    for (const s of this.sessions.values()) flush(s, out, 'ok');
+    this.sessions.clear();
+  }
+}
+
+function flush(s: Session, out: LogRecord[], status: 'ok' | 'error', durationMs?: number, position?: number): void {
+  const p = s.pending;
+  s.pending = null;
+  if (p && !p.dropped) entriesOf(p, s, status, durationMs, position, out);
 }
 
 /** The entries of one logged statement text: split, PREPAREs remembered, EXECUTEs resolved. */
@@ -134,7 +132,8 @@ function entriesOf(p: Pending, s: Session, status: 'ok' | 'error', durationMs: n
     out.push({ kind: 'entry', sql: p.raw.replace(/;\s*$/, '').trimEnd(), ...base, durationMs, status });
     return;
   }
-  const parts = splitStatements(p.raw);
+  // most messages hold one statement and no comment before it: no need to split them
+  const parts = p.raw.includes(';') || /^\s*(?:--|\/\*)/.test(p.raw) ? splitStatements(p.raw) : [{ sql: p.raw.trim() }];
   const share = durationMs === undefined || parts.length === 0 ? undefined : durationMs / parts.length;
   let from = 0;
   for (const part of parts) {

@@ -20,7 +20,7 @@
  */
 import { reject, type LogRecord } from './types.ts';
 import { maxLineBytes, readLines, tooLargeMessage, type ByteSource, type SourceOptions } from './source.ts';
-import { joinPgMessages, type PgMessage } from './pg-session.ts';
+import { PgSessionJoiner, type PgMessage } from './pg-session.ts';
 
 export const DEFAULT_LOG_LINE_PREFIX = '%m [%p] ';
 
@@ -76,19 +76,16 @@ interface PendingRecord {
 /** severities of the lines that belong to the message before them */
 const PARTS = new Set(['DETAIL', 'HINT', 'CONTEXT', 'STATEMENT', 'QUERY', 'LOCATION']);
 
+/** The log's messages (each with its DETAIL, STATEMENT and other parts) joined into entries; lines before the first message are rejects. */
 export async function* readPgStderr(source: ByteSource, logLinePrefix: string = DEFAULT_LOG_LINE_PREFIX, options: SourceOptions = {}): AsyncGenerator<LogRecord> {
-  yield* joinPgMessages(readPgStderrMessages(source, logLinePrefix, options));
-}
-
-/** The log's messages, each with its DETAIL, STATEMENT and other parts; lines before the first message are rejects. */
-export async function* readPgStderrMessages(source: ByteSource, logLinePrefix: string = DEFAULT_LOG_LINE_PREFIX, options: SourceOptions = {}): AsyncGenerator<PgMessage | LogRecord> {
   const file = source.name;
+  const joiner = new PgSessionJoiner();
   const re = prefixRegex(logLinePrefix);
   const limit = maxLineBytes(options);
   let rec: PendingRecord | null = null;
   let msg: PgMessage | null = null;
   let internal = false;
-  const out: (PgMessage | LogRecord)[] = [];
+  const out: LogRecord[] = [];
 
   const finish = (r: PendingRecord) => {
     const tooLarge = r.bytes !== undefined ? tooLargeMessage(r.bytes, options, 'statement') : undefined;
@@ -101,7 +98,7 @@ export async function* readPgStderrMessages(source: ByteSource, logLinePrefix: s
       else if (r.sev === 'QUERY') internal = true;
       return;
     }
-    if (msg) out.push(finishMessage(msg, internal));
+    if (msg) joiner.add(finishMessage(msg, internal), out);
     internal = false;
     msg = { session: r.session, severity: r.sev, message: r.msg, ts: r.ts, user: r.user, db: r.db, source: { file, line: r.line }, tooLarge };
   };
@@ -136,7 +133,8 @@ export async function* readPgStderrMessages(source: ByteSource, logLinePrefix: s
     while (out.length) yield out.shift()!;
   }
   if (rec) finish(rec);
-  if (msg) out.push(finishMessage(msg, internal));
+  if (msg) joiner.add(finishMessage(msg, internal), out);
+  joiner.end(out);
   while (out.length) yield out.shift()!;
 }
 

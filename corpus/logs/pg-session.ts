@@ -81,16 +81,18 @@ export class PgSessionJoiner {
       s.pending = { raw: '', logged: '', message: m, prepared: false, dropped: true };
     } else if (m.severity === 'ERROR' || m.severity === 'FATAL' || m.severity === 'PANIC') {
       const text = m.statement?.trim();
+      // the position counts from the statement's first character, before the white space trimmed off
+      const position = m.position !== undefined && m.statement ? m.position - (m.statement.length - m.statement.trimStart().length) : undefined;
       // an ERROR happens in a statement; a FATAL without one (a terminated connection) says nothing of the statement before it
       const inPending = text === undefined ? m.severity === 'ERROR' : text === s.pending?.logged;
-      if (s.pending && !s.pending.dropped && inPending) flush(s, out, 'error', undefined, m.position);
+      if (s.pending && !s.pending.dropped && inPending) flush(s, out, 'error', undefined, position);
       else {
         flush(s, out, 'ok');
         if (text) {
           const portal = m.context && /portal \S* ?with parameters: /.test(m.context) ? m.context.replace(/^[\s\S]*?portal \S* ?with /, '') : undefined;
           const raw = portal ? substituteValues(text, parseParameterDetail(portal)) : text;
           const where = m.statementLine ? { ...m, source: { ...m.source, line: m.statementLine } } : m;
-          entriesOf({ raw, logged: text, message: where, prepared: portal !== undefined }, s, 'error', undefined, m.position, out);
+          entriesOf({ raw, logged: text, message: where, prepared: portal !== undefined }, s, 'error', undefined, position, out);
         }
       }
     } else if (m.severity === 'LOG') {
@@ -135,20 +137,21 @@ function entriesOf(p: Pending, s: Session, status: 'ok' | 'error', durationMs: n
   // most messages hold one statement and no comment before it: no need to split them
   const parts = p.raw.includes(';') || /^\s*(?:--|\/\*)/.test(p.raw) ? splitStatements(p.raw) : [{ sql: p.raw.trim() }];
   const share = durationMs === undefined || parts.length === 0 ? undefined : durationMs / parts.length;
+  // PostgreSQL counts characters, JavaScript UTF-16 units
+  const at = position === undefined ? undefined : utf16Offset(p.raw, position - 1);
   let from = 0;
   for (const part of parts) {
     const start = p.raw.indexOf(part.sql, from);
     const end = start < 0 ? from : start + part.sql.length;
     from = Math.max(from, end);
     let own: 'ok' | 'error' = status;
-    if (status === 'error' && position !== undefined && parts.length > 1 && start >= 0) {
-      // position is 1-based, counted in characters of the whole message
-      if (position - 1 >= end && part !== parts.at(-1)) own = 'ok';
-      else if (position - 1 < start) break; // after the failed statement: never ran
+    if (status === 'error' && at !== undefined && parts.length > 1 && start >= 0) {
+      if (at >= end && part !== parts.at(-1)) own = 'ok';
+      else if (at < start) break; // after the failed statement: never ran
     }
     const entry: LogEntry = { kind: 'entry', sql: resolve(part.sql, m.detail, s), ...base, durationMs: own === 'error' ? undefined : share, status: own };
     out.push(entry);
-    if (own === 'error' && position !== undefined && parts.length > 1) break;
+    if (own === 'error' && at !== undefined && parts.length > 1) break;
   }
 }
 
@@ -172,4 +175,11 @@ function resolve(sql: string, detail: string | undefined, s: Session): string {
     else if (d) s.prepared.delete(d.name);
   }
   return sql;
+}
+
+/** The UTF-16 offset of the character at code-point offset `chars`. */
+function utf16Offset(text: string, chars: number): number {
+  let i = 0;
+  for (let c = 0; c < chars && i < text.length; c++) i += text.codePointAt(i)! > 0xffff ? 2 : 1;
+  return i;
 }

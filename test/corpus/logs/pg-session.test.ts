@@ -75,9 +75,16 @@ test('csvlog: rows joined by session_id, a failed statement counted once', async
     row('b.2', 1, 'LOG', 'statement: SELECT 3; SELECT * FROM nope; SELECT 4'),
     row('a.1', 2, 'LOG', 'duration: 1.000 ms'),
     row('b.2', 2, 'ERROR', 'relation "nope" does not exist', '', 'SELECT 3; SELECT * FROM nope; SELECT 4', '25'),
+    // positions count characters (an emoji is one) from the statement's first one, white space included
+    row('c.3', 1, 'ERROR', 'relation "nope" does not exist', '', "SELECT '😀'; SELECT * FROM nope; SELECT 5", '13'),
+    row('d.4', 1, 'ERROR', 'relation "nope" does not exist', '', '\n  SELECT 6; SELECT * FROM nope; SELECT 7', '31'),
     '',
   ].join('\n');
-  assert.deepEqual(rows(await read(csv, 'csv')), [['SELECT 1', 'ok', 1], ['SELECT 3', 'ok', undefined], ['SELECT * FROM nope', 'error', undefined]]);
+  assert.deepEqual(rows(await read(csv, 'csv')), [
+    ['SELECT 1', 'ok', 1], ['SELECT 3', 'ok', undefined], ['SELECT * FROM nope', 'error', undefined],
+    ["SELECT '😀'", 'ok', undefined], ['SELECT * FROM nope', 'error', undefined],
+    ['SELECT 6', 'ok', undefined], ['SELECT * FROM nope', 'error', undefined],
+  ]);
 });
 
 test('the continuation tab PostgreSQL adds is dropped exactly once: stderr and csvlog give the same SQL', async () => {

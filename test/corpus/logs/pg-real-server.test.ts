@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readLog } from '../../../corpus/logs/read-log.ts';
+import { importLogs } from '../../../corpus/templates/import.ts';
 import type { LogEntry, LogRecord } from '../../../corpus/logs/types.ts';
 import { pgClusterUnavailable, startPgCluster, type PgCluster } from '../../helpers/pg-cluster.ts';
 
@@ -143,6 +144,21 @@ for (const config of CONFIGS) {
       assert.equal(e.durationMs !== undefined, timed, `duration ${timed ? 'missing' : 'unexpected'}: ${e.status} ${e.sql}`);
       if (timed) assert.ok(e.durationMs! >= 0);
     }
+    // imported as a workload: the same templates from either log; each query counted once per execution
+    const fromStderr = await importLogs([stderrPath], { logLinePrefix: DEBIAN_PREFIX });
+    const fromCsv = await importLogs([csvPath]);
+    const summary = (r: typeof fromStderr) => ({
+      templates: r.templates.map((x) => [x.normalized, x.sql, x.count, x.errorCount, x.meanDurationMs !== null]),
+      entries: r.entries,
+      skippedByKind: r.skippedByKind,
+    });
+    assert.deepEqual(summary(fromStderr), summary(fromCsv));
+    const count = (normalized: string) => fromStderr.templates.find((x) => x.normalized === normalized)?.count;
+    assert.equal(count('select name, price from item where id = ? limit ?'), 3 * TRANSACTIONS);
+    assert.equal(count('select name from item where id = ? and name <> ?'), 2, 'both EXECUTEs, resolved to the prepared SELECT');
+    assert.equal(count('select ?'), 3, 'SELECT 1, SELECT 2 and SELECT 3 of the two multi-statement messages');
+    assert.equal(fromStderr.templates.find((x) => x.normalized === 'select * from missing_table')?.errorCount, 1);
+    assert.deepEqual(fromStderr.skippedByKind, { ddl: 1, insert: 1, update: 1 + 3 * TRANSACTIONS, delete: 1, utility: 3 });
     t.diagnostic(`${sent.length} statements executed, ${stderr.entries.length} read from stderr, ${csv.entries.length} from csvlog`);
   });
 }

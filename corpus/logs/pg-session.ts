@@ -149,16 +149,16 @@ function entriesOf(p: Pending, s: Session, status: 'ok' | 'error', durationMs: n
       if (at >= end && part !== parts.at(-1)) own = 'ok';
       else if (at < start) break; // after the failed statement: never ran
     }
-    const entry: LogEntry = { kind: 'entry', sql: resolve(part.sql, m.detail, s), ...base, durationMs: own === 'error' ? undefined : share, status: own };
+    const entry: LogEntry = { kind: 'entry', sql: resolve(part.sql, m.detail, s, own), ...base, durationMs: own === 'error' ? undefined : share, status: own };
     out.push(entry);
     if (own === 'error' && at !== undefined && parts.length > 1) break;
   }
 }
 
-/** Remembers PREPAREs, forgets DEALLOCATEd ones; an EXECUTE becomes the statement it runs. */
-function resolve(sql: string, detail: string | undefined, s: Session): string {
+/** Remembers PREPAREs that succeeded, forgets DEALLOCATEd ones; an EXECUTE becomes the statement it runs. */
+function resolve(sql: string, detail: string | undefined, s: Session, status: 'ok' | 'error'): string {
   const verb = /^\s*(\w+)/.exec(sql)?.[1]?.toLowerCase();
-  if (verb === 'prepare') {
+  if (verb === 'prepare' && status === 'ok') {
     const p = parsePrepare(sql);
     if (p) {
       s.prepared.delete(p.name);

@@ -120,6 +120,11 @@ test('PREPARE / EXECUTE: an EXECUTE is the statement it runs, from the PREPARE o
     `${T} [1] app@shop LOG:  statement: DEALLOCATE q;`,
     `${T} [1] app@shop LOG:  statement: EXECUTE q(4);`,
     `${T} [1] app@shop LOG:  duration: 0.300 ms  statement: DISCARD ALL`,
+    // a PREPARE that failed prepares nothing
+    `${T} [6] app@shop ERROR:  relation "nope" does not exist at character 31`,
+    `${T} [6] app@shop STATEMENT:  PREPARE z AS SELECT * FROM nope`,
+    `${T} [6] app@shop ERROR:  prepared statement "z" does not exist`,
+    `${T} [6] app@shop STATEMENT:  EXECUTE z`,
     '',
   ].join('\n');
   assert.deepEqual(rows(await read(log)), [
@@ -129,6 +134,8 @@ test('PREPARE / EXECUTE: an EXECUTE is the statement it runs, from the PREPARE o
     ['DEALLOCATE q', 'ok', undefined],
     ['EXECUTE q(4)', 'ok', undefined],
     ['DISCARD ALL', 'ok', 0.3],
+    ['PREPARE z AS SELECT * FROM nope', 'error', undefined],
+    ['EXECUTE z', 'error', undefined],
     ["SELECT 'x' || id FROM t WHERE id = 3", 'ok', undefined], // its session's statement waits for a duration until the log ends
   ]);
 });

@@ -65,6 +65,9 @@ interface Session {
   readonly prepared: Map<string, PreparedStatement>;
 }
 
+/** sessions with a statement waiting or statements prepared, at most (a log without disconnection lines never closes one) */
+export const MAX_OPEN_SESSIONS = 10_000;
+
 /**
  * Joins messages into entries as they come: `add` puts the entries a message
  * completes into `out`, `end` the ones still waiting when the log ends.
@@ -112,6 +115,12 @@ export class PgSessionJoiner {
       }
     }
     if (!s.pending && s.prepared.size === 0) this.sessions.delete(m.session);
+    else if (this.sessions.size > MAX_OPEN_SESSIONS) {
+      // memory grows with open sessions, not lines: the oldest one's statement is taken as ended
+      const [key, oldest] = this.sessions.entries().next().value!;
+      flush(oldest, out, 'ok');
+      this.sessions.delete(key);
+    }
   }
 
   end(out: LogRecord[]): void {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { readLog } from '../../../corpus/logs/read-log.ts';
 import { substituteValues, parseParameterDetail } from '../../../corpus/logs/pg-parameters.ts';
 import { parseExecute, parsePrepare, resolveExecute } from '../../../corpus/logs/pg-prepare.ts';
+import { MAX_OPEN_SESSIONS, PgSessionJoiner } from '../../../corpus/logs/pg-session.ts';
 import type { LogEntry, LogRecord } from '../../../corpus/logs/types.ts';
 
 const DEBIAN = '%m [%p] %q%u@%d ';
@@ -164,4 +165,17 @@ test('an error without a statement before it, and one whose STATEMENT repeats an
     '',
   ].join('\n');
   assert.deepEqual(rows(await read(log)), [['SELEC 1', 'error', undefined], ['SELECT 1 / 0', 'error', undefined], ['SELECT 2 / 0', 'error', undefined], ['SELECT 5', 'ok', undefined]]);
+});
+
+test('memory is bounded by open sessions: past the limit the oldest waiting statement is taken as ended', () => {
+  const joiner = new PgSessionJoiner();
+  const out: LogRecord[] = [];
+  const message = (i: number, text: string) => ({ session: String(i), severity: 'LOG', message: text, source: { file: 'x.log', line: i + 1 } });
+  for (let i = 0; i <= MAX_OPEN_SESSIONS; i++) joiner.add(message(i, `statement: SELECT ${i}`), out);
+  assert.deepEqual(rows(out), [['SELECT 0', 'ok', undefined]]);
+  joiner.add(message(1, 'duration: 2.000 ms'), out);
+  assert.deepEqual(rows(out.slice(1)), [['SELECT 1', 'ok', 2]]);
+  out.length = 0;
+  joiner.end(out);
+  assert.equal(out.length, MAX_OPEN_SESSIONS - 1);
 });

@@ -102,17 +102,19 @@ function executions(list: readonly { sql: string; status?: string; times?: numbe
   return list.flatMap((e) => Array.from({ length: e.times ?? 1 }, () => `${e.status} ${e.sql}`)).sort();
 }
 
+const CUSTOM_PREFIX = '%m [%p-%l] %c %quser=%u,db=%d,app=%a,client=%h ';
 const CONFIGS = [
-  { name: "log_statement = 'all' and log_min_duration_statement = 0", logStatement: "'all'", minDuration: '0', durations: true },
-  { name: 'log_min_duration_statement = 0 alone', logStatement: "'none'", minDuration: '0', durations: true },
-  { name: "log_statement = 'all' alone", logStatement: "'all'", minDuration: '-1', durations: false },
+  { name: "log_statement = 'all' and log_min_duration_statement = 0", logStatement: "'all'", minDuration: '0', durations: true, prefix: DEBIAN_PREFIX },
+  { name: 'log_min_duration_statement = 0 alone', logStatement: "'none'", minDuration: '0', durations: true, prefix: DEBIAN_PREFIX },
+  { name: "log_statement = 'all' alone", logStatement: "'all'", minDuration: '-1', durations: false, prefix: DEBIAN_PREFIX },
+  { name: `both, sessions by %c in the prefix '${CUSTOM_PREFIX}'`, logStatement: "'all'", minDuration: '0', durations: true, prefix: CUSTOM_PREFIX },
 ];
 
 for (const config of CONFIGS) {
   test(`a real PostgreSQL server's stderr and csvlog, ${config.name}: every statement once, durations, errors once, the same SQL from both`, { skip }, async (t) => {
     const cluster = startPgCluster({
       log_destination: "'stderr,csvlog'",
-      log_line_prefix: `'${DEBIAN_PREFIX}'`,
+      log_line_prefix: `'${config.prefix}'`,
       log_statement: config.logStatement,
       log_min_duration_statement: config.minDuration,
       log_checkpoints: 'on',
@@ -124,7 +126,7 @@ for (const config of CONFIGS) {
     const csvPath = join(cluster.logDir, 'postgresql.csv');
     assert.ok(existsSync(stderrPath) && existsSync(csvPath), 'the server wrote both logs');
 
-    const stderr = await entriesOf(stderrPath, DEBIAN_PREFIX);
+    const stderr = await entriesOf(stderrPath, config.prefix);
     const csv = await entriesOf(csvPath);
     assert.deepEqual([stderr.format, csv.format], ['pg-stderr', 'pg-csvlog']);
     assert.deepEqual([stderr.rejects, csv.rejects], [0, 0]);
@@ -145,7 +147,7 @@ for (const config of CONFIGS) {
       if (timed) assert.ok(e.durationMs! >= 0);
     }
     // imported as a workload: the same templates from either log; each query counted once per execution
-    const fromStderr = await importLogs([stderrPath], { logLinePrefix: DEBIAN_PREFIX });
+    const fromStderr = await importLogs([stderrPath], { logLinePrefix: config.prefix });
     const fromCsv = await importLogs([csvPath]);
     const summary = (r: typeof fromStderr) => ({
       templates: r.templates.map((x) => [x.normalized, x.sql, x.count, x.errorCount, x.meanDurationMs !== null]),

@@ -1,22 +1,27 @@
 /**
  * PostgreSQL csvlog (log_destination = 'csvlog'): no header, the documented
- * column layout (log_time, user_name, database_name, process_id, ...,
- * error_severity, sql_state_code, message, detail, hint, internal_query,
- * internal_query_pos, context, query, ...). Statements come from `message`
- * (`statement:` / `duration: ... statement:` / `execute ...:`); an ERROR row
- * with a `query` marks that query as failed.
+ * column layout (log_time, user_name, database_name, process_id,
+ * connection_from, session_id, session_line_num, ..., error_severity,
+ * sql_state_code, message, detail, hint, internal_query, internal_query_pos,
+ * context, query, query_pos, ...). Each row is one message; the rows of one
+ * session (`session_id`) are joined into log entries by pg-session.ts: a
+ * `statement:` row and the `duration:` row after it are one entry, an ERROR
+ * row's `query` marks its statement as failed.
  */
 import { reject, type LogRecord } from './types.ts';
 import { countNewlines, csvRecords } from './csv.ts';
 import type { ByteSource, SourceOptions } from './source.ts';
-import { parsePgMessage, substituteParameters } from './pg-statement.ts';
+import { PgSessionJoiner } from './pg-session.ts';
 
-const COL = { logTime: 0, user: 1, database: 2, pid: 3, severity: 11, message: 13, detail: 14, query: 19 } as const;
+const COL = { logTime: 0, user: 1, database: 2, pid: 3, sessionId: 5, severity: 11, message: 13, detail: 14, context: 18, query: 19, queryPos: 20 } as const;
 /** csvlog rows have 22 (PG 9.x–12), 23, 24 or 26 columns (PG 13–17) */
 export const PG_CSVLOG_MIN_COLUMNS = 22;
 
+/** The log's rows as messages, joined into entries; rows that are not csvlog rows are rejects. */
 export async function* readPgCsvlog(source: ByteSource, options: SourceOptions = {}): AsyncGenerator<LogRecord> {
   const file = source.name;
+  const joiner = new PgSessionJoiner();
+  const out: LogRecord[] = [];
   const rejects: LogRecord[] = [];
   const parser = csvRecords(source, options, rejects, {});
   for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
@@ -27,17 +32,23 @@ export async function* readPgCsvlog(source: ByteSource, options: SourceOptions =
       yield reject('bad-csv-row', `csvlog row has ${row.length} columns, expected at least ${PG_CSVLOG_MIN_COLUMNS}`, file, line);
       continue;
     }
-    const severity = row[COL.severity] ?? '';
-    const base = { ts: row[COL.logTime] || undefined, user: row[COL.user] || undefined, project: row[COL.database] || undefined };
-    if (severity === 'ERROR' || severity === 'FATAL') {
-      const query = row[COL.query];
-      if (query) yield { kind: 'entry', sql: query, ...base, status: 'error', source: { file, line } };
-      continue;
-    }
-    const stmt = parsePgMessage(row[COL.message] ?? '');
-    if (!stmt) continue; // connection/checkpoint/etc. messages are not queries
-    const sql = stmt.prepared && row[COL.detail] ? substituteParameters(stmt.sql, row[COL.detail]!) : stmt.sql;
-    yield { kind: 'entry', sql, ...base, durationMs: stmt.durationMs, status: 'ok', source: { file, line } };
+    const position = Number(row[COL.queryPos]);
+    joiner.add({
+      session: row[COL.sessionId] || row[COL.pid] || '',
+      severity: row[COL.severity] ?? '',
+      message: row[COL.message] ?? '',
+      detail: row[COL.detail] || undefined,
+      context: row[COL.context] || undefined,
+      statement: row[COL.query] || undefined,
+      position: position > 0 ? position : undefined,
+      ts: row[COL.logTime] || undefined,
+      user: row[COL.user] || undefined,
+      db: row[COL.database] || undefined,
+      source: { file, line },
+    }, out);
+    while (out.length) yield out.shift()!;
   }
+  joiner.end(out);
   while (rejects.length) yield rejects.shift()!;
+  while (out.length) yield out.shift()!;
 }

@@ -10,11 +10,17 @@
  *   ... STATEMENT:  SELECT * FROM nope
  *
  * The line prefix follows log_line_prefix (default `%m [%p] `); pass the
- * server's setting when it differs.
+ * server's setting when it differs. What follows `%q` is left out of the
+ * lines of processes without a session (Debian's `%m [%p] %q%u@%d `: the
+ * checkpointer writes `... [811] LOG:  checkpoint starting`): such a line is
+ * a new message, never a continuation. PostgreSQL writes each further line
+ * of a message after a tab it adds; that tab is dropped (once), so the SQL
+ * read here is the SQL of the same server's csvlog, byte for byte. Messages
+ * are joined per session (`%c`, else `%p`) by pg-session.ts.
  */
-import { reject, type LogEntry, type LogRecord } from './types.ts';
+import { reject, type LogRecord } from './types.ts';
 import { maxLineBytes, readLines, tooLargeMessage, type ByteSource, type SourceOptions } from './source.ts';
-import { parsePgMessage, substituteParameters } from './pg-statement.ts';
+import { PgSessionJoiner, type PgMessage } from './pg-session.ts';
 
 export const DEFAULT_LOG_LINE_PREFIX = '%m [%p] ';
 
@@ -25,18 +31,25 @@ const TS = `\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d${TZ}`;
 const ESCAPES: Record<string, string> = {
   m: `(?<ts>${TS_MS})`, t: `(?<ts>${TS})`, n: '[\\d.]+', s: TS, p: '(?<pid>\\d+)', u: '(?<user>[^@\\s\\]]*)', d: '(?<db>[^\\s\\]@]*)',
   // application names and command tags may hold spaces (`PostgreSQL JDBC Driver`, `CREATE TABLE`); query ids may be negative
-  a: '.*?', h: '[^\\s]*', r: '[^\\s]*', l: '\\d+', c: '[0-9a-f.]+', e: '[0-9A-Z]{5}', x: '\\S*', v: '\\S*', i: '[\\w ]*?', b: '[\\w ]*?', q: '', Q: '-?\\d*', '%': '%',
+  a: '.*?', h: '[^\\s]*', r: '[^\\s]*', l: '\\d+', c: '(?<sid>[0-9a-f]+\\.[0-9a-f]+)', e: '[0-9A-Z]{5}', x: '\\S*', v: '\\S*', i: '[\\w ]*?', b: '[\\w ]*?', q: '', Q: '-?\\d*', '%': '%',
 };
 const SEVERITY = '(?<sev>LOG|ERROR|WARNING|NOTICE|INFO|DEBUG\\d?|FATAL|PANIC|DETAIL|HINT|CONTEXT|STATEMENT|QUERY|LOCATION):\\s{1,2}(?<msg>.*)$';
 
-/** A regex matching a line that starts a new log record under this prefix. */
+/** A regex matching a line that starts a new log record under this prefix (what follows `%q` may be missing). */
 export function prefixRegex(logLinePrefix: string = DEFAULT_LOG_LINE_PREFIX): RegExp {
   let re = '^';
+  let optional = false;
   const named = new Set<string>();
   for (let i = 0; i < logLinePrefix.length; i++) {
     const ch = logLinePrefix[i]!;
     if (ch === '%' && i + 1 < logLinePrefix.length) {
-      let esc = ESCAPES[logLinePrefix[++i]!] ?? '\\S*';
+      const code = logLinePrefix[++i]!;
+      if (code === 'q') {
+        if (!optional) re += '(?:';
+        optional = true;
+        continue;
+      }
+      let esc = ESCAPES[code] ?? '\\S*';
       // a name may be captured once: a second %u (or %t after %m) matches without capturing
       const name = /^\(\?<(\w+)>/.exec(esc)?.[1];
       if (name && named.has(name)) esc = esc.replace(`(?<${name}>`, '(?:');
@@ -44,6 +57,7 @@ export function prefixRegex(logLinePrefix: string = DEFAULT_LOG_LINE_PREFIX): Re
       re += esc;
     } else re += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   }
+  if (optional) re += ')?';
   return new RegExp(re + SEVERITY);
 }
 
@@ -51,6 +65,7 @@ interface PendingRecord {
   sev: string;
   msg: string;
   line: number;
+  session: string;
   ts?: string;
   user?: string;
   db?: string;
@@ -58,52 +73,43 @@ interface PendingRecord {
   bytes?: number;
 }
 
+/** severities of the lines that belong to the message before them */
+const PARTS = new Set(['DETAIL', 'HINT', 'CONTEXT', 'STATEMENT', 'QUERY', 'LOCATION']);
+
+/** The log's messages (each with its DETAIL, STATEMENT and other parts) joined into entries; lines before the first message are rejects. */
 export async function* readPgStderr(source: ByteSource, logLinePrefix: string = DEFAULT_LOG_LINE_PREFIX, options: SourceOptions = {}): AsyncGenerator<LogRecord> {
   const file = source.name;
+  const joiner = new PgSessionJoiner();
   const re = prefixRegex(logLinePrefix);
   const limit = maxLineBytes(options);
   let rec: PendingRecord | null = null;
-  let entry: LogEntry | null = null; // a statement waiting for a possible DETAIL with parameters
-  let afterError = false;
+  let msg: PgMessage | null = null;
+  let internal = false;
   const out: LogRecord[] = [];
 
   const finish = (r: PendingRecord) => {
-    const base = { ts: r.ts, user: r.user || undefined, project: r.db || undefined, source: { file, line: r.line } };
-    if (r.bytes !== undefined) {
-      if (entry) out.push(entry);
-      entry = null;
-      afterError = false;
-      out.push(reject('too-large', tooLargeMessage(r.bytes, options, 'statement'), file, r.line));
+    const tooLarge = r.bytes !== undefined ? tooLargeMessage(r.bytes, options, 'statement') : undefined;
+    if (PARTS.has(r.sev)) {
+      if (!msg || msg.session !== r.session) return; // a part whose message is not in this file
+      if (tooLarge !== undefined) msg = { ...msg, tooLarge };
+      else if (r.sev === 'DETAIL') msg = { ...msg, detail: r.msg };
+      else if (r.sev === 'STATEMENT') msg = { ...msg, statement: r.msg, statementLine: r.line };
+      else if (r.sev === 'CONTEXT') msg = { ...msg, context: r.msg };
+      else if (r.sev === 'QUERY') internal = true;
       return;
     }
-    if (r.sev === 'DETAIL') {
-      if (entry && /parameters:/.test(r.msg)) entry = { ...entry, sql: substituteParameters(entry.sql, r.msg) };
-      return;
-    }
-    // an error's other parts come between ERROR and its STATEMENT: keep waiting for it
-    if (r.sev === 'HINT' || r.sev === 'CONTEXT' || r.sev === 'QUERY' || r.sev === 'LOCATION') return;
-    if (r.sev === 'STATEMENT') {
-      if (afterError) out.push({ kind: 'entry', sql: r.msg.trim(), ...base, status: 'error' });
-      afterError = false;
-      return;
-    }
-    if (entry) out.push(entry);
-    entry = null;
-    if (r.sev === 'ERROR' || r.sev === 'FATAL') {
-      afterError = true;
-      return;
-    }
-    afterError = false;
-    const stmt = parsePgMessage(r.msg);
-    if (stmt) entry = { kind: 'entry', sql: stmt.sql, ...base, durationMs: stmt.durationMs, status: 'ok' };
+    if (msg) joiner.add(finishMessage(msg, internal), out);
+    internal = false;
+    msg = { session: r.session, severity: r.sev, message: r.msg, ts: r.ts, user: r.user, db: r.db, source: { file, line: r.line }, tooLarge };
   };
 
   for await (const l of readLines(source, options)) {
     const n = l.n;
     if (l.kind === 'too-large') {
       // most likely a record of its own (a one-line giant statement): it and its continuation lines are skipped as one
+      const session: string = rec ? (rec as PendingRecord).session : '';
       if (rec) finish(rec);
-      rec = { sev: 'LOG', msg: '', line: n, bytes: l.bytes };
+      rec = { sev: 'LOG', msg: '', line: n, session, bytes: l.bytes };
       while (out.length) yield out.shift()!;
       continue;
     }
@@ -112,19 +118,29 @@ export async function* readPgStderr(source: ByteSource, logLinePrefix: string = 
     if (m) {
       if (rec) finish(rec);
       const g = m.groups!;
-      rec = { sev: g.sev!, msg: g.msg!, line: n, ts: g.ts, user: g.user, db: g.db };
+      rec = { sev: g.sev!, msg: g.msg!, line: n, session: g.sid ?? g.pid ?? '', ts: g.ts, user: g.user, db: g.db };
     } else if (rec) {
+      // PostgreSQL starts each further line of a message with a tab of its own
+      const text = line.startsWith('\t') ? line.slice(1) : line;
       if (rec.bytes !== undefined) rec.bytes += line.length + 1;
-      else if (rec.msg.length + line.length >= limit) {
+      else if (rec.msg.length + text.length >= limit) {
         rec.bytes = rec.msg.length + line.length + 1;
         rec.msg = '';
-      } else rec.msg += '\n' + line;
+      } else rec.msg += '\n' + text;
     } else if (line.trim()) {
       out.push(reject('unrecognised-line', `line does not start with the log_line_prefix '${logLinePrefix}'`, file, n));
     }
     while (out.length) yield out.shift()!;
   }
   if (rec) finish(rec);
-  if (entry) out.push(entry);
+  if (msg) joiner.add(finishMessage(msg, internal), out);
+  joiner.end(out);
   while (out.length) yield out.shift()!;
+}
+
+/** An error's position, from the ` at character N` PostgreSQL appends to its text on stderr (not when it points into an internal QUERY). */
+function finishMessage(m: PgMessage, internal: boolean): PgMessage {
+  if (m.severity !== 'ERROR' && m.severity !== 'FATAL') return m;
+  const at = / at character (\d+)$/.exec(m.message);
+  return at && !internal ? { ...m, position: Number(at[1]) } : m;
 }

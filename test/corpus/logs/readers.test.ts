@@ -62,7 +62,7 @@ test('PostgreSQL csvlog: statements from messages, parameters substituted, error
   assert.equal(entries[0]!.user, 'app');
   assert.equal(entries[0]!.project, 'shop');
   assert.equal(entries[0]!.source.line, 1);
-  assert.equal(entries[1]!.sql, "select * from customers where id = '5' and city = 'O''Hara'");
+  assert.equal(entries[1]!.sql, "select * from customers where id = 5 and city = 'O''Hara'");
   assert.equal(entries[1]!.source.line, 5);
   assert.deepEqual([entries[2]!.sql, entries[2]!.status], ['select * from nope', 'error']);
   assert.deepEqual(rejects.map((r) => [r.reason, r.source.line]), [['bad-csv-row', 7]]);
@@ -73,8 +73,8 @@ test('PostgreSQL stderr: continuation lines, execute + DETAIL parameters, ERROR 
   assert.deepEqual(
     entries.map((e) => [e.source.line, e.sql, e.durationMs, e.status]),
     [
-      [1, 'SELECT o.id, o.total\n\tFROM orders o\n\tWHERE o.customer_id = 17', 12.345, 'ok'],
-      [5, "select * from customers where id = '5'", 0.512, 'ok'],
+      [1, 'SELECT o.id, o.total\nFROM orders o\nWHERE o.customer_id = 17', 12.345, 'ok'],
+      [5, 'select * from customers where id = 5', 0.512, 'ok'],
       [8, 'select * from nope', undefined, 'error'],
       [9, 'select count(*) from orders', undefined, 'ok'],
     ],
@@ -137,7 +137,7 @@ test('parameters are substituted only where they are parameters, not inside lite
   const { substituteParameters } = await import('../../../corpus/logs/pg-statement.ts');
   assert.equal(
     substituteParameters("select * from t where a = $1 and c = '$1' and d = $10 /* $2 */", "parameters: $1 = '5', $2 = 'x', $10 = '7'"),
-    "select * from t where a = '5' and c = '$1' and d = '7' /* $2 */",
+    "select * from t where a = 5 and c = '$1' and d = 7 /* $2 */",
   );
-  assert.equal(substituteParameters('select $$ $1 $$, $tag$ $1 $tag$, $1', "parameters: $1 = '5'"), "select $$ $1 $$, $tag$ $1 $tag$, '5'");
+  assert.equal(substituteParameters('select $$ $1 $$, $tag$ $1 $tag$, $1', "parameters: $1 = '5'"), "select $$ $1 $$, $tag$ $1 $tag$, 5");
 });

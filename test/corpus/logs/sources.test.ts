@@ -40,7 +40,7 @@ test('a .gz log is decompressed as it streams, and its format detected from the 
   writeFileSync(stderr, gzipSync(STDERR_LOG));
   const s = await collect(stderr);
   assert.equal(s.format, 'pg-stderr');
-  assert.deepEqual(s.entries.map((e) => e.sql), ['SELECT a\n\tFROM t', 'SELECT 2']);
+  assert.deepEqual(s.entries.map((e) => e.sql), ['SELECT a\nFROM t', 'SELECT 2']);
   const csv = join(dir, 'q.csv.gz');
   writeFileSync(csv, gzipSync('query,user\n"select\n 1",ana\n'));
   assert.deepEqual((await collect(csv)).entries.map((e) => [e.sql, e.source.line]), [['select\n 1', 2]]);
@@ -119,7 +119,7 @@ test('a statement over the limit is rejected too-large with its line, in every f
   const stderr = join(dir, 'pg.log');
   writeFileSync(stderr, `${STDERR_LOG}2024-03-01 10:00:02.123 UTC [1] LOG:  statement: ${big.replaceAll(', ', ',\n\t')}\n2024-03-01 10:00:03.123 UTC [1] LOG:  statement: SELECT 3\n`);
   const s = await collect(stderr, opts);
-  assert.deepEqual(s.entries.map((e) => e.sql), ['SELECT a\n\tFROM t', 'SELECT 2', 'SELECT 3']);
+  assert.deepEqual(s.entries.map((e) => e.sql), ['SELECT a\nFROM t', 'SELECT 2', 'SELECT 3']);
   assert.deepEqual(s.rejects.map((r) => [r.reason, r.source.line]), [['too-large', 4]]);
   const csv = join(dir, 'q.csv');
   writeFileSync(csv, `query\nselect 1\n"${big.replaceAll(', ', ',\n')}"\nselect 2\n`);

@@ -80,7 +80,8 @@ export function mayNotBeReadOnly(sql: string, start: number, end: number): boole
 class KindWatch implements TokenSink {
   private depth = 0;
   private prevOpen = false;
-  private prevFor = false;
+  /** 0: not in a locking clause; 1: after FOR; 2: FOR NO; 3: FOR NO KEY; 4: FOR KEY */
+  private afterFor = 0;
   /** an INTO at paren depth 0 */
   intoAtTop = false;
   /** FOR UPDATE / SHARE / NO KEY UPDATE / KEY SHARE anywhere */
@@ -94,17 +95,23 @@ class KindWatch implements TokenSink {
     const sql = this.sql;
     if (type === Tok.Ident) {
       const len = end - start;
-      if (this.prevFor && (wordIs(sql, start, end, 'update') || wordIs(sql, start, end, 'share') || wordIs(sql, start, end, 'no') || wordIs(sql, start, end, 'key'))) this.lock = true;
+      // `for update`, `for share`, `for no key update`, `for key share`
+      const after = this.afterFor;
+      this.afterFor = 0;
+      if (after === 1 && (wordIs(sql, start, end, 'update') || wordIs(sql, start, end, 'share'))) this.lock = true;
+      else if (after === 1 && wordIs(sql, start, end, 'no')) this.afterFor = 2;
+      else if ((after === 1 || after === 2) && wordIs(sql, start, end, 'key')) this.afterFor = after === 2 ? 3 : 4;
+      else if ((after === 3 && wordIs(sql, start, end, 'update')) || (after === 4 && wordIs(sql, start, end, 'share'))) this.lock = true;
       else if (len === 4 && this.depth === 0 && wordIs(sql, start, end, 'into')) this.intoAtTop = true;
       else if (this.prevOpen && this.dmlInParens === null && len >= 5 && len <= 6) {
         const w = sql.slice(start, end).toLowerCase();
         if (DML_VERBS.has(w)) this.dmlInParens = w as StatementKind;
       }
-      this.prevFor = len === 3 && wordIs(sql, start, end, 'for');
+      if (len === 3 && wordIs(sql, start, end, 'for')) this.afterFor = 1;
       this.prevOpen = false;
       return;
     }
-    this.prevFor = false;
+    this.afterFor = 0;
     this.prevOpen = false;
     if (type === Tok.Punct && end - start === 1) {
       const c = sql.charCodeAt(start);

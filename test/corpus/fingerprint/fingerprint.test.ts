@@ -176,6 +176,8 @@ test('queries that write or lock are not select: SELECT INTO, data-modifying WIT
   assert.equal(kind('select substring(s from 1 for 3), updated_at from t'), 'select');
   assert.equal(kind('select * from t where a in (select b from u)'), 'select');
   assert.equal(kind("select 'for update' from t"), 'select');
+  assert.equal(kind('select substring(s from 1 for no) from t'), 'select');
+  assert.equal(kind('select overlay(s placing x from 1 for key) from t'), 'select');
   assert.equal(fingerprintSql('insert into t select * from u').kind, 'insert');
   assert.equal(fingerprintSql('with x as (select 1) select * from x').dataModifyingWith, false);
 });

@@ -26,7 +26,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 async function storedSql(workload: string): Promise<string[]> {
   const store = await Store.open(env.FLIGHTDECK_STORE!, { readOnly: true });
   try {
-    return (await store.getTemplates(workload)).map((t) => t.sql).sort();
+    return (await store.getTemplates(workload)).map((t) => t.sql).toSorted();
   } finally {
     await store.close();
   }

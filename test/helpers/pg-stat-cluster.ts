@@ -19,7 +19,7 @@ export interface PgBinaries {
 
 /** The machine's PostgreSQL with pg_stat_statements, or a one-line reason it cannot be used. */
 export function findPostgres(): PgBinaries | string {
-  const roots = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort().reverse() : [];
+  const roots = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').toSorted().toReversed() : [];
   const bin = roots.map((v) => `/usr/lib/postgresql/${v}/bin`).find((b) => existsSync(join(b, 'initdb')) && existsSync(join(b, 'pg_ctl')));
   if (!bin) return 'PostgreSQL is not installed (apt-get install postgresql)';
   const version = bin.split('/')[4]!;

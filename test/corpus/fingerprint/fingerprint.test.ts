@@ -157,8 +157,9 @@ test('malformed casts and cut-off text still fingerprint deterministically', () 
   differ('select cast(a) from t', 'select a from t');
 });
 
+const kind = (sql: string) => fingerprintSql(sql).kind;
+
 test('queries that write or lock are not select: SELECT INTO, data-modifying WITH, FOR UPDATE/SHARE', () => {
-  const kind = (sql: string) => fingerprintSql(sql).kind;
   assert.equal(kind('select * into temp t2 from t'), 'select-into');
   assert.equal(kind('SELECT a, b INTO UNLOGGED TABLE t2 FROM t WHERE a > 1'), 'select-into');
   assert.equal(kind('with x as (select 1 as a) select a into t2 from x'), 'select-into');

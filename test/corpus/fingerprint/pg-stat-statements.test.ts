@@ -62,6 +62,10 @@ const DECIDED_APART: ReadonlyMap<number, string> = new Map([
 /** Spellings flightdeck normalises, which PostgreSQL merges too. */
 const NORMALISED_PAIRS: readonly (readonly [number, number])[] = [[0, 2], [3, 4], [4, 5], [7, 8], [13, 14], [14, 15], [18, 19], [20, 21]];
 
+/** the statements sharing statement i's group, as text */
+const group = (keys: readonly string[], i: number) => keys.flatMap((k, j) => (k === keys[i] ? [j] : [])).join(',');
+const groups = (keys: readonly string[]) => new Set(keys).size;
+
 const pg = findPostgres();
 
 test('fingerprints agree with pg_stat_statements except where docs/fingerprints.md decides otherwise', { skip: typeof pg === 'string' ? pg : false }, (t) => {
@@ -78,11 +82,9 @@ test('fingerprints agree with pg_stat_statements except where docs/fingerprints.
     if (process.env.PG_QUERY_IDS) t.diagnostic(`query ids: ${ids.join(' ')}`);
     assert.equal(ids.length, STATEMENTS.length, `one query id per statement:\n${ids.join('\n')}`);
     const ours = STATEMENTS.map((sql) => fingerprintSql(mapSchemas(sql, DEFAULT_SCHEMA_MAP)).fingerprint);
-    const group = (keys: readonly string[], i: number) => keys.flatMap((k, j) => (k === keys[i] ? [j] : [])).join(',');
     const disagree: number[] = [];
     for (let i = 0; i < STATEMENTS.length; i++) if (group(ours, i) !== group(ids, i)) disagree.push(i);
     const agreement = (STATEMENTS.length - disagree.length) / STATEMENTS.length;
-    const groups = (keys: readonly string[]) => new Set(keys).size;
     let pairs = 0;
     let pairsAgree = 0;
     for (let i = 0; i < STATEMENTS.length; i++) {
@@ -93,7 +95,7 @@ test('fingerprints agree with pg_stat_statements except where docs/fingerprints.
     }
     t.diagnostic(`agreement with pg_stat_statements: ${STATEMENTS.length - disagree.length} of ${STATEMENTS.length} statements (${(agreement * 100).toFixed(0)}%), ${pairsAgree} of ${pairs} pairs; ${groups(ids)} query ids, ${groups(ours)} fingerprints`);
     for (const i of disagree) t.diagnostic(`  apart by design (${DECIDED_APART.get(i) ?? 'NOT DECIDED'}): ${STATEMENTS[i]!.replace(/\s+/g, ' ')}  [ours ${group(ours, i)}; PostgreSQL ${group(ids, i)}]`);
-    assert.deepEqual(disagree, [...DECIDED_APART.keys()].sort((a, b) => a - b), 'the statements grouped differently are exactly the documented decisions');
+    assert.deepEqual(disagree, [...DECIDED_APART.keys()].toSorted((a, b) => a - b), 'the statements grouped differently are exactly the documented decisions');
     for (const [a, b] of NORMALISED_PAIRS) {
       assert.equal(ids[a], ids[b], `PostgreSQL merges: ${STATEMENTS[a]} / ${STATEMENTS[b]}`);
       assert.equal(ours[a], ours[b], `flightdeck merges: ${STATEMENTS[a]} / ${STATEMENTS[b]}`);

@@ -182,3 +182,20 @@ test('queries that write or lock are not select: SELECT INTO, data-modifying WIT
   assert.equal(fingerprintSql('insert into t select * from u').kind, 'insert');
   assert.equal(fingerprintSql('with x as (select 1) select * from x').dataModifyingWith, false);
 });
+
+test('token soup never throws, and nothing held back leaks into the next statement', () => {
+  const words = ['cast', '(', ')', 'as', 'date', "'x'", 'public', 'main', '.', '::', 'timestamp', 'with', 'time', 'zone', 'int', 'a', 'select', 'for', 'update', 'into', 'in', '1', ',', '"public"', 'interval'];
+  let seed = 7;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % words.length;
+  const reference = 'select cast(a as date) from public.t where d = date \'x\'';
+  const expected = fp(reference);
+  const expectedText = normalizeSql(reference);
+  for (let n = 0; n < 2000; n++) {
+    const soup = Array.from({ length: 1 + (n % 17) }, () => words[next()]).join(' ');
+    const first = fingerprintSql(soup);
+    assert.equal(fingerprintSql(soup).fingerprint, first.fingerprint, soup);
+    normalizeSql(soup);
+    assert.equal(fp(reference), expected, `after: ${soup}`);
+    assert.equal(normalizeSql(reference), expectedText, `after: ${soup}`);
+  }
+});

@@ -29,7 +29,11 @@ export const enum Tok {
 }
 
 /** The texts of Tok.Fixed tokens, by index. */
-export const FIXED_TEXT = ['::', '(', ')'] as const;
+export const FIXED_TEXT = [
+  '::', '(', ')',
+  // type names as written out by `TypeNameStage` (a multi-word one hashes like its words, spaces being the separator)
+  'int', 'bigint', 'smallint', 'boolean', 'numeric', 'real', 'double precision', 'character varying', 'timestamp with time zone', 'time with time zone',
+] as const;
 export const FIXED_CAST = 0;
 export const FIXED_OPEN = 1;
 export const FIXED_CLOSE = 2;

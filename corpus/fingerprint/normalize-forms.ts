@@ -10,12 +10,15 @@
  *   `interval '1 day'` are `? :: date`, … — the spelling of `'…'::date`;
  * - CAST: `CAST(e AS t)` is `e :: t` when `e` is one operand (a name, a
  *   constant, or one already cast with `::`), else `( e ) :: t` — the
- *   spellings of `e::t` and `(e)::t`.
+ *   spellings of `e::t` and `(e)::t`;
+ * - type synonyms right after `::` (so in casts and typed literals too):
+ *   `integer`/`int4` are `int`, `int8` is `bigint`, `bool` is `boolean`,
+ *   `timestamptz` is `timestamp with time zone`, … (one-word spellings only).
  *
  * Each fold is a stage between the lexer and a sink (hash or text), holding
  * back the few tokens it has not decided on yet; `finish` hands back what
  * is still held when the text ends (malformed SQL keeps a deterministic
- * stream). Stages run in this order: schema, typed literal, cast.
+ * stream). Stages run in this order: schema, typed literal, cast, type name.
  */
 import { FIXED_CAST, FIXED_CLOSE, FIXED_OPEN, Tok, type TokenSink } from './lexer.ts';
 
@@ -247,6 +250,43 @@ export class TypedLiteralStage implements Stage {
   }
 }
 
+/** one-word type names → how the fingerprint spells them (an index into FIXED_TEXT) */
+const TYPE_SYNONYMS = new Map<string, number>([
+  ['integer', 3], ['int4', 3], ['int', 3], ['int8', 4], ['bigint', 4], ['int2', 5], ['smallint', 5], ['bool', 6], ['boolean', 6],
+  ['decimal', 7], ['numeric', 7], ['float4', 8], ['real', 8], ['float8', 9], ['varchar', 10], ['timestamptz', 11], ['timetz', 12],
+]);
+
+/** `x::integer` → `x::int`: the word right after `::` through TYPE_SYNONYMS. */
+export class TypeNameStage implements Stage {
+  afterCast = false;
+  private sql = '';
+  private next: TokenSink = { token() {} };
+
+  reset(sql: string, sink: TokenSink): void {
+    this.sql = sql;
+    this.next = sink;
+    this.afterCast = false;
+  }
+
+  token(type: Tok, start: number, end: number): void {
+    const sql = this.sql;
+    if (this.afterCast && type === Tok.Ident && end - start <= 11) {
+      this.afterCast = false;
+      const canonical = TYPE_SYNONYMS.get(sql.slice(start, end).toLowerCase());
+      if (canonical !== undefined) {
+        this.next.token(Tok.Fixed, canonical, canonical);
+        return;
+      }
+    }
+    this.afterCast = isCastOp(sql, type, start, end);
+    this.next.token(type, start, end);
+  }
+
+  finish(): void {
+    this.afterCast = false;
+  }
+}
+
 interface CastFrame {
   readonly castStart: number;
   readonly castEnd: number;
@@ -356,6 +396,7 @@ export class CastStage implements Stage {
       const f = this.frames.pop()!;
       if (!f.inType) this.release(f);
     }
+    TYPES.finish();
   }
 }
 
@@ -389,6 +430,7 @@ function isOneOperand(sql: string, held: readonly number[]): boolean {
  * One reused chain, like the lexer's state (fingerprinting is synchronous
  * and never re-entered): no allocation per log line.
  */
+const TYPES = new TypeNameStage();
 const CAST = new CastStage();
 const TYPED = new TypedLiteralStage(CAST);
 const SCHEMA = new SchemaStage(TYPED);
@@ -408,7 +450,8 @@ class Forms implements Stage {
     this.sql = sql;
     this.sink = sink;
     this.idle = true;
-    CAST.reset(sql, sink);
+    TYPES.reset(sql, sink);
+    CAST.reset(sql, TYPES);
     TYPED.reset(sql);
     SCHEMA.reset(sql);
   }
@@ -419,7 +462,7 @@ class Forms implements Stage {
       let pass: boolean;
       if (type === Tok.Ident) pass = !mayBe(TRIGGER_FILTER, sql, start, end - start);
       else if (type === Tok.QuotedIdent) pass = !isDefaultSchema(sql, type, start, end);
-      else pass = true;
+      else pass = !isCastOp(sql, type, start, end);
       if (pass) {
         const dot = isPunct(sql, type, start, end, CH_DOT);
         SCHEMA.prevDot = dot;
@@ -429,7 +472,7 @@ class Forms implements Stage {
       }
     }
     SCHEMA.token(type, start, end);
-    this.idle = SCHEMA.held === 0 && TYPED.words.length === 0 && CAST.castAt < 0 && CAST.frames.length === 0;
+    this.idle = SCHEMA.held === 0 && TYPED.words.length === 0 && CAST.castAt < 0 && CAST.frames.length === 0 && !TYPES.afterCast;
   }
 
   finish(): void {
@@ -439,7 +482,7 @@ class Forms implements Stage {
 
 const FORMS = new Forms();
 
-/** lexer → schema → typed literal → cast → `sink`; call `finish` on the result after lexing. */
+/** lexer → schema → typed literal → cast → type name → `sink`; call `finish` on the result after lexing. */
 export function normalizingStages(sql: string, sink: TokenSink): Stage {
   FORMS.reset(sql, sink);
   return FORMS;

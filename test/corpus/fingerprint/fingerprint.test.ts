@@ -134,6 +134,20 @@ test('spellings PostgreSQL parses as one query share a fingerprint: CAST and ::,
   assert.equal(normalizeSql('select cast(a + 1 as int) from t'), 'select (a + ?)::int from t');
 });
 
+test('one-word type synonyms after :: are one type: integer/int4/int, int8/bigint, bool/boolean, timestamptz, float8, varchar', () => {
+  same('select cast(a as integer) from t', 'select a::int4 from t');
+  same('select a::int from t', 'select a::INTEGER from t');
+  same('select a::int8, b::bool from t', 'select a::bigint, b::boolean from t');
+  same('select a::timestamptz from t', 'select cast(a as timestamp with time zone) from t');
+  same("select timestamptz '2024-01-01'", "select '2024-01-01'::timestamp with time zone");
+  same('select a::float8, b::varchar from t', 'select a::double precision, b::character varying from t');
+  differ('select a::int from t', 'select a::bigint from t');
+  differ('select a::timestamp from t', 'select a::timestamptz from t');
+  // only in a type's place: a column called integer is a column
+  differ('select integer from t', 'select int from t');
+  assert.equal(normalizeSql('select a::INT4, b::timestamptz from t'), 'select a::int, b::timestamp with time zone from t');
+});
+
 test('what the normalisation leaves apart: other types, other schemas, a literal without its type, names that only look alike', () => {
   differ('select cast(a as int) from t', 'select cast(a as bigint) from t');
   differ("select * from t where d >= date '2024-01-01'", "select * from t where d >= timestamp '2024-01-01'");

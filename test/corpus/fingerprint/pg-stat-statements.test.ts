@@ -45,6 +45,9 @@ const STATEMENTS: readonly string[] = [
   "select id from orders where total < 10 and status = 'x'",
   'select x.id from orders x where x.id = 3',
   'select o.id from orders o where o.id = 5',
+  'select cast(total as integer) from orders',
+  'select total::int4 from orders',
+  'select total::int from orders',
 ];
 
 /** Statements whose group differs, by design (see docs/fingerprints.md). */
@@ -60,7 +63,7 @@ const DECIDED_APART: ReadonlyMap<number, string> = new Map([
 ]);
 
 /** Spellings flightdeck normalises, which PostgreSQL merges too. */
-const NORMALISED_PAIRS: readonly (readonly [number, number])[] = [[0, 2], [3, 4], [4, 5], [7, 8], [13, 14], [14, 15], [18, 19], [20, 21]];
+const NORMALISED_PAIRS: readonly (readonly [number, number])[] = [[0, 2], [3, 4], [4, 5], [7, 8], [13, 14], [14, 15], [18, 19], [20, 21], [26, 27], [27, 28]];
 
 /** the statements sharing statement i's group, as text */
 const group = (keys: readonly string[], i: number) => keys.flatMap((k, j) => (k === keys[i] ? [j] : [])).join(',');

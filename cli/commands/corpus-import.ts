@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { basename, resolve } from 'node:path';
 import { importLogs, type ImportResult } from '../../corpus/templates/import.ts';
+import { DEFAULT_SCHEMA_MAP, describeSchemaMap, mergeSchemaMaps, parseSchemaMap, searchPathMap, type SchemaMap } from '../../corpus/templates/schema-map.ts';
 import { createParserCheck, DEFAULT_CHECK_TIMEOUT_MS } from '../../corpus/templates/parser-check.ts';
 import { mappingFrom, type FieldMapping } from '../../corpus/logs/fields.ts';
 import { checkEncoding, DEFAULT_MAX_STATEMENT_BYTES, formatBytes, STDIN } from '../../corpus/logs/source.ts';
@@ -23,6 +24,8 @@ interface ImportCliOptions {
   policy?: string;
   keyFile?: string;
   source?: string;
+  schemaMap?: string;
+  searchPath?: string;
   store?: string;
 }
 
@@ -64,8 +67,15 @@ export function registerCorpusImport(corpus: Command): void {
       .option('--no-check', 'do not check templates with our parser (the reference build reports them at playback)')
       .option('--policy <file>', 'masking policy (see `flightdeck desensitize`): literals compared with masked columns are masked before anything is stored')
       .option('--key-file <file>', 'with --policy: the masking key the snapshot was made with')
-      .option('--source <db>', 'with --policy: the source database, for key ranges and a leak scan of the stored texts'),
+      .option('--source <db>', 'with --policy: the source database, for key ranges and a leak scan of the stored texts')
+      .option('--schema-map <pairs>', "schemas of the log → of the catalog, rewritten in the stored SQL: from=to pairs, 'public=' to drop a qualifier, or none (default public=main)")
+      .option('--search-path <schemas>', "PostgreSQL search_path: its schemas map to the catalog's main (e.g. app,public; with --schema-map, both apply)"),
   ).action((logs: string[], opts: ImportCliOptions) => runCommand(() => importCommand(logs, opts)));
+}
+
+function schemaMapOption(opts: ImportCliOptions): SchemaMap {
+  const map = opts.schemaMap === undefined ? (opts.searchPath === undefined ? DEFAULT_SCHEMA_MAP : new Map<string, string>()) : parseSchemaMap(opts.schemaMap);
+  return opts.searchPath === undefined ? map : mergeSchemaMaps(map, searchPathMap(opts.searchPath));
 }
 
 async function importCommand(logs: string[], opts: ImportCliOptions): Promise<number> {
@@ -74,6 +84,7 @@ async function importCommand(logs: string[], opts: ImportCliOptions): Promise<nu
   const encoding = checkEncoding(opts.encoding);
   const maxStatementBytes = opts.maxStatementBytes === undefined ? DEFAULT_MAX_STATEMENT_BYTES : parseBytes('--max-statement-bytes', opts.maxStatementBytes);
   const timeoutMs = parsePositive('--check-timeout', opts.checkTimeout) * 1000;
+  const schemaMap = schemaMapOption(opts);
   // refuse before reading: replacing a workload is never a side effect of a typo in its name
   const existing = await withStore(opts, (store) => store.getWorkload(opts.workload));
   if (existing && !opts.replace) {
@@ -98,6 +109,7 @@ async function importCommand(logs: string[], opts: ImportCliOptions): Promise<nu
       logLinePrefix: opts.logLinePrefix,
       encoding,
       maxStatementBytes,
+      schemaMap,
       ...(checker ? { validate: (sql: string) => checker.check(sql) } : {}),
       progressEvery: 50_000,
       onProgress: (n) => {
@@ -124,7 +136,8 @@ async function importCommand(logs: string[], opts: ImportCliOptions): Promise<nu
     }
   }
   const secs = ((performance.now() - started) / 1000).toFixed(1);
-  const report = describeImport(opts.workload, result, secs);
+  let report = describeImport(opts.workload, result, secs);
+  if (result.schemaMapped) report += `schemas: ${describeSchemaMap(schemaMap)} in ${result.schemaMapped.toLocaleString('en-US')} statements\n`;
   if (result.templates.length === 0) {
     process.stdout.write(report);
     const why = result.rejected ? `all ${result.rejected.toLocaleString('en-US')} lines were rejected (see above)` : 'no queries found (empty log, or a folder without .sql or log files?)';

@@ -3,22 +3,29 @@
  *
  * Insensitive to literal values, whitespace, keyword and identifier case
  * (quoted identifiers excepted), comments, IN-list length and trailing
- * semicolons — see lexer.ts for the exact rules. Sensitive to everything
- * else (tables, columns, operators, aliases, select-list order).
+ * semicolons — see lexer.ts for the exact rules — and to the spellings
+ * PostgreSQL parses as one query: `CAST(x AS t)` / `x::t`, `date '…'` /
+ * `'…'::date`, `public.t` / `main.t` / `t` (normalize-forms.ts). Sensitive
+ * to everything else (tables, columns, operators, aliases, select-list
+ * order); docs/fingerprints.md compares it with pg_stat_statements.
  *
  * `fingerprintSql` is the hot path (one pass, no string building): a 64-bit
  * hash as 16 hex digits from two independent 32-bit FNV-1a streams.
  * `normalizeSql` builds the human-readable template text (`?` for constants);
  * call it once per new template, not per log line.
  */
-import { lexSql, Tok, type LexProblem, type TokenSink } from './lexer.ts';
+import { FIXED_TEXT, lexSql, Tok, type LexProblem, type TokenSink } from './lexer.ts';
+import { normalizingStages } from './normalize-forms.ts';
+import { mayNotBeReadOnly, statementKind, type StatementKind } from './statement-kind.ts';
 
-export type StatementKind = 'select' | 'insert' | 'update' | 'delete' | 'merge' | 'ddl' | 'utility' | 'empty' | 'other';
+export type { StatementKind } from './statement-kind.ts';
 
 export interface Fingerprint {
   /** 16 hex digits */
   readonly fingerprint: string;
   readonly kind: StatementKind;
+  /** a WITH query whose CTE writes (`kind` is then the write's: delete, insert, …) */
+  readonly dataModifyingWith: boolean;
   /** set when the text is malformed at the lexical level (it still has a fingerprint) */
   readonly problem: LexProblem | null;
 }
@@ -37,18 +44,24 @@ class HashSink implements TokenSink {
   tokens = 0;
   firstStart = -1;
   firstEnd = -1;
+  suspect = false;
   constructor(private readonly sql: string) {}
 
   token(type: Tok, start: number, end: number): void {
     const sql = this.sql;
-    if (this.tokens === 0 && type === Tok.Ident) {
+    if (this.tokens++ === 0 && type === Tok.Ident) {
       this.firstStart = start;
       this.firstEnd = end;
     }
-    this.tokens++;
     let a = this.a;
     let b = this.b;
-    if (type === Tok.Const) {
+    if (type === Tok.Fixed) {
+      const text = FIXED_TEXT[start]!;
+      for (let i = 0; i < text.length; i++) {
+        a = Math.imul(a ^ text.charCodeAt(i), FNV_PRIME);
+        b = Math.imul(b ^ text.charCodeAt(i), PRIME_B);
+      }
+    } else if (type === Tok.Const) {
       a = Math.imul(a ^ CONST_CODE, FNV_PRIME);
       b = Math.imul(b ^ CONST_CODE, PRIME_B);
     } else if (type === Tok.Punct && end - start === 2 && sql.charCodeAt(start) === 33 && sql.charCodeAt(start + 1) === 61) {
@@ -57,6 +70,7 @@ class HashSink implements TokenSink {
       b = Math.imul(Math.imul(b ^ 60, PRIME_B) ^ 62, PRIME_B);
     } else {
       const fold = type === Tok.Ident;
+      if (fold && !this.suspect && mayNotBeReadOnly(sql, start, end)) this.suspect = true;
       for (let i = start; i < end; i++) {
         let c = sql.charCodeAt(i);
         if (fold && c >= 65 && c <= 90) c += 32;
@@ -73,38 +87,13 @@ class HashSink implements TokenSink {
   }
 }
 
-const KIND_BY_VERB: Record<string, StatementKind> = {
-  select: 'select', values: 'select', table: 'select',
-  insert: 'insert', update: 'update', delete: 'delete', merge: 'merge', copy: 'utility',
-  create: 'ddl', alter: 'ddl', drop: 'ddl', truncate: 'ddl', comment: 'ddl', grant: 'ddl', revoke: 'ddl',
-  set: 'utility', show: 'utility', begin: 'utility', commit: 'utility', rollback: 'utility', start: 'utility',
-  explain: 'utility', analyze: 'utility', vacuum: 'utility', use: 'utility', reset: 'utility', call: 'utility',
-  savepoint: 'utility', release: 'utility', end: 'utility', abort: 'utility', discard: 'utility', deallocate: 'utility', prepare: 'utility',
-  execute: 'utility', lock: 'utility', listen: 'utility', unlisten: 'utility', notify: 'utility', declare: 'utility', fetch: 'utility',
-  close: 'utility', move: 'utility', do: 'utility', refresh: 'utility', checkpoint: 'utility', cluster: 'utility', reindex: 'utility',
-  load: 'utility', security: 'utility', import: 'ddl', rollup: 'other',
-};
-
 export function fingerprintSql(sql: string): Fingerprint {
   const sink = new HashSink(sql);
-  const problem = lexSql(sql, sink);
-  return { fingerprint: sink.hex(), kind: statementKind(sql, sink), problem };
-}
-
-function statementKind(sql: string, sink: HashSink): StatementKind {
-  if (sink.tokens === 0) return 'empty';
-  if (sink.firstStart < 0) {
-    // starts with punctuation, e.g. `(select ...) union (...)`
-    const body = sql.replace(/^(?:\s+|--[^\n\r]*|\/\*[\s\S]*?\*\/)*/, '');
-    return /^(?:\(\s*)+(select|with|values|table)\b/i.test(body) ? 'select' : 'other';
-  }
-  let verb = sql.slice(sink.firstStart, sink.firstEnd).toLowerCase();
-  if (verb === 'with') {
-    // the statement's verb is the first top-level insert/update/delete/select after the CTEs
-    const m = /\)\s*(select|insert|update|delete|merge)\b/i.exec(sql);
-    verb = m ? m[1]!.toLowerCase() : 'select';
-  }
-  return KIND_BY_VERB[verb] ?? 'other';
+  const stages = normalizingStages(sql, sink);
+  const problem = lexSql(sql, stages);
+  stages.finish();
+  const { kind, dataModifyingWith } = statementKind(sql, sink);
+  return { fingerprint: sink.hex(), kind, dataModifyingWith, problem };
 }
 
 class TextSink implements TokenSink {
@@ -112,6 +101,7 @@ class TextSink implements TokenSink {
   constructor(private readonly sql: string) {}
   token(type: Tok, start: number, end: number): void {
     if (type === Tok.Const) this.parts.push('?');
+    else if (type === Tok.Fixed) this.parts.push(FIXED_TEXT[start]!);
     else if (type === Tok.Ident) this.parts.push(this.sql.slice(start, end).toLowerCase());
     else {
       const t = this.sql.slice(start, end);
@@ -128,7 +118,9 @@ const SPACED_BEFORE_PAREN = new Set(['in', 'from', 'as', 'on', 'exists', 'and', 
 /** The template text: tokens separated by single spaces, `?` for constants. */
 export function normalizeSql(sql: string): string {
   const sink = new TextSink(sql);
-  lexSql(sql, sink);
+  const stages = normalizingStages(sql, sink);
+  lexSql(sql, stages);
+  stages.finish();
   let out = '';
   let prev = '';
   for (const p of sink.parts) {

@@ -24,7 +24,19 @@ export const enum Tok {
   Const = 3,
   /** operator or punctuation */
   Punct = 4,
+  /** text the normaliser inserts (normalize-forms.ts): `start` indexes FIXED_TEXT */
+  Fixed = 5,
 }
+
+/** The texts of Tok.Fixed tokens, by index. */
+export const FIXED_TEXT = [
+  '::', '(', ')',
+  // type names as written out by `TypeNameStage` (a multi-word one hashes like its words, spaces being the separator)
+  'int', 'bigint', 'smallint', 'boolean', 'numeric', 'real', 'double precision', 'character varying', 'timestamp with time zone', 'time with time zone',
+] as const;
+export const FIXED_CAST = 0;
+export const FIXED_OPEN = 1;
+export const FIXED_CLOSE = 2;
 
 export type LexProblem = 'unterminated-string' | 'unterminated-comment' | 'unterminated-identifier';
 

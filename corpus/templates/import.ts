@@ -6,9 +6,11 @@
  * goes on.
  */
 import { fingerprintSql, normalizeSql } from '../fingerprint/fingerprint.ts';
+import { describeKind } from '../fingerprint/statement-kind.ts';
 import { expandLogPath, readLog, type ReadLogOptions } from '../logs/read-log.ts';
 import { DEFAULT_MAX_STATEMENT_BYTES, STDIN, STDIN_NAME, tooLargeMessage } from '../logs/source.ts';
 import type { LogFormat, RejectReason, SourcePosition } from '../logs/types.ts';
+import { DEFAULT_SCHEMA_MAP, mapSchemas, type SchemaMap } from './schema-map.ts';
 import type { Template } from './template.ts';
 
 export interface RejectSummary {
@@ -29,7 +31,12 @@ export interface ImportResult {
   readonly rejected: number;
   readonly rejects: RejectSummary[];
   readonly files: { readonly path: string; readonly format: LogFormat }[];
-  /** non-SELECT statements by kind (insert, update, ddl, ...) */
+  /** statements whose qualified names the schema map rewrote */
+  readonly schemaMapped?: number;
+  /**
+   * statements that are not read-only queries, by kind (insert, update, ddl,
+   * select-into, lock, ...; a data-modifying WITH counts as its write)
+   */
   readonly skippedByKind: Readonly<Record<string, number>>;
 }
 
@@ -48,6 +55,12 @@ export interface ImportOptions extends ReadLogOptions {
   readonly validate?: (sql: string) => string | null | Promise<string | null>;
   /** how many example places to keep per reject reason (default 5) */
   readonly examplesPerReason?: number;
+  /**
+   * schema names of the log → of the catalog, applied to every statement
+   * before it is fingerprinted and stored (default: PostgreSQL's `public`
+   * is DuckDB's `main`; an empty map leaves the SQL as logged)
+   */
+  readonly schemaMap?: SchemaMap;
 }
 
 interface Accumulator {
@@ -78,6 +91,8 @@ export async function importLogs(paths: readonly string[], options: ImportOption
   let lines = 0;
   let entries = 0;
   let rejected = 0;
+  let schemaMapped = 0;
+  const schemaMap = options.schemaMap ?? DEFAULT_SCHEMA_MAP;
 
   const addReject = (reason: RejectReason, where: SourcePosition, message: string, kept = false) => {
     if (!kept) rejected++;
@@ -109,7 +124,9 @@ export async function importLogs(paths: readonly string[], options: ImportOption
           continue;
         }
       }
-      const fp = fingerprintSql(rec.sql);
+      const sql = mapSchemas(rec.sql, schemaMap);
+      if (sql !== rec.sql) schemaMapped++;
+      const fp = fingerprintSql(sql);
       if (fp.problem) {
         addReject('malformed-sql', rec.source, fp.problem);
         continue;
@@ -120,14 +137,14 @@ export async function importLogs(paths: readonly string[], options: ImportOption
       }
       if (fp.kind !== 'select') {
         skippedByKind[fp.kind] = (skippedByKind[fp.kind] ?? 0) + 1;
-        addReject('not-a-query', rec.source, `${fp.kind} statement`);
+        addReject('not-a-query', rec.source, describeKind(fp.kind, fp.dataModifyingWith));
         continue;
       }
       let a = acc.get(fp.fingerprint);
       if (!a) {
         a = {
-          fingerprint: fp.fingerprint, sql: rec.sql, count: 0, errors: 0, totalDurationMs: 0, timedCount: 0,
-          users: new Set(), projects: new Set(), priorities: new Set(), first: rec.source, places: [], check: options.validate?.(rec.sql),
+          fingerprint: fp.fingerprint, sql, count: 0, errors: 0, totalDurationMs: 0, timedCount: 0,
+          users: new Set(), projects: new Set(), priorities: new Set(), first: rec.source, places: [], check: options.validate?.(sql),
         };
         acc.set(fp.fingerprint, a);
       }
@@ -176,7 +193,7 @@ export async function importLogs(paths: readonly string[], options: ImportOption
   const rejectList = [...rejects.values()]
     .map((r) => ({ reason: r.reason, kept: r.kept, count: r.count, examples: r.examples }))
     .sort((x, y) => Number(x.kept) - Number(y.kept) || y.count - x.count || x.reason.localeCompare(y.reason));
-  return { templates, entries, rejected, rejects: rejectList, files, skippedByKind };
+  return { templates, entries, rejected, rejects: rejectList, files, schemaMapped, skippedByKind };
 }
 
 /**

@@ -6,7 +6,9 @@
  * separate tokens, so a word here is a keyword or an unquoted name.
  *
  * - writes: the first keyword of each statement (INSERT, UPDATE, DELETE,
- *   CREATE ... AS, ...), the statement after a WITH list, SELECT ... INTO;
+ *   CREATE ... AS, ...), the statement after a WITH list, a data-modifying
+ *   CTE (`WITH d AS (DELETE ...) SELECT`), SELECT ... INTO, and row locks
+ *   (SELECT ... FOR UPDATE/SHARE: not read-only either);
  * - non-deterministic sources: calls of random/uuid/clock functions, the
  *   SQL-standard clock keywords, sampling, build-dependent functions (version,
  *   settings, DuckDB's `hash`), order-dependent aggregates without an ORDER
@@ -68,6 +70,7 @@ const WRITE_STARTS = new Map<string, string>([
   ['import', 'IMPORT'], ['vacuum', 'VACUUM'], ['checkpoint', 'CHECKPOINT'], ['set', 'SET'], ['reset', 'RESET'],
   ['call', 'CALL'], ['use', 'USE'], ['grant', 'GRANT'], ['revoke', 'REVOKE'], ['comment', 'COMMENT'],
 ]);
+const DML_IN_WITH = new Set(['insert', 'update', 'delete', 'merge']);
 const AFTER_WITH = new Set(['select', 'insert', 'update', 'delete', 'merge', 'values', 'from', 'table']);
 
 export function scanTokens(sql: string): TokenScan {
@@ -155,7 +158,15 @@ function findWrite(statements: readonly { start: number; end: number }[], depth:
     while (at < s.end && (word(at) === 'explain' || word(at) === 'analyze' || word(at) === 'analyse')) at++;
     let first = word(at);
     if (first === 'with') {
-      for (at += 1; at < s.end; at++) if (depth[at] === 0 && AFTER_WITH.has(word(at))) break;
+      for (at += 1; at < s.end; at++) {
+        if (depth[at] === 0 && AFTER_WITH.has(word(at))) break;
+        // a data-modifying CTE: `WITH d AS (DELETE … RETURNING *) SELECT …` writes whatever follows
+        const w = word(at);
+        if (DML_IN_WITH.has(w) && depth[at]! > depth[at - 1]!) {
+          const kind = `WITH ${w.toUpperCase()}`;
+          return { statement: kind, reason: `${kind}: a data-modifying CTE changes the database, the query is not read-only` };
+        }
+      }
       first = word(at);
     }
     if (first === 'create') {
@@ -172,6 +183,19 @@ function findWrite(statements: readonly { start: number; end: number }[], depth:
         if (depth[i] === 0 && word(i) === 'from') break;
       }
     }
+    const lock = lockClause(s, word);
+    if (lock) return { statement: lock, reason: `${lock} takes row locks: a lock, not a read-only query` };
+  }
+  return null;
+}
+
+/** `SELECT … FOR UPDATE | NO KEY UPDATE | SHARE | KEY SHARE`, at any depth (PostgreSQL locks from subqueries too). */
+function lockClause(s: { start: number; end: number }, word: (i: number) => string): string | null {
+  for (let i = s.start; i + 1 < s.end; i++) {
+    if (word(i) !== 'for') continue;
+    const next = word(i + 1);
+    if (next === 'update' || (next === 'no' && word(i + 2) === 'key')) return 'SELECT FOR UPDATE';
+    if (next === 'share' || (next === 'key' && word(i + 2) === 'share')) return 'SELECT FOR SHARE';
   }
   return null;
 }

@@ -117,3 +117,99 @@ test('statement kinds: leading comments before parentheses, utility verbs', () =
   assert.equal(fingerprintSql('((select 1))').kind, 'select');
   for (const s of ['SAVEPOINT a', 'RELEASE a', 'DISCARD ALL', 'DEALLOCATE p', 'LISTEN x', 'DO $$ begin end $$']) assert.equal(fingerprintSql(s).kind, 'utility', s);
 });
+
+test('spellings PostgreSQL parses as one query share a fingerprint: CAST and ::, typed literals, the default schema', () => {
+  same('select cast(o_orderdate as date) from orders', 'select o_orderdate::date from orders');
+  same('select CAST ( o.d AS timestamp with time zone ) from orders o', 'select o.d::timestamp with time zone from orders o');
+  same("select * from t where d >= cast('2024-01-01' as date)", "select * from t where d >= date '2024-01-01'");
+  same("select * from t where d >= '2024-01-01'::date", "select * from t where d >= DATE '1999-12-31'");
+  same("select * from t where ts < timestamp with time zone '2024-01-01 00:00+00'", "select * from t where ts < '2020-01-01'::timestamp with time zone");
+  same("select now() - interval '3 days'", "select now() - cast('1 day' as interval)");
+  same('select cast(a + b as bigint) from t', 'select (a + b)::bigint from t');
+  same('select cast(cast(a as int) as text) from t', 'select a::int::text from t');
+  same('select * from public.orders o join main.customers c on c.id = o.cid', 'select * from orders o join customers c on c.id = o.cid');
+  same('select * from "public".orders', 'select * from orders');
+  same('select public.orders.id from public.orders', 'select orders.id from orders');
+  assert.equal(normalizeSql("SELECT CAST(x AS date), DATE '2024-01-01' FROM public.t"), 'select x::date, ?::date from t');
+  assert.equal(normalizeSql('select cast(a + 1 as int) from t'), 'select (a + ?)::int from t');
+});
+
+test('one-word type synonyms after :: are one type: integer/int4/int, int8/bigint, bool/boolean, timestamptz, float8, varchar', () => {
+  same('select cast(a as integer) from t', 'select a::int4 from t');
+  same('select a::int from t', 'select a::INTEGER from t');
+  same('select a::int8, b::bool from t', 'select a::bigint, b::boolean from t');
+  same('select a::timestamptz from t', 'select cast(a as timestamp with time zone) from t');
+  same("select timestamptz '2024-01-01'", "select '2024-01-01'::timestamp with time zone");
+  same('select a::float8, b::varchar from t', 'select a::double precision, b::character varying from t');
+  differ('select a::int from t', 'select a::bigint from t');
+  differ('select a::timestamp from t', 'select a::timestamptz from t');
+  // only in a type's place: a column called integer is a column
+  differ('select integer from t', 'select int from t');
+  assert.equal(normalizeSql('select a::INT4, b::timestamptz from t'), 'select a::int, b::timestamp with time zone from t');
+});
+
+test('what the normalisation leaves apart: other types, other schemas, a literal without its type, names that only look alike', () => {
+  differ('select cast(a as int) from t', 'select cast(a as bigint) from t');
+  differ("select * from t where d >= date '2024-01-01'", "select * from t where d >= timestamp '2024-01-01'");
+  differ('select * from sales.orders', 'select * from orders');
+  differ('select * from "Public".orders', 'select * from orders');
+  differ('select t.public from t', 'select t from t');
+  // an untyped literal keeps its own template (pg_stat_statements merges it after type resolution; libpg_query does not)
+  differ("select * from t where d >= '2024-01-01'", "select * from t where d >= date '2024-01-01'");
+  // `at time zone` is not a typed literal
+  assert.equal(normalizeSql("select ts at time zone 'UTC' from t"), 'select ts at time zone ? from t');
+  // a column called date is a column
+  assert.equal(normalizeSql('select date, count(*) from t group by date'), 'select date, count(*) from t group by date');
+});
+
+test('malformed casts and cut-off text still fingerprint deterministically', () => {
+  for (const sql of ['select cast(a) from t', 'select cast(a as', 'select cast', 'select date', 'select public.', 'select * from public', 'select timestamp with']) {
+    assert.equal(fp(sql), fp(sql), sql);
+    assert.equal(typeof normalizeSql(sql), 'string');
+  }
+  assert.equal(normalizeSql('select cast(a) from t'), 'select cast(a) from t');
+  differ('select cast(a) from t', 'select a from t');
+});
+
+const kind = (sql: string) => fingerprintSql(sql).kind;
+
+test('queries that write or lock are not select: SELECT INTO, data-modifying WITH, FOR UPDATE/SHARE', () => {
+  assert.equal(kind('select * into temp t2 from t'), 'select-into');
+  assert.equal(kind('SELECT a, b INTO UNLOGGED TABLE t2 FROM t WHERE a > 1'), 'select-into');
+  assert.equal(kind('with x as (select 1 as a) select a into t2 from x'), 'select-into');
+  const dml = fingerprintSql('WITH d AS (DELETE FROM t WHERE a < 3 RETURNING *) SELECT count(*) FROM d');
+  assert.deepEqual([dml.kind, dml.dataModifyingWith], ['delete', true]);
+  assert.equal(kind('with a as (select 1), u as (update t set x = 1 returning x) select * from u'), 'update');
+  assert.equal(kind('with i as (insert into t values (1) returning *) select * from i'), 'insert');
+  assert.equal(kind('select * from t where id = 1 for update'), 'lock');
+  assert.equal(kind('select * from t for no key update skip locked'), 'lock');
+  assert.equal(kind('select * from t for key share'), 'lock');
+  assert.equal(kind('select * from (select * from t for share) s'), 'lock');
+  assert.equal(kind('(select * from t) for update'), 'lock');
+  // words in strings, names and other clauses do not count
+  assert.equal(kind("select 'select 1 into t' as s, \"into\" from t"), 'select');
+  assert.equal(kind('select substring(s from 1 for 3), updated_at from t'), 'select');
+  assert.equal(kind('select * from t where a in (select b from u)'), 'select');
+  assert.equal(kind("select 'for update' from t"), 'select');
+  assert.equal(kind('select substring(s from 1 for no) from t'), 'select');
+  assert.equal(kind('select overlay(s placing x from 1 for key) from t'), 'select');
+  assert.equal(fingerprintSql('insert into t select * from u').kind, 'insert');
+  assert.equal(fingerprintSql('with x as (select 1) select * from x').dataModifyingWith, false);
+});
+
+test('token soup never throws, and nothing held back leaks into the next statement', () => {
+  const words = ['cast', '(', ')', 'as', 'date', "'x'", 'public', 'main', '.', '::', 'timestamp', 'with', 'time', 'zone', 'int', 'a', 'select', 'for', 'update', 'into', 'in', '1', ',', '"public"', 'interval'];
+  let seed = 7;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % words.length;
+  const reference = 'select cast(a as date) from public.t where d = date \'x\'';
+  const expected = fp(reference);
+  const expectedText = normalizeSql(reference);
+  for (let n = 0; n < 2000; n++) {
+    const soup = Array.from({ length: 1 + (n % 17) }, () => words[next()]).join(' ');
+    const first = fingerprintSql(soup);
+    assert.equal(fingerprintSql(soup).fingerprint, first.fingerprint, soup);
+    normalizeSql(soup);
+    assert.equal(fp(reference), expected, `after: ${soup}`);
+    assert.equal(normalizeSql(reference), expectedText, `after: ${soup}`);
+  }
+});

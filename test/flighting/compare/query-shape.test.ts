@@ -108,6 +108,23 @@ test('writes are named, through WITH and SELECT INTO; several statements are loo
   assert.equal(write('select replace(a, \'x\', \'y\') from t'), undefined);
 });
 
+test('data-modifying CTEs, SELECT INTO TEMP and row locks are not read-only queries', () => {
+  assert.equal(write('with d as (delete from t where a < 3 returning *) select count(*) from d'), 'WITH DELETE');
+  assert.equal(write('with s as (select 1 as a), u as (update t set a = 1 returning a) select * from u'), 'WITH UPDATE');
+  assert.equal(write('WITH i AS (INSERT INTO t VALUES (1) RETURNING *) SELECT * FROM i'), 'WITH INSERT');
+  assert.equal(write('select * into temp t2 from t'), 'SELECT INTO');
+  assert.equal(write('select * into temporary table t2 from t where a > 1'), 'SELECT INTO');
+  assert.equal(write('select * from t where a = 1 for update'), 'SELECT FOR UPDATE');
+  assert.equal(write('select * from t for no key update skip locked'), 'SELECT FOR UPDATE');
+  assert.equal(write('select * from t for share'), 'SELECT FOR SHARE');
+  assert.equal(write('select * from (select * from t for key share) s'), 'SELECT FOR SHARE');
+  assert.match(analyzeQueryShape('select * from t for update').reasons.join('\n'), /row locks/);
+  // look-alikes stay read-only
+  assert.equal(write('with s as (select update_count from t) select * from s'), undefined);
+  assert.equal(write("select substring(s from 1 for 2), 'for update' from t"), undefined);
+  assert.equal(write('with s as (select (select 1) as delete_me) select * from s'), undefined);
+});
+
 test('SQL the parser rejects: a conservative shape with the reason, never a throw', () => {
   const s = analyzeQueryShape('select a from t order by all');
   assert.equal(s.parsed, false);

@@ -3,6 +3,8 @@ import { basename, resolve } from 'node:path';
 import { importLogs, type ImportResult } from '../../corpus/templates/import.ts';
 import { createParserCheck, DEFAULT_CHECK_TIMEOUT_MS } from '../../corpus/templates/parser-check.ts';
 import { mappingFrom, type FieldMapping } from '../../corpus/logs/fields.ts';
+import { readLogLinePrefix } from '../../corpus/logs/pg-conf.ts';
+import { DEFAULT_LOG_LINE_PREFIX } from '../../corpus/logs/pg-stderr.ts';
 import { checkEncoding, DEFAULT_MAX_STATEMENT_BYTES, formatBytes, STDIN } from '../../corpus/logs/source.ts';
 import { LOG_FORMATS, type LogFormat } from '../../corpus/logs/types.ts';
 import { EXIT_FAILED, parsePositive, runCommand, usageError } from '../run-command.ts';
@@ -16,6 +18,7 @@ interface ImportCliOptions {
   format?: string;
   csvMap?: string;
   logLinePrefix?: string;
+  pgConf?: string;
   encoding?: string;
   maxStatementBytes?: string;
   checkTimeout: string;
@@ -57,7 +60,8 @@ export function registerCorpusImport(corpus: Command): void {
       .option('--replace', 'replace the workload if it exists (without it, an existing name is an error)')
       .option('--format <format>', `log format (default: detected): ${LOG_FORMATS.join(', ')}`)
       .option('--csv-map <pairs>', 'CSV column mapping, e.g. sql=query_text,ts=started,durationMs=elapsed')
-      .option('--log-line-prefix <prefix>', "PostgreSQL log_line_prefix for stderr logs (default '%m [%p] ')")
+      .option('--log-line-prefix <prefix>', "PostgreSQL log_line_prefix for stderr logs (default: detected from the log's first lines)")
+      .option('--pg-conf <file>', "the server's postgresql.conf: its log_line_prefix is used for stderr logs")
       .option('--encoding <label>', 'text encoding of the logs: utf-8 (default), latin1, windows-1252, shift_jis, ...')
       .option('--max-statement-bytes <size>', `longest statement to import; longer ones are rejected too-large (default ${formatBytes(DEFAULT_MAX_STATEMENT_BYTES)})`)
       .option('--check-timeout <seconds>', "time our parser may take to check one template before it is kept and flagged", String(DEFAULT_CHECK_TIMEOUT_MS / 1000))
@@ -85,6 +89,12 @@ async function importCommand(logs: string[], opts: ImportCliOptions): Promise<nu
   const masking = opts.policy
     ? await literalMaskingContext({ policyFile: resolve(opts.policy), keyFile: resolve(opts.keyFile!), ...(opts.source ? { source: resolve(opts.source) } : {}) })
     : null;
+  if (opts.pgConf && opts.logLinePrefix !== undefined) throw usageError('pass --log-line-prefix or --pg-conf, not both');
+  const conf = opts.pgConf ? await readLogLinePrefix(resolve(opts.pgConf)) : null;
+  // a postgresql.conf that leaves log_line_prefix out means the server's default
+  const prefix = opts.pgConf
+    ? { logLinePrefix: conf?.prefix ?? DEFAULT_LOG_LINE_PREFIX, logLinePrefixFrom: conf ? `${basename(opts.pgConf)} line ${conf.line}` : `the default; ${basename(opts.pgConf)} does not set it` }
+    : opts.logLinePrefix !== undefined ? { logLinePrefix: opts.logLinePrefix, logLinePrefixFrom: '--log-line-prefix' } : {};
   if (logs.includes(STDIN) && process.stdin.isTTY) process.stderr.write('reading queries from standard input (end with Ctrl-D)\n');
   const started = performance.now();
   let lastLines = 0;
@@ -95,7 +105,7 @@ async function importCommand(logs: string[], opts: ImportCliOptions): Promise<nu
     result = await importLogs(logs.map((l) => (l === STDIN ? l : resolve(l))), {
       format: opts.format as LogFormat | undefined,
       mapping: parseMapping(opts.csvMap),
-      logLinePrefix: opts.logLinePrefix,
+      ...prefix,
       encoding,
       maxStatementBytes,
       ...(checker ? { validate: (sql: string) => checker.check(sql) } : {}),
@@ -143,7 +153,7 @@ async function importCommand(logs: string[], opts: ImportCliOptions): Promise<nu
 
 function describeImport(workload: string, result: ImportResult, secs: string): string {
   const out: string[] = [];
-  const sources = result.files.map((f) => `${f.path} [${f.format}]`).join(', ');
+  const sources = result.files.map((f) => `${f.path} [${f.format}${f.prefixDetected ? `, log_line_prefix '${f.logLinePrefix}' detected` : ''}]`).join(', ');
   out.push(`workload ${workload}: ${result.templates.length} templates from ${result.entries.toLocaleString('en-US')} queries (${sources}) in ${secs} s`);
   const line = (r: (typeof result.rejects)[number]) => {
     const where = r.examples.map((e) => (result.files.length > 1 ? `${basename(e.file)}:${e.line}` : `${e.line}`)).join(', ');

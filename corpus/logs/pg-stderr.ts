@@ -25,17 +25,23 @@ const TS = `\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d${TZ}`;
 const ESCAPES: Record<string, string> = {
   m: `(?<ts>${TS_MS})`, t: `(?<ts>${TS})`, n: '[\\d.]+', s: TS, p: '(?<pid>\\d+)', u: '(?<user>[^@\\s\\]]*)', d: '(?<db>[^\\s\\]@]*)',
   // application names and command tags may hold spaces (`PostgreSQL JDBC Driver`, `CREATE TABLE`); query ids may be negative
-  a: '.*?', h: '[^\\s]*', r: '[^\\s]*', l: '\\d+', c: '[0-9a-f.]+', e: '[0-9A-Z]{5}', x: '\\S*', v: '\\S*', i: '[\\w ]*?', b: '[\\w ]*?', q: '', Q: '-?\\d*', '%': '%',
+  a: '(?<app>.*?)', h: '[^\\s]*', r: '[^\\s]*', l: '\\d+', c: '[0-9a-f.]+', e: '[0-9A-Z]{5}', x: '\\S*', v: '\\S*', i: '[\\w ]*?', b: '[\\w ]*?', q: '', Q: '-?\\d*', '%': '%',
 };
 const SEVERITY = '(?<sev>LOG|ERROR|WARNING|NOTICE|INFO|DEBUG\\d?|FATAL|PANIC|DETAIL|HINT|CONTEXT|STATEMENT|QUERY|LOCATION):\\s{1,2}(?<msg>.*)$';
 
 /** A regex matching a line that starts a new log record under this prefix. */
 export function prefixRegex(logLinePrefix: string = DEFAULT_LOG_LINE_PREFIX): RegExp {
   let re = '^';
+  let optionalTail = false;
   const named = new Set<string>();
   for (let i = 0; i < logLinePrefix.length; i++) {
     const ch = logLinePrefix[i]!;
-    if (ch === '%' && i + 1 < logLinePrefix.length) {
+    if (ch === '%' && logLinePrefix[i + 1] === 'q' && !optionalTail) {
+      // what follows %q is printed by session processes only: a background process's line stops here
+      re += '(?:';
+      optionalTail = true;
+      i++;
+    } else if (ch === '%' && i + 1 < logLinePrefix.length) {
       let esc = ESCAPES[logLinePrefix[++i]!] ?? '\\S*';
       // a name may be captured once: a second %u (or %t after %m) matches without capturing
       const name = /^\(\?<(\w+)>/.exec(esc)?.[1];
@@ -44,7 +50,7 @@ export function prefixRegex(logLinePrefix: string = DEFAULT_LOG_LINE_PREFIX): Re
       re += esc;
     } else re += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   }
-  return new RegExp(re + SEVERITY);
+  return new RegExp(re + (optionalTail ? ')?' : '') + SEVERITY);
 }
 
 interface PendingRecord {

@@ -28,7 +28,7 @@ export interface ImportResult {
   readonly entries: number;
   readonly rejected: number;
   readonly rejects: RejectSummary[];
-  readonly files: { readonly path: string; readonly format: LogFormat }[];
+  readonly files: { readonly path: string; readonly format: LogFormat; readonly logLinePrefix?: string; readonly prefixDetected?: boolean }[];
   /** non-SELECT statements by kind (insert, update, ddl, ...) */
   readonly skippedByKind: Readonly<Record<string, number>>;
 }
@@ -74,7 +74,7 @@ export async function importLogs(paths: readonly string[], options: ImportOption
   const skippedByKind: Record<string, number> = {};
   const keep = options.examplesPerReason ?? 5;
   const every = options.progressEvery ?? 10_000;
-  const files: { path: string; format: LogFormat }[] = [];
+  const files: ImportResult['files'][number][] = [];
   let lines = 0;
   let entries = 0;
   let rejected = 0;
@@ -92,8 +92,8 @@ export async function importLogs(paths: readonly string[], options: ImportOption
   const logs: string[] = [];
   for (const path of paths) logs.push(...(await expandLogPath(path)));
   for (const path of logs) {
-    const { format, records } = await readLog(path, options);
-    files.push({ path: path === STDIN ? STDIN_NAME : path, format });
+    const { format, records, logLinePrefix, prefixDetected } = await readLog(path, options);
+    files.push({ path: path === STDIN ? STDIN_NAME : path, format, ...(logLinePrefix !== undefined ? { logLinePrefix, prefixDetected } : {}) });
     for await (const rec of records) {
       lines++;
       if (options.onProgress && lines % every === 0) options.onProgress(lines);

@@ -1,0 +1,107 @@
+/**
+ * `flightdeck corpus import` on PostgreSQL logs as servers write them
+ * (issue #9 §9, §11, §12): the log_line_prefix is detected or read from
+ * postgresql.conf, a wrong one is refused with the first line; filters by
+ * database, user and application; folders of logs with rotated files and
+ * csvlog + stderr copies of one server.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.ts';
+
+let dir: string;
+let env: Record<string, string>;
+
+/** Debian/Ubuntu's prefix: background processes stop at %q */
+const DEBIAN_LOG = [
+  '2026-11-01 10:00:00.100 UTC [100] LOG:  checkpoint starting: time',
+  '2026-11-01 10:00:00.123 UTC [4242] app@shop LOG:  duration: 12.345 ms  statement: SELECT o.id FROM orders o WHERE o.customer_id = 17',
+  '2026-11-01 10:00:01.000 UTC [4243] bob@bench LOG:  duration: 1.000 ms  statement: select abalance from pgbench_accounts where aid = 5',
+  '2026-11-01 10:00:01.500 UTC [4243] bob@bench LOG:  duration: 1.000 ms  statement: select abalance from pgbench_accounts where aid = 6',
+  '2026-11-01 10:00:02.000 UTC [4243] bob@bench ERROR:  relation "nope" does not exist at character 15',
+  '2026-11-01 10:00:02.000 UTC [4243] bob@bench STATEMENT:  select * from nope',
+  '',
+].join('\n');
+
+const PGBADGER_LOG = [
+  '2026-11-01 10:00:00 UTC [4242]: [1-1] user=app,db=shop,app=psql,client=127.0.0.1 LOG:  duration: 2.000 ms  statement: SELECT name FROM customers WHERE id = 1',
+  '2026-11-01 10:00:01 UTC [4243]: [1-1] user=bob,db=bench,app=pgbench,client=[local] LOG:  duration: 1.000 ms  statement: select abalance from pgbench_accounts where aid = 5',
+  '2026-11-01 10:00:02 UTC [4244]: [1-1] user=app,db=shop,app=PostgreSQL JDBC Driver,client=10.0.0.2 LOG:  duration: 3.000 ms  statement: select total from orders where id = 9',
+  '',
+].join('\n');
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fd-cli-import-pg-'));
+  env = { FLIGHTDECK_STORE: join(dir, 'store.duckdb') };
+  writeFileSync(join(dir, 'debian.log'), DEBIAN_LOG);
+  writeFileSync(join(dir, 'pgbadger.log'), PGBADGER_LOG);
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const show = (name: string) => runCli(['corpus', 'show', name], { env });
+
+test("the log_line_prefix is detected: Debian's %q prefix (background lines stop at %q) and a pgBadger-style one", () => {
+  const deb = runCli(['corpus', 'import', join(dir, 'debian.log'), '--workload', 'deb'], { env });
+  assert.equal(deb.status, 0, deb.stderr);
+  assert.match(deb.stdout, /^workload deb: 3 templates from 4 queries \(.*debian\.log \[pg-stderr, log_line_prefix '%m \[%p\] %q%u@%d ' detected\]\)/);
+  assert.doesNotMatch(deb.stdout, /unrecognised-line/);
+  const t = show('deb').stdout;
+  assert.doesNotMatch(t, /checkpoint/);
+
+  const badger = runCli(['corpus', 'import', join(dir, 'pgbadger.log'), '--workload', 'badger'], { env });
+  assert.equal(badger.status, 0, badger.stderr);
+  assert.match(badger.stdout, /\[pg-stderr, log_line_prefix '%t \[%p\]: \[%l-1\] user=%u,db=%d,app=%a,client=%h ' detected\]/);
+  assert.match(badger.stdout, /^workload badger: 3 templates from 3 queries/);
+});
+
+test('a wrong --log-line-prefix exits 1 with the first line, the prefix tried and the right one, and keeps the workload', () => {
+  const good = runCli(['corpus', 'import', join(dir, 'debian.log'), '--workload', 'keep'], { env });
+  assert.equal(good.status, 0, good.stderr);
+  const wrong = runCli(['corpus', 'import', join(dir, 'pgbadger.log'), '--workload', 'keep', '--replace', '--log-line-prefix', '%m [%p] '], { env });
+  assert.equal(wrong.status, 1);
+  assert.equal(wrong.stdout, '');
+  assert.match(wrong.stderr, /^error: log-prefix-mismatch at .*pgbadger\.log:1: the first line does not start with the log_line_prefix '%m \[%p\] ' \(--log-line-prefix\): "2026-11-01 10:00:00 UTC \[4242\]: \[1-1\] user=app,db=shop,app=psql,client=127\.0\.0\.1 LOG: {2}duration/);
+  assert.match(wrong.stderr, /its lines match '%t \[%p\]: \[%l-1\] user=%u,db=%d,app=%a,client=%h ': pass --log-line-prefix '%t \[%p\]: \[%l-1\] user=%u,db=%d,app=%a,client=%h '/);
+  assert.match(show('keep').stdout, /^workload keep: 3 templates, 4 queries/);
+
+  // a prefix no known setting fits: the suggestion is written from the first line
+  writeFileSync(join(dir, 'odd.log'), PGBADGER_LOG.replace(/\[(\d+)\]:/g, '<$1>'));
+  const odd = runCli(['corpus', 'import', join(dir, 'odd.log'), '--workload', 'keep', '--replace'], { env });
+  assert.equal(odd.status, 1);
+  assert.match(odd.stderr, /does not start with any of \d+ common log_line_prefix settings: "2026-11-01 10:00:00 UTC <4242> \[1-1\]/);
+  assert.match(odd.stderr, /this line fits '%t <%p> \[%l-1\] user=%u,db=%d,app=%a,client=%h '/);
+  const fixed = runCli(['corpus', 'import', join(dir, 'odd.log'), '--workload', 'odd', '--log-line-prefix', '%t <%p> [%l-1] user=%u,db=%d,app=%a,client=%h '], { env });
+  assert.equal(fixed.status, 0, fixed.stderr);
+  assert.match(fixed.stdout, /^workload odd: 3 templates from 3 queries \(.*odd\.log \[pg-stderr\]\)/);
+  assert.match(show('keep').stdout, /^workload keep: 3 templates, 4 queries/);
+});
+
+test("--pg-conf reads log_line_prefix as the server does: quotes, comments, the last assignment wins", () => {
+  const conf = join(dir, 'postgresql.conf');
+  writeFileSync(
+    conf,
+    [
+      "# log_line_prefix = '%m [%p] '",
+      "log_line_prefix = '%m [%p] '   # the default",
+      'log_min_duration_statement = 0',
+      "log_line_prefix='%t <%p> [%l-1] user=%u,db=%d,app=%a,client=%h '  # set by ops, it''s ours",
+      '',
+    ].join('\n'),
+  );
+  const r = runCli(['corpus', 'import', join(dir, 'odd.log'), '--workload', 'conf', '--pg-conf', conf], { env });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^workload conf: 3 templates from 3 queries/);
+
+  const wrong = runCli(['corpus', 'import', join(dir, 'debian.log'), '--workload', 'conf2', '--pg-conf', conf], { env });
+  assert.equal(wrong.status, 1);
+  assert.match(wrong.stderr, /log_line_prefix '%t <%p> \[%l-1\] user=%u,db=%d,app=%a,client=%h ' \(postgresql\.conf line 4\)/);
+
+  writeFileSync(join(dir, 'bad.conf'), "log_line_prefix = '%m [%p] \n");
+  const bad = runCli(['corpus', 'import', join(dir, 'debian.log'), '--workload', 'conf3', '--pg-conf', join(dir, 'bad.conf')], { env });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /bad\.conf line 1: unterminated quoted value/);
+});

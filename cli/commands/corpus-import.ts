@@ -119,6 +119,7 @@ async function importCommand(logs: string[], opts: ImportCliOptions): Promise<nu
     await checker?.close();
   }
   if (tty) process.stderr.write('\n');
+  for (const w of result.warnings ?? []) process.stderr.write(`${w}\n`);
   const masked = masking ? maskImportResult(result, masking) : null;
   if (masked) result = masked.result;
   if (masked && opts.source) {

@@ -37,8 +37,8 @@ export interface OpenedLog {
   readonly prefixDetected?: boolean;
 }
 
-/** file names read as logs inside a folder (besides .sql files) */
-const LOG_EXTENSIONS = ['.jsonl', '.ndjson', '.json', '.csv', '.log'];
+/** file names read as logs inside a folder (besides .sql files): `.jsonl`, `.ndjson`, `.json`, `.csv`, `.log`, rotated ones (`.log.1`, `.csv.2.gz`, `.log-20240301`), each maybe .gz */
+export const LOG_FILE_NAME = /\.(?:jsonl|ndjson|json|csv|log)(?:[.-]\d+)*(?:\.gz)?$/i;
 const HEAD_BYTES = 64 * 1024;
 
 export async function readLog(path: string, options: ReadLogOptions = {}): Promise<OpenedLog> {
@@ -73,7 +73,8 @@ export async function readLog(path: string, options: ReadLogOptions = {}): Promi
 /**
  * What `path` stands for as a list of logs: itself; for a folder with .sql
  * files, itself (read as `sql-dir`, other files ignored as they always were);
- * for a folder without, its log files in name order. A folder with neither
+ * for a folder without, its log files in name order (importLogs puts them in
+ * time order, see pg-folder.ts). A folder with neither
  * is an empty `sql-dir`.
  */
 export async function expandLogPath(path: string): Promise<string[]> {
@@ -81,7 +82,7 @@ export async function expandLogPath(path: string): Promise<string[]> {
   const entries = await readdir(path, { recursive: true, withFileTypes: true });
   const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath ?? (e as { path?: string }).path ?? path, e.name));
   const hasSql = files.some((f) => f.toLowerCase().endsWith('.sql'));
-  const logs = files.filter((f) => LOG_EXTENSIONS.some((ext) => f.toLowerCase().replace(/\.gz$/, '').endsWith(ext))).sort();
+  const logs = files.filter((f) => LOG_FILE_NAME.test(f)).sort();
   return hasSql || logs.length === 0 ? [path] : logs;
 }
 
@@ -89,6 +90,17 @@ export async function detectFormat(path: string, logLinePrefix?: string, mapping
   if (path !== STDIN && (await isDirectory(path))) return 'sql-dir';
   const source = ByteSource.open(path);
   return detectFromHead(path, decodeHead(await source.head(HEAD_BYTES), source.name, encoding), { logLinePrefix, mapping }).format;
+}
+
+/** A log's format and its first bytes as text, without reading on (for ordering a folder's logs). */
+export async function readLogHead(path: string, options: ReadLogOptions = {}): Promise<{ format: LogFormat; head: string }> {
+  const source = ByteSource.open(path);
+  try {
+    const head = decodeHead(await source.head(HEAD_BYTES), source.name, options.encoding);
+    return { format: options.format ?? detectFromHead(path, head, options).format, head };
+  } finally {
+    source.close();
+  }
 }
 
 /**

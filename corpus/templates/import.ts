@@ -7,6 +7,7 @@
  */
 import { fingerprintSql, normalizeSql } from '../fingerprint/fingerprint.ts';
 import { expandLogPath, readLog, type ReadLogOptions } from '../logs/read-log.ts';
+import { planLogs } from '../logs/pg-folder.ts';
 import { DEFAULT_MAX_STATEMENT_BYTES, STDIN, STDIN_NAME, tooLargeMessage } from '../logs/source.ts';
 import type { LogFormat, RejectReason, SourcePosition } from '../logs/types.ts';
 import type { Template } from './template.ts';
@@ -31,6 +32,8 @@ export interface ImportResult {
   readonly files: { readonly path: string; readonly format: LogFormat; readonly logLinePrefix?: string; readonly prefixDetected?: boolean }[];
   /** non-SELECT statements by kind (insert, update, ddl, ...) */
   readonly skippedByKind: Readonly<Record<string, number>>;
+  /** one line each, for the user: logs skipped as copies of others */
+  readonly warnings?: readonly string[];
 }
 
 export interface ImportOptions extends ReadLogOptions {
@@ -89,8 +92,14 @@ export async function importLogs(paths: readonly string[], options: ImportOption
   };
 
   const maxBytes = options.maxStatementBytes ?? DEFAULT_MAX_STATEMENT_BYTES;
-  const logs: string[] = [];
-  for (const path of paths) logs.push(...(await expandLogPath(path)));
+  const named: string[] = [];
+  const fromFolder = new Set<string>();
+  for (const path of paths) {
+    const files = await expandLogPath(path);
+    if (files.length !== 1 || files[0] !== path) for (const f of files) fromFolder.add(f);
+    named.push(...files);
+  }
+  const { logs, warnings } = await planLogs(named, options, fromFolder);
   for (const path of logs) {
     const { format, records, logLinePrefix, prefixDetected } = await readLog(path, options);
     files.push({ path: path === STDIN ? STDIN_NAME : path, format, ...(logLinePrefix !== undefined ? { logLinePrefix, prefixDetected } : {}) });
@@ -176,7 +185,7 @@ export async function importLogs(paths: readonly string[], options: ImportOption
   const rejectList = [...rejects.values()]
     .map((r) => ({ reason: r.reason, kept: r.kept, count: r.count, examples: r.examples }))
     .sort((x, y) => Number(x.kept) - Number(y.kept) || y.count - x.count || x.reason.localeCompare(y.reason));
-  return { templates, entries, rejected, rejects: rejectList, files, skippedByKind };
+  return { templates, entries, rejected, rejects: rejectList, files, skippedByKind, warnings };
 }
 
 /**

@@ -105,3 +105,54 @@ test("--pg-conf reads log_line_prefix as the server does: quotes, comments, the 
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /bad\.conf line 1: unterminated quoted value/);
 });
+
+/** a csvlog row as PostgreSQL 15 writes it (26 columns) */
+function csvRow(time: string, user: string, db: string, pid: number, severity: string, message: string, app: string, query = ''): string {
+  const q = (s: string) => (s ? `"${s.replace(/"/g, '""')}"` : '');
+  return [time, q(user), q(db), pid, '"127.0.0.1:5000"', '6543a1b2.1092', 1, '"SELECT"', '2026-11-01 09:59:00 UTC', '3/12', 0, severity, '00000', q(message), '', '', '', '', '', q(query), '', '', q(app), '"client backend"', '', '0'].join(',');
+}
+
+test('a folder of PostgreSQL logs: rotated files in time order, the stderr copy of a csvlog skipped with a warning', () => {
+  const logs = join(dir, 'log');
+  mkdirSync(logs);
+  // Debian's rotation: .2.gz is the oldest, the bare name the newest; names alone would put the bare one first
+  const line = (ts: string, pid: number, sql: string) => `2026-11-0${ts} UTC [${pid}] LOG:  duration: 1.000 ms  statement: ${sql}\n`;
+  writeFileSync(join(logs, 'postgresql-15-main.log'), line('3 10:00:00.000', 3, 'select c from t3'));
+  writeFileSync(join(logs, 'postgresql-15-main.log.1'), line('2 10:00:00.000', 2, 'select b from t2'));
+  writeFileSync(join(logs, 'postgresql-15-main.log.2.gz'), gzipSync(line('1 10:00:00.000', 1, 'select a from t1')));
+  const r = runCli(['corpus', 'import', logs, '--workload', 'rotated'], { env });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^workload rotated: 3 templates from 3 queries \(\S*main\.log\.2\.gz \[pg-stderr, log_line_prefix '%m \[%p\] ' detected\], \S*main\.log\.1 \[pg-stderr, log_line_prefix '%m \[%p\] ' detected\], \S*main\.log \[pg-stderr, log_line_prefix '%m \[%p\] ' detected\]\)/);
+  assert.equal(r.stderr, '');
+
+  // log_destination = 'stderr,csvlog': the same statements in postgresql-….log and postgresql-….csv
+  const both = join(dir, 'both');
+  mkdirSync(both);
+  const stmts = ['select name from customers where id = 1', 'select name from customers where id = 2', 'select total from orders where id = 9'];
+  writeFileSync(join(both, 'postgresql-2026-11-01_100000.log'), stmts.map((s, i) => `2026-11-01 10:00:0${i}.000 UTC [42] LOG:  duration: 1.000 ms  statement: ${s}\n`).join(''));
+  writeFileSync(join(both, 'postgresql-2026-11-01_100000.csv'), stmts.map((s, i) => csvRow(`2026-11-01 10:00:0${i}.000 UTC`, 'app', 'shop', 42, 'LOG', `duration: 1.000 ms  statement: ${s}`, 'psql') + '\n').join(''));
+  const dup = runCli(['corpus', 'import', both, '--workload', 'both'], { env });
+  assert.equal(dup.status, 0, dup.stderr);
+  assert.match(dup.stdout, /^workload both: 2 templates from 3 queries \(\S*postgresql-2026-11-01_100000\.csv \[pg-csvlog\]\)/);
+  assert.equal(
+    dup.stderr,
+    'warning: the stderr and csvlog logs of the same server were given (every query would count twice): reading the csvlog copy, skipping 1 stderr file (postgresql-2026-11-01_100000.log); pass --format pg-stderr to read the stderr copy instead\n',
+  );
+  const stderrCopy = runCli(['corpus', 'import', both, '--workload', 'both2', '--format', 'pg-stderr'], { env });
+  assert.equal(stderrCopy.status, 0, stderrCopy.stderr);
+  assert.match(stderrCopy.stdout, /^workload both2: 2 templates from 3 queries \(\S*_100000\.log \[pg-stderr, log_line_prefix '%m \[%p\] ' detected\]\)/);
+  assert.match(stderrCopy.stderr, /reading the stderr copy, skipping 1 csvlog file \(postgresql-2026-11-01_100000\.csv\)\n$/);
+});
+
+test('rotated logs without a timestamp inside are read by modification time', () => {
+  const logs = join(dir, 'mtime');
+  mkdirSync(logs);
+  const jsonl = (sql: string) => JSON.stringify({ sql }) + '\n';
+  writeFileSync(join(logs, 'a.jsonl'), jsonl('select a from t'));
+  writeFileSync(join(logs, 'b.jsonl'), jsonl('select b from t'));
+  utimesSync(join(logs, 'a.jsonl'), new Date('2026-01-02'), new Date('2026-01-02'));
+  utimesSync(join(logs, 'b.jsonl'), new Date('2026-01-01'), new Date('2026-01-01'));
+  const r = runCli(['corpus', 'import', logs, '--workload', 'mtime'], { env });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /\(\S*b\.jsonl \[jsonl\], \S*a\.jsonl \[jsonl\]\)/);
+});

@@ -11,7 +11,7 @@ import { countNewlines, csvRecords } from './csv.ts';
 import type { ByteSource, SourceOptions } from './source.ts';
 import { parsePgMessage, substituteParameters } from './pg-statement.ts';
 
-const COL = { logTime: 0, user: 1, database: 2, pid: 3, severity: 11, message: 13, detail: 14, query: 19 } as const;
+const COL = { logTime: 0, user: 1, database: 2, pid: 3, severity: 11, message: 13, detail: 14, query: 19, application: 22 } as const;
 /** csvlog rows have 22 (PG 9.x–12), 23, 24 or 26 columns (PG 13–17) */
 export const PG_CSVLOG_MIN_COLUMNS = 22;
 
@@ -28,7 +28,7 @@ export async function* readPgCsvlog(source: ByteSource, options: SourceOptions =
       continue;
     }
     const severity = row[COL.severity] ?? '';
-    const base = { ts: row[COL.logTime] || undefined, user: row[COL.user] || undefined, project: row[COL.database] || undefined };
+    const base = { ts: row[COL.logTime] || undefined, user: row[COL.user] || undefined, project: row[COL.database] || undefined, ...(row[COL.application] ? { application: row[COL.application] } : {}) };
     if (severity === 'ERROR' || severity === 'FATAL') {
       const query = row[COL.query];
       if (query) yield { kind: 'entry', sql: query, ...base, status: 'error', source: { file, line } };

@@ -38,7 +38,6 @@ export const KNOWN_PREFIXES: readonly string[] = [
 const SAMPLE_LINES = 50;
 /** a line a PostgreSQL server wrote, whatever its prefix: a severity and two spaces */
 const PG_MESSAGE = /\b(?:LOG|ERROR|WARNING|NOTICE|INFO|DEBUG\d?|FATAL|PANIC|DETAIL|HINT|CONTEXT|STATEMENT):\s\s\S/;
-const LEADING_TS = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/;
 
 export interface PrefixMatch {
   readonly prefix: string;
@@ -92,7 +91,7 @@ export function detectLogLinePrefix(head: string, candidates: readonly string[] 
 export function looksLikePgStderr(head: string): boolean {
   const lines = sampleLines(head);
   const hits = lines.filter((l) => PG_MESSAGE.test(l)).length;
-  return hits > 0 && hits * 2 >= lines.length && lines.some((l) => LEADING_TS.test(l) || /^\S+ \[\d+\]/.test(l) || /\[\d+\]/.test(l));
+  return hits > 0 && hits * 2 >= lines.length;
 }
 
 /**

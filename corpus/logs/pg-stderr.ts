@@ -60,6 +60,7 @@ interface PendingRecord {
   ts?: string;
   user?: string;
   db?: string;
+  app?: string;
   /** the record's text passed the size limit: only its length is counted on */
   bytes?: number;
 }
@@ -74,7 +75,7 @@ export async function* readPgStderr(source: ByteSource, logLinePrefix: string = 
   const out: LogRecord[] = [];
 
   const finish = (r: PendingRecord) => {
-    const base = { ts: r.ts, user: r.user || undefined, project: r.db || undefined, source: { file, line: r.line } };
+    const base = { ts: r.ts, user: r.user || undefined, project: r.db || undefined, ...(r.app ? { application: r.app } : {}), source: { file, line: r.line } };
     if (r.bytes !== undefined) {
       if (entry) out.push(entry);
       entry = null;
@@ -118,7 +119,7 @@ export async function* readPgStderr(source: ByteSource, logLinePrefix: string = 
     if (m) {
       if (rec) finish(rec);
       const g = m.groups!;
-      rec = { sev: g.sev!, msg: g.msg!, line: n, ts: g.ts, user: g.user, db: g.db };
+      rec = { sev: g.sev!, msg: g.msg!, line: n, ts: g.ts, user: g.user, db: g.db, app: g.app };
     } else if (rec) {
       if (rec.bytes !== undefined) rec.bytes += line.length + 1;
       else if (rec.msg.length + line.length >= limit) {

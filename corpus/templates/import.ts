@@ -8,6 +8,7 @@
 import { fingerprintSql, normalizeSql } from '../fingerprint/fingerprint.ts';
 import { expandLogPath, readLog, type ReadLogOptions } from '../logs/read-log.ts';
 import { planLogs } from '../logs/pg-folder.ts';
+import { createRecordFilter, type FilterCount, type RecordFilterOptions } from '../logs/record-filter.ts';
 import { DEFAULT_MAX_STATEMENT_BYTES, STDIN, STDIN_NAME, tooLargeMessage } from '../logs/source.ts';
 import type { LogFormat, RejectReason, SourcePosition } from '../logs/types.ts';
 import type { Template } from './template.ts';
@@ -34,6 +35,8 @@ export interface ImportResult {
   readonly skippedByKind: Readonly<Record<string, number>>;
   /** one line each, for the user: logs skipped as copies of others */
   readonly warnings?: readonly string[];
+  /** entries each --database/--user/--application filter dropped (absent without filters) */
+  readonly filtered?: readonly FilterCount[];
 }
 
 export interface ImportOptions extends ReadLogOptions {
@@ -51,6 +54,8 @@ export interface ImportOptions extends ReadLogOptions {
   readonly validate?: (sql: string) => string | null | Promise<string | null>;
   /** how many example places to keep per reject reason (default 5) */
   readonly examplesPerReason?: number;
+  /** keep only the entries of these databases, users, applications (or drop those) */
+  readonly filter?: RecordFilterOptions;
 }
 
 interface Accumulator {
@@ -100,6 +105,7 @@ export async function importLogs(paths: readonly string[], options: ImportOption
     named.push(...files);
   }
   const { logs, warnings } = await planLogs(named, options, fromFolder);
+  const filter = options.filter ? createRecordFilter(options.filter) : null;
   for (const path of logs) {
     const { format, records, logLinePrefix, prefixDetected } = await readLog(path, options);
     files.push({ path: path === STDIN ? STDIN_NAME : path, format, ...(logLinePrefix !== undefined ? { logLinePrefix, prefixDetected } : {}) });
@@ -110,6 +116,7 @@ export async function importLogs(paths: readonly string[], options: ImportOption
         addReject(rec.reason, rec.source, rec.message);
         continue;
       }
+      if (filter && !filter.keep(rec)) continue;
       // a cheap bound first (UTF-8 takes at most 3 bytes per UTF-16 unit), the exact count only near the limit
       if (rec.sql.length * 3 > maxBytes) {
         const bytes = Buffer.byteLength(rec.sql);
@@ -185,7 +192,7 @@ export async function importLogs(paths: readonly string[], options: ImportOption
   const rejectList = [...rejects.values()]
     .map((r) => ({ reason: r.reason, kept: r.kept, count: r.count, examples: r.examples }))
     .sort((x, y) => Number(x.kept) - Number(y.kept) || y.count - x.count || x.reason.localeCompare(y.reason));
-  return { templates, entries, rejected, rejects: rejectList, files, skippedByKind, warnings };
+  return { templates, entries, rejected, rejects: rejectList, files, skippedByKind, warnings, ...(filter ? { filtered: filter.counts() } : {}) };
 }
 
 /**

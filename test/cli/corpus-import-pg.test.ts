@@ -156,3 +156,35 @@ test('rotated logs without a timestamp inside are read by modification time', ()
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /\(\S*b\.jsonl \[jsonl\], \S*a\.jsonl \[jsonl\]\)/);
 });
+
+test('--database, --user, --application and their --exclude- forms keep one application; each filter says what it dropped', () => {
+  // %a in the prefix: the application name holds spaces
+  const r = runCli(['corpus', 'import', join(dir, 'pgbadger.log'), '--workload', 'shop', '--database', 'shop', '--exclude-application', 'PostgreSQL JDBC Driver'], { env });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^workload shop: 1 templates from 1 queries .*\nfiltered out 2 queries:\n {2}--database shop: 1 dropped\n {2}--exclude-application PostgreSQL JDBC Driver: 1 dropped\n/);
+  assert.match(show('shop').stdout, /select name from customers where id = \?|SELECT name FROM customers WHERE id = \?/i);
+
+  // repeated flags: either user; Debian's prefix has no %a, so an application filter finds none
+  const users = runCli(['corpus', 'import', join(dir, 'debian.log'), '--workload', 'users', '--user', 'app', '--user', 'bob', '--exclude-database', 'bench'], { env });
+  assert.equal(users.status, 0, users.stderr);
+  assert.match(users.stdout, /^workload users: 1 templates from 1 queries .*\nfiltered out 3 queries:\n {2}--user app,bob: 0 dropped\n {2}--exclude-database bench: 3 dropped\n/);
+  const app = runCli(['corpus', 'import', join(dir, 'debian.log'), '--workload', 'app', '--application', 'psql'], { env });
+  assert.equal(app.status, 1);
+  assert.match(app.stdout, /--application psql: 4 dropped \(4 had no application name in the log\)/);
+  assert.match(app.stderr, /^error: nothing imported: the filters dropped all 4 queries \(see above\); workload 'app' was not created/m);
+
+  // csvlog columns
+  const csv = join(dir, 'filter.csv');
+  writeFileSync(
+    csv,
+    [
+      csvRow('2026-11-01 10:00:00.000 UTC', 'app', 'shop', 1, 'LOG', 'duration: 1.000 ms  statement: select a from t where id = 1', 'psql'),
+      csvRow('2026-11-01 10:00:01.000 UTC', 'bench', 'pgbench', 2, 'LOG', 'duration: 1.000 ms  statement: select abalance from pgbench_accounts where aid = 1', 'pgbench'),
+      csvRow('2026-11-01 10:00:02.000 UTC', 'bench', 'pgbench', 2, 'LOG', 'duration: 1.000 ms  statement: select abalance from pgbench_accounts where aid = 2', 'pgbench'),
+      '',
+    ].join('\n'),
+  );
+  const c = runCli(['corpus', 'import', csv, '--workload', 'csvf', '--exclude-application', 'pgbench'], { env });
+  assert.equal(c.status, 0, c.stderr);
+  assert.match(c.stdout, /^workload csvf: 1 templates from 1 queries .*\nfiltered out 2 queries:\n {2}--exclude-application pgbench: 2 dropped\n/);
+});

@@ -187,7 +187,16 @@ function describeImport(workload: string, result: ImportResult, secs: string): s
   }
   if (result.rejected) {
     out.push(`rejected ${result.rejected.toLocaleString('en-US')} lines:`);
-    for (const r of result.rejects.filter((x) => !x.kept)) out.push(line(r));
+    for (const r of result.rejects.filter((x) => !x.kept)) {
+      out.push(line(r));
+      const kinds = Object.entries(result.skippedByKind).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+      if (r.reason === 'not-a-query' && kinds.length) out.push(`  ${''.padEnd(16)} ${''.padStart(8)}   by kind: ${kinds.map(([k, n]) => `${k} ${n.toLocaleString('en-US')}`).join(', ')}`);
+    }
+  }
+  const failed = result.templates.filter((t) => t.errorCount > 0);
+  if (failed.length) {
+    const n = failed.reduce((s, t) => s + t.errorCount, 0);
+    out.push(`failed in production: ${n.toLocaleString('en-US')} queries in ${failed.length} template${failed.length > 1 ? 's' : ''} (counted in their templates; corpus show gives each one's errors and first error)`);
   }
   const kept = result.rejects.filter((x) => x.kept);
   if (kept.length) {

@@ -9,7 +9,7 @@
 import { reject, type LogRecord } from './types.ts';
 import { countNewlines, csvRecords } from './csv.ts';
 import type { ByteSource, SourceOptions } from './source.ts';
-import { parsePgMessage, substituteParameters } from './pg-statement.ts';
+import { errorText, parsePgMessage, substituteParameters } from './pg-statement.ts';
 
 const COL = { logTime: 0, user: 1, database: 2, pid: 3, severity: 11, message: 13, detail: 14, query: 19, application: 22 } as const;
 /** csvlog rows have 22 (PG 9.x–12), 23, 24 or 26 columns (PG 13–17) */
@@ -31,7 +31,7 @@ export async function* readPgCsvlog(source: ByteSource, options: SourceOptions =
     const base = { ts: row[COL.logTime] || undefined, user: row[COL.user] || undefined, project: row[COL.database] || undefined, ...(row[COL.application] ? { application: row[COL.application] } : {}) };
     if (severity === 'ERROR' || severity === 'FATAL') {
       const query = row[COL.query];
-      if (query) yield { kind: 'entry', sql: query, ...base, status: 'error', source: { file, line } };
+      if (query) yield { kind: 'entry', sql: query, ...base, status: 'error', ...(row[COL.message] ? { error: errorText(row[COL.message]!) } : {}), source: { file, line } };
       continue;
     }
     const stmt = parsePgMessage(row[COL.message] ?? '');

@@ -58,6 +58,16 @@ export function substituteParameters(sql: string, detail: string): string {
   return out;
 }
 
+/**
+ * An error message as kept with a template: its first line, the value a
+ * message quotes at its end (`invalid input syntax for type integer: "abc"`)
+ * left out, as it is data from the query, not its shape; at most 200 characters.
+ */
+export function errorText(message: string): string {
+  const first = message.split('\n')[0]!.trim().replace(/: "(?:[^"]|"")*"$/, ': "…"');
+  return first.length > 200 ? `${first.slice(0, 200)}…` : first;
+}
+
 /** If a string, quoted identifier, comment or dollar quote starts at `i`, the index after it; else `i`. */
 function skipQuoted(sql: string, i: number): number {
   const c = sql[i];

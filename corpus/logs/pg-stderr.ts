@@ -14,7 +14,7 @@
  */
 import { reject, type LogEntry, type LogRecord } from './types.ts';
 import { maxLineBytes, readLines, tooLargeMessage, type ByteSource, type SourceOptions } from './source.ts';
-import { parsePgMessage, substituteParameters } from './pg-statement.ts';
+import { errorText, parsePgMessage, substituteParameters } from './pg-statement.ts';
 
 export const DEFAULT_LOG_LINE_PREFIX = '%m [%p] ';
 
@@ -72,6 +72,7 @@ export async function* readPgStderr(source: ByteSource, logLinePrefix: string = 
   let rec: PendingRecord | null = null;
   let entry: LogEntry | null = null; // a statement waiting for a possible DETAIL with parameters
   let afterError = false;
+  let errorMessage = '';
   const out: LogRecord[] = [];
 
   const finish = (r: PendingRecord) => {
@@ -90,7 +91,7 @@ export async function* readPgStderr(source: ByteSource, logLinePrefix: string = 
     // an error's other parts come between ERROR and its STATEMENT: keep waiting for it
     if (r.sev === 'HINT' || r.sev === 'CONTEXT' || r.sev === 'QUERY' || r.sev === 'LOCATION') return;
     if (r.sev === 'STATEMENT') {
-      if (afterError) out.push({ kind: 'entry', sql: r.msg.trim(), ...base, status: 'error' });
+      if (afterError) out.push({ kind: 'entry', sql: r.msg.trim(), ...base, status: 'error', ...(errorMessage ? { error: errorMessage } : {}) });
       afterError = false;
       return;
     }
@@ -98,6 +99,7 @@ export async function* readPgStderr(source: ByteSource, logLinePrefix: string = 
     entry = null;
     if (r.sev === 'ERROR' || r.sev === 'FATAL') {
       afterError = true;
+      errorMessage = errorText(r.msg);
       return;
     }
     afterError = false;

@@ -26,6 +26,8 @@ export interface LogEntry {
   readonly durationMs?: number;
   /** `ok`, `error`, or whatever the log says */
   readonly status?: string;
+  /** a failed statement's error message, as the log gives it (PostgreSQL logs) */
+  readonly error?: string;
   /** lower runs first in a phased release; free-form number from the log */
   readonly priority?: number;
   readonly source: SourcePosition;

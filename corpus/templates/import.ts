@@ -63,6 +63,7 @@ interface Accumulator {
   sql: string;
   count: number;
   errors: number;
+  firstError?: string;
   totalDurationMs: number;
   timedCount: number;
   users: Set<string>;
@@ -152,7 +153,10 @@ export async function importLogs(paths: readonly string[], options: ImportOption
       if (a.check !== undefined && a.places.length < keep) a.places.push(rec.source);
       entries++;
       a.count++;
-      if (rec.status && rec.status !== 'ok') a.errors++;
+      if (rec.status && rec.status !== 'ok') {
+        a.errors++;
+        if (a.firstError === undefined && rec.error) a.firstError = rec.error;
+      }
       if (rec.durationMs !== undefined) {
         a.totalDurationMs += rec.durationMs;
         a.timedCount++;
@@ -177,6 +181,7 @@ export async function importLogs(paths: readonly string[], options: ImportOption
     sql: a.sql,
     count: a.count,
     errorCount: a.errors,
+    firstError: a.firstError ?? null,
     totalDurationMs: a.totalDurationMs,
     meanDurationMs: a.timedCount ? a.totalDurationMs / a.timedCount : null,
     weight: entries ? a.count / entries : 0,

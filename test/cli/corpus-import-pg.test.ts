@@ -188,3 +188,35 @@ test('--database, --user, --application and their --exclude- forms keep one appl
   assert.equal(c.status, 0, c.stderr);
   assert.match(c.stdout, /^workload csvf: 1 templates from 1 queries .*\nfiltered out 2 queries:\n {2}--exclude-application pgbench: 2 dropped\n/);
 });
+
+test('failed production statements: each template shows its errors and first error; the not-a-query lines are broken down by kind', () => {
+  writeFileSync(
+    join(dir, 'mixed.log'),
+    [
+      '2026-11-01 10:00:00.123 UTC [4242] app@shop LOG:  duration: 12.345 ms  statement: SELECT o.id FROM orders o WHERE o.customer_id = 17',
+      '2026-11-01 10:00:01.000 UTC [4243] bob@bench LOG:  duration: 1.000 ms  statement: update pgbench_accounts set abalance = 1 where aid = 5',
+      '2026-11-01 10:00:01.000 UTC [4243] bob@bench LOG:  duration: 1.000 ms  statement: update pgbench_accounts set abalance = 2 where aid = 6',
+      '2026-11-01 10:00:01.000 UTC [4243] bob@bench LOG:  duration: 1.000 ms  statement: insert into pgbench_history values (1)',
+      '2026-11-01 10:00:02.000 UTC [4243] bob@bench ERROR:  invalid input syntax for type integer: "secret-abc"',
+      "2026-11-01 10:00:02.000 UTC [4243] bob@bench STATEMENT:  select * from t where id = 'secret-abc'",
+      '2026-11-01 10:00:03.000 UTC [4243] bob@bench ERROR:  relation "nope" does not exist at character 15',
+      '2026-11-01 10:00:03.000 UTC [4243] bob@bench STATEMENT:  select * from nope',
+      '2026-11-01 10:00:04.000 UTC [4243] bob@bench ERROR:  relation "nope" does not exist at character 16',
+      '2026-11-01 10:00:04.000 UTC [4243] bob@bench STATEMENT:  select *  from nope',
+      '',
+    ].join('\n'),
+  );
+  const r = runCli(['corpus', 'import', join(dir, 'mixed.log'), '--workload', 'mixed'], { env });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /\n {2}not-a-query +3 +e\.g\. line 2, 3, 4: update statement\n {30}by kind: update 2, insert 1\n/);
+  assert.match(r.stdout, /\nfailed in production: 3 queries in 2 templates \(counted in their templates; corpus show gives each one's errors and first error\)\n/);
+  const s = show('mixed');
+  assert.equal(s.status, 0, s.stderr);
+  assert.match(s.stdout, /\n {2}3 of the queries failed in production, in 2 templates \(errors column\)\n/);
+  assert.match(s.stdout, /\n {3}count {2}weight {3}mean ms {2}errors {2}users {2}template\n/);
+  assert.match(s.stdout, /\n +2 +50\.00% +- +2 +1 +[0-9a-f]{16} +select \* from nope\n {42}first error: relation "nope" does not exist at character 15\n/);
+  assert.match(s.stdout, /\n +1 +25\.00% +12\.3 +0 +1 +[0-9a-f]{16} +select o\.id from orders o where o\.customer_id = \?\n +1 /);
+  assert.match(s.stdout, /first error: invalid input syntax for type integer: "…"/);
+  assert.doesNotMatch(s.stdout, /secret-abc/);
+  assert.match(s.stdout, /source \S+mixed\.log \[pg-stderr, log_line_prefix '%m \[%p\] %q%u@%d '\]/);
+});

@@ -136,7 +136,11 @@ function shownLine(line: string): string {
  */
 export function prefixMismatchError(path: string, head: string, tried: readonly string[], from?: string): FlightdeckError {
   const lines = sampleLines(head);
-  const first = lines[0] ?? '';
+  // the first record line no prefix tried fits (the first lines may be a background process's, which fit more prefixes)
+  const fits = tried.map((p) => (l: string) => scorePrefix(p, [l]).matched > 0);
+  const first = lines.find((l) => !fits.some((f) => f(l))) ?? lines[0] ?? '';
+  const lineNo = head.split(/\r?\n/).indexOf(first) + 1;
+  const misfits = lines.filter((l) => !fits.some((f) => f(l))).length;
   const detected = detectLogLinePrefix(head);
   const suggested = suggestPrefix(first);
   const triedText = tried.length === 1 ? `the log_line_prefix '${tried[0]}'${from ? ` (${from})` : ''}` : `any of ${tried.length} common log_line_prefix settings`;
@@ -145,7 +149,9 @@ export function prefixMismatchError(path: string, head: string, tried: readonly 
   else if (suggested && (!tried.includes(suggested) || tried.length > 1) && prefixRegex(suggested).test(first)) {
     hint = `pass the server's setting with --log-line-prefix (this line fits '${suggested}'), or its postgresql.conf with --pg-conf`;
   } else hint = "pass the server's setting (SHOW log_line_prefix) with --log-line-prefix, or its postgresql.conf with --pg-conf";
-  return new FlightdeckError('log-prefix-mismatch', `the first line does not start with ${triedText}: ${shownLine(first)}; ${hint}`, {
-    location: { file: path, line: 1 },
+  const share = misfits < lines.length ? ` (${misfits} of the first ${lines.length} record lines do not)` : '';
+  const which = lineNo <= 1 ? 'the first line' : `line ${lineNo}`;
+  return new FlightdeckError('log-prefix-mismatch', `${which} does not start with ${triedText}${share}: ${shownLine(first)}; ${hint}`, {
+    location: { file: path, line: Math.max(lineNo, 1) },
   });
 }

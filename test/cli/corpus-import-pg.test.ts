@@ -68,6 +68,12 @@ test('a wrong --log-line-prefix exits 1 with the first line, the prefix tried an
   assert.match(wrong.stderr, /its lines match '%t \[%p\]: \[%l-1\] user=%u,db=%d,app=%a,client=%h ': pass --log-line-prefix '%t \[%p\]: \[%l-1\] user=%u,db=%d,app=%a,client=%h '/);
   assert.match(show('keep').stdout, /^workload keep: 3 templates, 4 queries/);
 
+  // PostgreSQL's default on a Debian log: a background line fits it, the session lines do not; the first that does not is shown
+  const deb = runCli(['corpus', 'import', join(dir, 'debian.log'), '--workload', 'keep', '--replace', '--log-line-prefix', '%m [%p] '], { env });
+  assert.equal(deb.status, 1);
+  assert.match(deb.stderr, /^error: log-prefix-mismatch at .*debian\.log:2: line 2 does not start with the log_line_prefix '%m \[%p\] ' \(--log-line-prefix\) \(5 of the first 6 record lines do not\): "2026-11-01 10:00:00\.123 UTC \[4242\] app@shop LOG: /);
+  assert.match(deb.stderr, /its lines match '%m \[%p\] %q%u@%d '/);
+
   // a prefix no known setting fits: the suggestion is written from the first line
   writeFileSync(join(dir, 'odd.log'), PGBADGER_LOG.replace(/\[(\d+)\]:/g, '<$1>'));
   const odd = runCli(['corpus', 'import', join(dir, 'odd.log'), '--workload', 'keep', '--replace'], { env });

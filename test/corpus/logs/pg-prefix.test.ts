@@ -9,7 +9,12 @@ import { detectLogLinePrefix, looksLikePgStderr, suggestPrefix } from '../../../
 import { parsePgConf } from '../../../corpus/logs/pg-conf.ts';
 import { createRecordFilter } from '../../../corpus/logs/record-filter.ts';
 import { parsePgTime } from '../../../corpus/logs/pg-folder.ts';
-import type { LogEntry } from '../../../corpus/logs/types.ts';
+import { readPgStderr } from '../../../corpus/logs/pg-stderr.ts';
+import { ByteSource } from '../../../corpus/logs/source.ts';
+import type { LogEntry, LogRecord } from '../../../corpus/logs/types.ts';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const DEFAULT = ['2026-11-01 10:00:00.100 UTC [100] LOG:  checkpoint starting: time', '2026-11-01 10:00:00.123 UTC [4242] LOG:  statement: select 1', '\tfrom t'].join('\n');
 const DEBIAN = [
@@ -74,4 +79,33 @@ test('PostgreSQL timestamps order logs across time zones', () => {
   assert.equal(parsePgTime('2026-11-01 12:00:00 +02 [1]'), Date.UTC(2026, 10, 1, 10));
   assert.equal(parsePgTime('2026-11-01 06:30:00-03:30,"app"'), Date.UTC(2026, 10, 1, 10));
   assert.equal(parsePgTime('select 1'), undefined);
+});
+
+test("with Debian's prefix, a background process's line (it stops at %q) starts a record: it is never glued onto the statement before it", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fd-pgq-'));
+  try {
+    const file = join(dir, 'deb.log');
+    writeFileSync(
+      file,
+      [
+        '2026-11-01 10:00:00.123 UTC [4242] app@shop LOG:  duration: 1.000 ms  statement: select a',
+        '\tfrom t',
+        '2026-11-01 10:00:00.200 UTC [99] LOG:  checkpoint complete: wrote 3 buffers (0.0%)',
+        '2026-11-01 10:00:00.300 UTC [4242] app@shop LOG:  duration: 2.000 ms  statement: select b from t',
+        '',
+      ].join('\n'),
+    );
+    const out: LogRecord[] = [];
+    for await (const r of readPgStderr(ByteSource.open(file), '%m [%p] %q%u@%d ')) out.push(r);
+    // (how the continuation line's tab is kept is the stderr reader's business, not this test's)
+    assert.deepEqual(
+      out.map((r) => (r.kind === 'entry' ? [r.sql.replace(/\s+/g, ' '), r.user, r.project] : [r.reason])),
+      [
+        ['select a from t', 'app', 'shop'],
+        ['select b from t', 'app', 'shop'],
+      ],
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -139,9 +139,15 @@ export async function* readPgStderr(source: ByteSource, logLinePrefix: string = 
   while (out.length) yield out.shift()!;
 }
 
-/** An error's position, from the ` at character N` PostgreSQL appends to its text on stderr (not when it points into an internal QUERY). */
+/**
+ * An error's position, from the ` at character N` PostgreSQL appends to its
+ * text on stderr (not when it points into an internal QUERY); the suffix is
+ * left out of the message, as csvlog gives it in a column of its own.
+ */
 function finishMessage(m: PgMessage, internal: boolean): PgMessage {
   if (m.severity !== 'ERROR' && m.severity !== 'FATAL') return m;
   const at = / at character (\d+)$/.exec(m.message);
-  return at && !internal ? { ...m, position: Number(at[1]) } : m;
+  if (!at) return m;
+  const message = m.message.slice(0, at.index);
+  return internal ? { ...m, message } : { ...m, message, position: Number(at[1]) };
 }

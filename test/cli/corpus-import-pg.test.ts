@@ -220,7 +220,7 @@ test('failed production statements: each template shows its errors and first err
   assert.equal(s.status, 0, s.stderr);
   assert.match(s.stdout, /\n {2}3 of the queries failed in production, in 2 templates \(errors column\)\n/);
   assert.match(s.stdout, /\n {3}count {2}weight {3}mean ms {2}errors {2}users {2}template\n/);
-  assert.match(s.stdout, /\n +2 +50\.00% +- +2 +1 +[0-9a-f]{16} +select \* from nope\n {42}first error: relation "nope" does not exist at character 15\n/);
+  assert.match(s.stdout, /\n +2 +50\.00% +- +2 +1 +[0-9a-f]{16} +select \* from nope\n {42}first error: relation "nope" does not exist\n/);
   assert.match(s.stdout, /\n +1 +25\.00% +12\.3 +0 +1 +[0-9a-f]{16} +select o\.id from orders o where o\.customer_id = \?\n +1 /);
   assert.match(s.stdout, /first error: invalid input syntax for type integer: "…"/);
   assert.doesNotMatch(s.stdout, /secret-abc/);

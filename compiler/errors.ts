@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'build-timeout'
   | 'protocol-error'
   | 'usage-error'
+  /** a PostgreSQL stderr log whose lines do not start with the log_line_prefix given (or any known one) */
+  | 'log-prefix-mismatch'
   | 'environment-error'
   | 'not-found'
   | 'io-error'

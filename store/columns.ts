@@ -98,7 +98,7 @@ export type TemplateRow = StoredTemplate & { readonly workload: string };
 export const TEMPLATES: Table<TemplateRow> = {
   name: 'templates',
   columns: {
-    workload: text, fingerprint: text, normalized: text, sql: text, count: num, errorCount: num, totalDurationMs: num, meanDurationMs: numOrNull,
+    workload: text, fingerprint: text, normalized: text, sql: text, count: num, errorCount: num, firstError: { ...textOrNull, encode: (v) => v ?? null } as Codec<string | null | undefined>, totalDurationMs: num, meanDurationMs: numOrNull,
     weight: num, durationShare: num, users: textList, projects: textList, priorities: numList, firstSeen: textOrNull, lastSeen: textOrNull, source: text,
   },
 };

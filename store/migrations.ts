@@ -152,4 +152,11 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: "templates: the first error message of a template's failed entries",
+    sql: `
+      ALTER TABLE templates ADD COLUMN first_error VARCHAR;
+    `,
+  },
 ];

@@ -226,8 +226,8 @@ export class Store {
       ? await this.all(`SELECT * FROM templates WHERE workload = ? AND list_contains(from_json(?, '["VARCHAR"]'), fingerprint) ORDER BY count DESC, fingerprint`, [workload, JSON.stringify(fingerprints)])
       : await this.all('SELECT * FROM templates WHERE workload = ? ORDER BY count DESC, fingerprint', [workload]);
     return rows.map((r) => {
-      const { workload: _, ...t } = decodeRow(TEMPLATES, r);
-      return t;
+      const { workload: _, firstError, ...t } = decodeRow(TEMPLATES, r);
+      return firstError ? { ...t, firstError } : t;
     });
   }
 

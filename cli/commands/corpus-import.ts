@@ -4,6 +4,9 @@ import { importLogs, type ImportResult } from '../../corpus/templates/import.ts'
 import { DEFAULT_SCHEMA_MAP, describeSchemaMap, mergeSchemaMaps, parseSchemaMap, searchPathMap, type SchemaMap } from '../../corpus/templates/schema-map.ts';
 import { createParserCheck, DEFAULT_CHECK_TIMEOUT_MS } from '../../corpus/templates/parser-check.ts';
 import { mappingFrom, type FieldMapping } from '../../corpus/logs/fields.ts';
+import { describeFilterCounts } from '../../corpus/logs/record-filter.ts';
+import { readLogLinePrefix } from '../../corpus/logs/pg-conf.ts';
+import { DEFAULT_LOG_LINE_PREFIX } from '../../corpus/logs/pg-stderr.ts';
 import { checkEncoding, DEFAULT_MAX_STATEMENT_BYTES, formatBytes, STDIN } from '../../corpus/logs/source.ts';
 import { LOG_FORMATS, type LogFormat } from '../../corpus/logs/types.ts';
 import { EXIT_FAILED, parsePositive, runCommand, usageError } from '../run-command.ts';
@@ -17,6 +20,7 @@ interface ImportCliOptions {
   format?: string;
   csvMap?: string;
   logLinePrefix?: string;
+  pgConf?: string;
   encoding?: string;
   maxStatementBytes?: string;
   checkTimeout: string;
@@ -27,11 +31,19 @@ interface ImportCliOptions {
   schemaMap?: string;
   searchPath?: string;
   store?: string;
+  database: string[];
+  user: string[];
+  application: string[];
+  excludeDatabase: string[];
+  excludeUser: string[];
+  excludeApplication: string[];
 }
+
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 function parseMapping(text: string | undefined): FieldMapping | undefined {
   if (!text) return undefined;
-  const fields = ['sql', 'ts', 'user', 'project', 'durationMs', 'status', 'priority'];
+  const fields = ['sql', 'ts', 'user', 'project', 'durationMs', 'status', 'priority', 'application'];
   const overrides: Record<string, string> = {};
   for (const pair of text.split(',')) {
     const [k, v] = pair.split('=').map((s) => s.trim());
@@ -60,7 +72,14 @@ export function registerCorpusImport(corpus: Command): void {
       .option('--replace', 'replace the workload if it exists (without it, an existing name is an error)')
       .option('--format <format>', `log format (default: detected): ${LOG_FORMATS.join(', ')}`)
       .option('--csv-map <pairs>', 'CSV column mapping, e.g. sql=query_text,ts=started,durationMs=elapsed')
-      .option('--log-line-prefix <prefix>', "PostgreSQL log_line_prefix for stderr logs (default '%m [%p] ')")
+      .option('--log-line-prefix <prefix>', "PostgreSQL log_line_prefix for stderr logs (default: detected from the log's first lines)")
+      .option('--pg-conf <file>', "the server's postgresql.conf: its log_line_prefix is used for stderr logs")
+      .option('--database <name>', 'import only the queries of this database (PostgreSQL logs; the project of other logs); repeat for more', collect, [])
+      .option('--user <name>', 'import only the queries of this user; repeat for more', collect, [])
+      .option('--application <name>', 'import only the queries of this application_name (csvlog, or %a in the log_line_prefix); repeat for more', collect, [])
+      .option('--exclude-database <name>', 'leave out the queries of this database; repeat for more', collect, [])
+      .option('--exclude-user <name>', 'leave out the queries of this user; repeat for more', collect, [])
+      .option('--exclude-application <name>', 'leave out the queries of this application_name; repeat for more', collect, [])
       .option('--encoding <label>', 'text encoding of the logs: utf-8 (default), latin1, windows-1252, shift_jis, ...')
       .option('--max-statement-bytes <size>', `longest statement to import; longer ones are rejected too-large (default ${formatBytes(DEFAULT_MAX_STATEMENT_BYTES)})`)
       .option('--check-timeout <seconds>', "time our parser may take to check one template before it is kept and flagged", String(DEFAULT_CHECK_TIMEOUT_MS / 1000))
@@ -96,6 +115,12 @@ async function importCommand(logs: string[], opts: ImportCliOptions): Promise<nu
   const masking = opts.policy
     ? await literalMaskingContext({ policyFile: resolve(opts.policy), keyFile: resolve(opts.keyFile!), ...(opts.source ? { source: resolve(opts.source) } : {}) })
     : null;
+  if (opts.pgConf && opts.logLinePrefix !== undefined) throw usageError('pass --log-line-prefix or --pg-conf, not both');
+  const conf = opts.pgConf ? await readLogLinePrefix(resolve(opts.pgConf)) : null;
+  // a postgresql.conf that leaves log_line_prefix out means the server's default
+  const prefix = opts.pgConf
+    ? { logLinePrefix: conf?.prefix ?? DEFAULT_LOG_LINE_PREFIX, logLinePrefixFrom: conf ? `${basename(opts.pgConf)} line ${conf.line}` : `the default; ${basename(opts.pgConf)} does not set it` }
+    : opts.logLinePrefix !== undefined ? { logLinePrefix: opts.logLinePrefix, logLinePrefixFrom: '--log-line-prefix' } : {};
   if (logs.includes(STDIN) && process.stdin.isTTY) process.stderr.write('reading queries from standard input (end with Ctrl-D)\n');
   const started = performance.now();
   let lastLines = 0;
@@ -106,7 +131,11 @@ async function importCommand(logs: string[], opts: ImportCliOptions): Promise<nu
     result = await importLogs(logs.map((l) => (l === STDIN ? l : resolve(l))), {
       format: opts.format as LogFormat | undefined,
       mapping: parseMapping(opts.csvMap),
-      logLinePrefix: opts.logLinePrefix,
+      ...prefix,
+      filter: {
+        include: { database: opts.database, user: opts.user, application: opts.application },
+        exclude: { database: opts.excludeDatabase, user: opts.excludeUser, application: opts.excludeApplication },
+      },
       encoding,
       maxStatementBytes,
       schemaMap,
@@ -121,6 +150,7 @@ async function importCommand(logs: string[], opts: ImportCliOptions): Promise<nu
     await checker?.close();
   }
   if (tty) process.stderr.write('\n');
+  for (const w of result.warnings ?? []) process.stderr.write(`${w}\n`);
   const masked = masking ? maskImportResult(result, masking) : null;
   if (masked) result = masked.result;
   if (masked && opts.source) {
@@ -140,7 +170,8 @@ async function importCommand(logs: string[], opts: ImportCliOptions): Promise<nu
   if (result.schemaMapped) report += `schemas: ${describeSchemaMap(schemaMap)} in ${result.schemaMapped.toLocaleString('en-US')} statements\n`;
   if (result.templates.length === 0) {
     process.stdout.write(report);
-    const why = result.rejected ? `all ${result.rejected.toLocaleString('en-US')} lines were rejected (see above)` : 'no queries found (empty log, or a folder without .sql or log files?)';
+    const dropped = (result.filtered ?? []).reduce((n, f) => n + f.dropped, 0);
+    const why = dropped && !result.entries ? `the filters dropped all ${dropped.toLocaleString('en-US')} queries (see above)` : result.rejected ? `all ${result.rejected.toLocaleString('en-US')} lines were rejected (see above)` : 'no queries found (empty log, or a folder without .sql or log files?)';
     const kept = existing ? `workload '${opts.workload}' is left as it was` : `workload '${opts.workload}' was not created`;
     process.stderr.write(`error: nothing imported: ${why}${opts.format ? `; is --format ${opts.format} right?` : ''}; ${kept}\n`);
     return EXIT_FAILED;
@@ -156,15 +187,29 @@ async function importCommand(logs: string[], opts: ImportCliOptions): Promise<nu
 
 function describeImport(workload: string, result: ImportResult, secs: string): string {
   const out: string[] = [];
-  const sources = result.files.map((f) => `${f.path} [${f.format}]`).join(', ');
+  const sources = result.files.map((f) => `${f.path} [${f.format}${f.prefixDetected ? `, log_line_prefix '${f.logLinePrefix}' detected` : ''}]`).join(', ');
   out.push(`workload ${workload}: ${result.templates.length} templates from ${result.entries.toLocaleString('en-US')} queries (${sources}) in ${secs} s`);
   const line = (r: (typeof result.rejects)[number]) => {
     const where = r.examples.map((e) => (result.files.length > 1 ? `${basename(e.file)}:${e.line}` : `${e.line}`)).join(', ');
     return `  ${r.reason.padEnd(16)} ${String(r.count).padStart(8)}   e.g. line ${where}: ${r.examples[0]?.message ?? ''}`;
   };
+  const filtered = (result.filtered ?? []).reduce((n, f) => n + f.dropped, 0);
+  if (result.filtered) {
+    out.push(`filtered out ${filtered.toLocaleString('en-US')} queries:`);
+    for (const f of describeFilterCounts(result.filtered)) out.push(`  ${f}`);
+  }
   if (result.rejected) {
     out.push(`rejected ${result.rejected.toLocaleString('en-US')} lines:`);
-    for (const r of result.rejects.filter((x) => !x.kept)) out.push(line(r));
+    for (const r of result.rejects.filter((x) => !x.kept)) {
+      out.push(line(r));
+      const kinds = Object.entries(result.skippedByKind).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+      if (r.reason === 'not-a-query' && kinds.length) out.push(`  ${''.padEnd(16)} ${''.padStart(8)}   by kind: ${kinds.map(([k, n]) => `${k} ${n.toLocaleString('en-US')}`).join(', ')}`);
+    }
+  }
+  const failed = result.templates.filter((t) => t.errorCount > 0);
+  if (failed.length) {
+    const n = failed.reduce((s, t) => s + t.errorCount, 0);
+    out.push(`failed in production: ${n.toLocaleString('en-US')} queries in ${failed.length} template${failed.length > 1 ? 's' : ''} (counted in their templates; corpus show gives each one's errors and first error)`);
   }
   const kept = result.rejects.filter((x) => x.kept);
   if (kept.length) {

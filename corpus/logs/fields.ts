@@ -13,6 +13,7 @@ export interface FieldMapping {
   readonly durationMs: readonly string[];
   readonly status: readonly string[];
   readonly priority: readonly string[];
+  readonly application?: readonly string[];
 }
 
 export const DEFAULT_MAPPING: FieldMapping = {
@@ -23,6 +24,7 @@ export const DEFAULT_MAPPING: FieldMapping = {
   durationMs: ['duration_ms', 'duration', 'elapsed_ms', 'total_time_ms', 'runtime_ms'],
   status: ['status', 'state', 'result'],
   priority: ['priority', 'prio'],
+  application: ['application', 'application_name', 'app'],
 };
 
 /** Override some fields of the default mapping: `{ sql: 'query_text' }`. */
@@ -56,6 +58,7 @@ export function entryFromFields(obj: Record<string, unknown>, file: string, line
     if (!Number.isFinite(priority)) return reject('bad-field', `priority is not a number: ${JSON.stringify(prio)}`, file, line);
   }
   const str = (v: unknown) => (v === undefined ? undefined : String(v));
+  const application = str(pick(obj, mapping.application ?? []));
   return {
     kind: 'entry',
     sql,
@@ -66,5 +69,6 @@ export function entryFromFields(obj: Record<string, unknown>, file: string, line
     status: str(pick(obj, mapping.status)),
     priority,
     source: { file, line },
+    ...(application !== undefined ? { application } : {}),
   };
 }

@@ -13,7 +13,7 @@ import { countNewlines, csvRecords } from './csv.ts';
 import type { ByteSource, SourceOptions } from './source.ts';
 import { PgSessionJoiner } from './pg-session.ts';
 
-const COL = { logTime: 0, user: 1, database: 2, pid: 3, sessionId: 5, severity: 11, message: 13, detail: 14, context: 18, query: 19, queryPos: 20 } as const;
+const COL = { logTime: 0, user: 1, database: 2, pid: 3, sessionId: 5, severity: 11, message: 13, detail: 14, context: 18, query: 19, queryPos: 20, application: 22 } as const;
 /** csvlog rows have 22 (PG 9.x–12), 23, 24 or 26 columns (PG 13–17) */
 export const PG_CSVLOG_MIN_COLUMNS = 22;
 
@@ -44,6 +44,7 @@ export async function* readPgCsvlog(source: ByteSource, options: SourceOptions =
       ts: row[COL.logTime] || undefined,
       user: row[COL.user] || undefined,
       db: row[COL.database] || undefined,
+      application: row[COL.application] || undefined,
       source: { file, line },
     }, out);
     while (out.length) yield out.shift()!;

@@ -20,7 +20,7 @@
  *   `DEALLOCATE`/`DISCARD` forget them (the three stay utility statements).
  */
 import { reject, type LogEntry, type LogRecord, type SourcePosition } from './types.ts';
-import { classifyPgMessage } from './pg-statement.ts';
+import { classifyPgMessage, errorText } from './pg-statement.ts';
 import { parseParameterDetail, substituteValues } from './pg-parameters.ts';
 import { MAX_PREPARED_PER_SESSION, parseDeallocate, parseExecute, parsePrepare, prepareFromDetail, resolveExecute, type PreparedStatement } from './pg-prepare.ts';
 import { splitStatements } from './sql-dir.ts';
@@ -43,6 +43,8 @@ export interface PgMessage {
   readonly ts?: string;
   readonly user?: string;
   readonly db?: string;
+  /** the client's application_name (csvlog; `%a` in a stderr prefix) */
+  readonly application?: string;
   readonly source: SourcePosition;
   /** the message was over the size limit: a `too-large` reject with this text */
   readonly tooLarge?: string;
@@ -88,14 +90,15 @@ export class PgSessionJoiner {
       const position = m.position !== undefined && m.statement ? m.position - (m.statement.length - m.statement.trimStart().length) : undefined;
       // an ERROR happens in a statement; a FATAL without one (a terminated connection) says nothing of the statement before it
       const inPending = text === undefined ? m.severity === 'ERROR' : text === s.pending?.logged;
-      if (s.pending && !s.pending.dropped && inPending) flush(s, out, 'error', undefined, position);
+      const error = errorText(m.message);
+      if (s.pending && !s.pending.dropped && inPending) flush(s, out, 'error', undefined, position, error);
       else {
         flush(s, out, 'ok');
         if (text) {
           const portal = m.context && /portal \S* ?with parameters: /.test(m.context) ? m.context.replace(/^[\s\S]*?portal \S* ?with /, '') : undefined;
           const raw = portal ? substituteValues(text, parseParameterDetail(portal)) : text;
           const where = m.statementLine ? { ...m, source: { ...m.source, line: m.statementLine } } : m;
-          entriesOf({ raw, logged: text, message: where, prepared: portal !== undefined }, s, 'error', undefined, position, out);
+          entriesOf({ raw, logged: text, message: where, prepared: portal !== undefined }, s, 'error', undefined, position, out, error);
         }
       }
     } else if (m.severity === 'LOG') {
@@ -129,18 +132,19 @@ export class PgSessionJoiner {
   }
 }
 
-function flush(s: Session, out: LogRecord[], status: 'ok' | 'error', durationMs?: number, position?: number): void {
+function flush(s: Session, out: LogRecord[], status: 'ok' | 'error', durationMs?: number, position?: number, error?: string): void {
   const p = s.pending;
   s.pending = null;
-  if (p && !p.dropped) entriesOf(p, s, status, durationMs, position, out);
+  if (p && !p.dropped) entriesOf(p, s, status, durationMs, position, out, error);
 }
 
-/** The entries of one logged statement text: split, PREPAREs remembered, EXECUTEs resolved. */
-function entriesOf(p: Pending, s: Session, status: 'ok' | 'error', durationMs: number | undefined, position: number | undefined, out: LogRecord[]): void {
+/** The entries of one logged statement text: split, PREPAREs remembered, EXECUTEs resolved; a failed one keeps its `error` message. */
+function entriesOf(p: Pending, s: Session, status: 'ok' | 'error', durationMs: number | undefined, position: number | undefined, out: LogRecord[], error?: string): void {
   const m = p.message;
-  const base = { ts: m.ts, user: m.user || undefined, project: m.db || undefined, source: m.source };
+  const base = { ts: m.ts, user: m.user || undefined, project: m.db || undefined, ...(m.application ? { application: m.application } : {}), source: m.source };
+  const failed = (own: 'ok' | 'error') => (own === 'error' && error ? { error } : {});
   if (p.prepared) {
-    out.push({ kind: 'entry', sql: p.raw.replace(/;\s*$/, '').trimEnd(), ...base, durationMs, status });
+    out.push({ kind: 'entry', sql: p.raw.replace(/;\s*$/, '').trimEnd(), ...base, durationMs, status, ...failed(status) });
     return;
   }
   // most messages hold one statement and no comment before it: no need to split them
@@ -158,7 +162,7 @@ function entriesOf(p: Pending, s: Session, status: 'ok' | 'error', durationMs: n
       if (at >= end && part !== parts.at(-1)) own = 'ok';
       else if (at < start) break; // after the failed statement: never ran
     }
-    const entry: LogEntry = { kind: 'entry', sql: resolve(part.sql, m.detail, s, own), ...base, durationMs: own === 'error' ? undefined : share, status: own };
+    const entry: LogEntry = { kind: 'entry', sql: resolve(part.sql, m.detail, s, own), ...base, durationMs: own === 'error' ? undefined : share, status: own, ...failed(own) };
     out.push(entry);
     if (own === 'error' && at !== undefined && parts.length > 1) break;
   }

@@ -51,3 +51,13 @@ export function parsePgMessage(message: string): PgStatement | null {
 export function substituteParameters(sql: string, detail: string): string {
   return substituteValues(sql, parseParameterDetail(detail));
 }
+
+/**
+ * An error message as kept with a template: its first line, the value a
+ * message quotes at its end (`invalid input syntax for type integer: "abc"`)
+ * left out, as it is data from the query, not its shape; at most 200 characters.
+ */
+export function errorText(message: string): string {
+  const first = message.split('\n')[0]!.trim().replace(/: "(?:[^"]|"")*"$/, ': "…"');
+  return first.length > 200 ? `${first.slice(0, 200)}…` : first;
+}

@@ -31,7 +31,7 @@ const TS = `\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d${TZ}`;
 const ESCAPES: Record<string, string> = {
   m: `(?<ts>${TS_MS})`, t: `(?<ts>${TS})`, n: '[\\d.]+', s: TS, p: '(?<pid>\\d+)', u: '(?<user>[^@\\s\\]]*)', d: '(?<db>[^\\s\\]@]*)',
   // application names and command tags may hold spaces (`PostgreSQL JDBC Driver`, `CREATE TABLE`); query ids may be negative
-  a: '.*?', h: '[^\\s]*', r: '[^\\s]*', l: '\\d+', c: '(?<sid>[0-9a-f]+\\.[0-9a-f]+)', e: '[0-9A-Z]{5}', x: '\\S*', v: '\\S*', i: '[\\w ]*?', b: '[\\w ]*?', q: '', Q: '-?\\d*', '%': '%',
+  a: '(?<app>.*?)', h: '[^\\s]*', r: '[^\\s]*', l: '\\d+', c: '(?<sid>[0-9a-f]+\\.[0-9a-f]+)', e: '[0-9A-Z]{5}', x: '\\S*', v: '\\S*', i: '[\\w ]*?', b: '[\\w ]*?', q: '', Q: '-?\\d*', '%': '%',
 };
 const SEVERITY = '(?<sev>LOG|ERROR|WARNING|NOTICE|INFO|DEBUG\\d?|FATAL|PANIC|DETAIL|HINT|CONTEXT|STATEMENT|QUERY|LOCATION):\\s{1,2}(?<msg>.*)$';
 
@@ -69,6 +69,7 @@ interface PendingRecord {
   ts?: string;
   user?: string;
   db?: string;
+  app?: string;
   /** the record's text passed the size limit: only its length is counted on */
   bytes?: number;
 }
@@ -100,7 +101,7 @@ export async function* readPgStderr(source: ByteSource, logLinePrefix: string = 
     }
     if (msg) joiner.add(finishMessage(msg, internal), out);
     internal = false;
-    msg = { session: r.session, severity: r.sev, message: r.msg, ts: r.ts, user: r.user, db: r.db, source: { file, line: r.line }, tooLarge };
+    msg = { session: r.session, severity: r.sev, message: r.msg, ts: r.ts, user: r.user, db: r.db, application: r.app || undefined, source: { file, line: r.line }, tooLarge };
   };
 
   for await (const l of readLines(source, options)) {
@@ -118,7 +119,7 @@ export async function* readPgStderr(source: ByteSource, logLinePrefix: string = 
     if (m) {
       if (rec) finish(rec);
       const g = m.groups!;
-      rec = { sev: g.sev!, msg: g.msg!, line: n, session: g.sid ?? g.pid ?? '', ts: g.ts, user: g.user, db: g.db };
+      rec = { sev: g.sev!, msg: g.msg!, line: n, session: g.sid ?? g.pid ?? '', ts: g.ts, user: g.user, db: g.db, app: g.app };
     } else if (rec) {
       // PostgreSQL starts each further line of a message with a tab of its own
       const text = line.startsWith('\t') ? line.slice(1) : line;
@@ -138,9 +139,15 @@ export async function* readPgStderr(source: ByteSource, logLinePrefix: string = 
   while (out.length) yield out.shift()!;
 }
 
-/** An error's position, from the ` at character N` PostgreSQL appends to its text on stderr (not when it points into an internal QUERY). */
+/**
+ * An error's position, from the ` at character N` PostgreSQL appends to its
+ * text on stderr (not when it points into an internal QUERY); the suffix is
+ * left out of the message, as csvlog gives it in a column of its own.
+ */
 function finishMessage(m: PgMessage, internal: boolean): PgMessage {
   if (m.severity !== 'ERROR' && m.severity !== 'FATAL') return m;
   const at = / at character (\d+)$/.exec(m.message);
-  return at && !internal ? { ...m, position: Number(at[1]) } : m;
+  if (!at) return m;
+  const message = m.message.slice(0, at.index);
+  return internal ? { ...m, message } : { ...m, message, position: Number(at[1]) };
 }

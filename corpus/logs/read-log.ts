@@ -12,7 +12,8 @@ import { readJsonLines } from './jsonl.ts';
 import { readCsv } from './csv.ts';
 import { readSqlDir } from './sql-dir.ts';
 import { readPgCsvlog } from './pg-csvlog.ts';
-import { readPgStderr, prefixRegex, DEFAULT_LOG_LINE_PREFIX } from './pg-stderr.ts';
+import { readPgStderr } from './pg-stderr.ts';
+import { detectLogLinePrefix, KNOWN_PREFIXES, looksLikePgStderr, prefixMismatchError, sampleLines, scorePrefix } from './pg-prefix-detect.ts';
 import { DEFAULT_MAPPING, type FieldMapping } from './fields.ts';
 import { ByteSource, checkEncoding, decodeText, isGzipName, STDIN, type SourceOptions } from './source.ts';
 import { LOG_FORMATS, type LogFormat, type LogRecord } from './types.ts';
@@ -22,15 +23,25 @@ export interface ReadLogOptions extends SourceOptions {
   readonly format?: LogFormat;
   /** CSV column mapping */
   readonly mapping?: FieldMapping;
-  /** PostgreSQL log_line_prefix for pg-stderr (default `%m [%p] `) */
+  /** PostgreSQL log_line_prefix for pg-stderr (default: detected from the log's first lines) */
   readonly logLinePrefix?: string;
+  /** where logLinePrefix came from, for messages (e.g. `postgresql.conf line 12`) */
+  readonly logLinePrefixFrom?: string;
 }
 
-/** file names read as logs inside a folder (besides .sql files) */
-const LOG_EXTENSIONS = ['.jsonl', '.ndjson', '.json', '.csv', '.log'];
+export interface OpenedLog {
+  readonly format: LogFormat;
+  readonly records: AsyncGenerator<LogRecord>;
+  /** pg-stderr: the log_line_prefix it is read with, and whether it was detected */
+  readonly logLinePrefix?: string;
+  readonly prefixDetected?: boolean;
+}
+
+/** file names read as logs inside a folder (besides .sql files): `.jsonl`, `.ndjson`, `.json`, `.csv`, `.log`, rotated ones (`.log.1`, `.csv.2.gz`, `.log-20240301`), each maybe .gz */
+export const LOG_FILE_NAME = /\.(?:jsonl|ndjson|json|csv|log)(?:[.-]\d+)*(?:\.gz)?$/i;
 const HEAD_BYTES = 64 * 1024;
 
-export async function readLog(path: string, options: ReadLogOptions = {}): Promise<{ format: LogFormat; records: AsyncGenerator<LogRecord> }> {
+export async function readLog(path: string, options: ReadLogOptions = {}): Promise<OpenedLog> {
   if (options.format && !LOG_FORMATS.includes(options.format)) {
     throw new FlightdeckError('usage-error', `unknown log format '${options.format}'; formats: ${LOG_FORMATS.join(', ')}`);
   }
@@ -40,7 +51,9 @@ export async function readLog(path: string, options: ReadLogOptions = {}): Promi
     throw new FlightdeckError('usage-error', `--format sql-dir reads a folder of .sql files; ${path} is not a folder`, { location: { file: path } });
   }
   const source = ByteSource.open(path);
-  const format = options.format ?? detectFromHead(path, decodeHead(await source.head(HEAD_BYTES), source.name, options.encoding), options.logLinePrefix, options.mapping);
+  const head = options.format && options.format !== 'pg-stderr' ? '' : decodeHead(await source.head(HEAD_BYTES), source.name, options.encoding);
+  const detected = options.format ? { format: options.format } : detectFromHead(path, head, options);
+  const format = detected.format;
   switch (format) {
     case 'jsonl':
       return { format, records: readJsonLines(source, options) };
@@ -48,8 +61,10 @@ export async function readLog(path: string, options: ReadLogOptions = {}): Promi
       return { format, records: readCsv(source, options.mapping ?? DEFAULT_MAPPING, options) };
     case 'pg-csvlog':
       return { format, records: readPgCsvlog(source, options) };
-    case 'pg-stderr':
-      return { format, records: readPgStderr(source, options.logLinePrefix ?? DEFAULT_LOG_LINE_PREFIX, options) };
+    case 'pg-stderr': {
+      const prefix = 'prefix' in detected && detected.prefix ? detected.prefix : stderrPrefix(path, head, options);
+      return { format, records: readPgStderr(source, prefix.prefix, options), logLinePrefix: prefix.prefix, prefixDetected: prefix.detected };
+    }
     case 'sql-dir':
       throw new FlightdeckError('internal-error', 'sql-dir is only detected for folders');
   }
@@ -58,7 +73,8 @@ export async function readLog(path: string, options: ReadLogOptions = {}): Promi
 /**
  * What `path` stands for as a list of logs: itself; for a folder with .sql
  * files, itself (read as `sql-dir`, other files ignored as they always were);
- * for a folder without, its log files in name order. A folder with neither
+ * for a folder without, its log files in name order (importLogs puts them in
+ * time order, see pg-folder.ts). A folder with neither
  * is an empty `sql-dir`.
  */
 export async function expandLogPath(path: string): Promise<string[]> {
@@ -66,14 +82,43 @@ export async function expandLogPath(path: string): Promise<string[]> {
   const entries = await readdir(path, { recursive: true, withFileTypes: true });
   const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath ?? (e as { path?: string }).path ?? path, e.name));
   const hasSql = files.some((f) => f.toLowerCase().endsWith('.sql'));
-  const logs = files.filter((f) => LOG_EXTENSIONS.some((ext) => f.toLowerCase().replace(/\.gz$/, '').endsWith(ext))).sort();
+  const logs = files.filter((f) => LOG_FILE_NAME.test(f)).sort();
   return hasSql || logs.length === 0 ? [path] : logs;
 }
 
 export async function detectFormat(path: string, logLinePrefix?: string, mapping: FieldMapping = DEFAULT_MAPPING, encoding?: string): Promise<LogFormat> {
   if (path !== STDIN && (await isDirectory(path))) return 'sql-dir';
   const source = ByteSource.open(path);
-  return detectFromHead(path, decodeHead(await source.head(HEAD_BYTES), source.name, encoding), logLinePrefix, mapping);
+  return detectFromHead(path, decodeHead(await source.head(HEAD_BYTES), source.name, encoding), { logLinePrefix, mapping }).format;
+}
+
+/** A log's format and its first bytes as text, without reading on (for ordering a folder's logs). */
+export async function readLogHead(path: string, options: ReadLogOptions = {}): Promise<{ format: LogFormat; head: string }> {
+  const source = ByteSource.open(path);
+  try {
+    const head = decodeHead(await source.head(HEAD_BYTES), source.name, options.encoding);
+    return { format: options.format ?? detectFromHead(path, head, options).format, head };
+  } finally {
+    source.close();
+  }
+}
+
+/**
+ * The log_line_prefix to read a stderr log with: the one given (if it fits
+ * at least half of the first record lines), else the known one that fits
+ * best; a log neither fits is refused with its first line.
+ */
+function stderrPrefix(path: string, head: string, options: ReadLogOptions): { prefix: string; detected: boolean } {
+  const lines = sampleLines(head);
+  if (!lines.length) return { prefix: options.logLinePrefix ?? KNOWN_PREFIXES[0]!, detected: false };
+  if (options.logLinePrefix !== undefined) {
+    const s = scorePrefix(options.logLinePrefix, lines);
+    if (s.matched * 2 >= lines.length && s.matched > 0) return { prefix: options.logLinePrefix, detected: false };
+    throw prefixMismatchError(path === STDIN ? 'standard input' : path, head, [options.logLinePrefix], options.logLinePrefixFrom);
+  }
+  const found = detectLogLinePrefix(head);
+  if (found) return { prefix: found.prefix, detected: true };
+  throw prefixMismatchError(path === STDIN ? 'standard input' : path, head, KNOWN_PREFIXES);
 }
 
 async function isDirectory(path: string): Promise<boolean> {
@@ -91,19 +136,20 @@ function decodeHead(head: Buffer, name: string, encoding?: string): string {
   return decodeText(whole, name, encoding);
 }
 
-function detectFromHead(path: string, head: string, logLinePrefix?: string, mapping: FieldMapping = DEFAULT_MAPPING): LogFormat {
+function detectFromHead(path: string, head: string, options: ReadLogOptions): { format: LogFormat; prefix?: { prefix: string; detected: boolean } } {
+  const mapping = options.mapping ?? DEFAULT_MAPPING;
   const name = isGzipName(path) ? path.slice(0, -3) : path;
   // the first line that is not a continuation (a rotated stderr log may start mid-statement)
   const lines = head.split(/\r?\n/).filter((l) => l.trim() && !l.startsWith('\t'));
   const firstLine = lines[0] ?? '';
-  if (!firstLine) return 'jsonl'; // an empty log: nothing to read, whatever its format
-  if (firstLine.trimStart().startsWith('{')) return 'jsonl';
-  const stderrPrefix = prefixRegex(logLinePrefix ?? DEFAULT_LOG_LINE_PREFIX);
-  if (lines.slice(0, 20).some((l) => stderrPrefix.test(l))) return 'pg-stderr';
-  if (/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?(?: ?[+-]\d\d(?::?\d\d)?| [A-Za-z]{1,5})?,/.test(firstLine)) return 'pg-csvlog';
+  if (!firstLine) return { format: 'jsonl' }; // an empty log: nothing to read, whatever its format
+  if (firstLine.trimStart().startsWith('{')) return { format: 'jsonl' };
+  if (/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?(?: ?[+-]\d\d(?::?\d\d)?| [A-Za-z]{1,5})?,/.test(firstLine)) return { format: 'pg-csvlog' };
+  // a PostgreSQL stderr log: with the prefix given, else a detected one; one that fits neither is refused, not read as nothing
+  if (looksLikePgStderr(head) || detectLogLinePrefix(head) || (options.logLinePrefix !== undefined && scorePrefix(options.logLinePrefix, lines.slice(0, 50)).matched > 0)) return { format: 'pg-stderr', prefix: stderrPrefix(path, head, options) };
   if (name.endsWith('.sql')) throw new FlightdeckError('usage-error', `${path} is a .sql file: pass its folder to read a folder of .sql files`);
   const header = firstLine.toLowerCase().split(',').map((h) => h.trim().replace(/^"|"$/g, ''));
-  if (header.some((h) => mapping.sql.includes(h))) return 'csv';
+  if (header.some((h) => mapping.sql.includes(h))) return { format: 'csv' };
   throw new FlightdeckError(
     'usage-error',
     `cannot tell the format of ${path === STDIN ? 'standard input' : path} (first line, literals left out: ${JSON.stringify(firstLine.replace(/'[^']*'?/g, "'…'").replace(/"[^"]*"?/g, '"…"').slice(0, 80))}); pass --format (${LOG_FORMATS.join(', ')})`,

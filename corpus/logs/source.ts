@@ -56,15 +56,21 @@ export class ByteSource {
   private readonly buffered: Buffer[] = [];
   private done = false;
 
-  private constructor(readonly name: string, stream: Readable) {
-    this.iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  private constructor(readonly name: string, private readonly streams: readonly Readable[]) {
+    this.iterator = streams[streams.length - 1]![Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  }
+
+  /** Stop reading (after a look at the head): the file is closed. Standard input is left open. */
+  close(): void {
+    this.done = true;
+    for (const s of this.streams) if (s !== process.stdin) s.destroy();
   }
 
   static open(path: string): ByteSource {
     const raw: Readable = path === STDIN ? process.stdin : createReadStream(path);
     const stream = isGzipName(path) ? raw.pipe(createGunzip()) : raw;
     if (stream !== raw) raw.on('error', (err) => stream.destroy(err));
-    return new ByteSource(path === STDIN ? STDIN_NAME : path, stream);
+    return new ByteSource(path === STDIN ? STDIN_NAME : path, stream === raw ? [raw] : [raw, stream]);
   }
 
   /** Up to `bytes` bytes from the start (fewer at the end of the log), without consuming them. */

@@ -19,10 +19,15 @@ export interface LogEntry {
   readonly sql: string;
   readonly ts?: string;
   readonly user?: string;
+  /** the database (PostgreSQL logs) or project */
   readonly project?: string;
+  /** the client's application_name, where the log carries it (csvlog; `%a` in a stderr prefix) */
+  readonly application?: string;
   readonly durationMs?: number;
   /** `ok`, `error`, or whatever the log says */
   readonly status?: string;
+  /** a failed statement's error message, as the log gives it (PostgreSQL logs) */
+  readonly error?: string;
   /** lower runs first in a phased release; free-form number from the log */
   readonly priority?: number;
   readonly source: SourcePosition;

@@ -8,6 +8,8 @@
 import { fingerprintSql, normalizeSql } from '../fingerprint/fingerprint.ts';
 import { describeKind } from '../fingerprint/statement-kind.ts';
 import { expandLogPath, readLog, type ReadLogOptions } from '../logs/read-log.ts';
+import { planLogs } from '../logs/pg-folder.ts';
+import { createRecordFilter, type FilterCount, type RecordFilterOptions } from '../logs/record-filter.ts';
 import { DEFAULT_MAX_STATEMENT_BYTES, STDIN, STDIN_NAME, tooLargeMessage } from '../logs/source.ts';
 import type { LogFormat, RejectReason, SourcePosition } from '../logs/types.ts';
 import { DEFAULT_SCHEMA_MAP, mapSchemas, type SchemaMap } from './schema-map.ts';
@@ -30,7 +32,7 @@ export interface ImportResult {
   readonly entries: number;
   readonly rejected: number;
   readonly rejects: RejectSummary[];
-  readonly files: { readonly path: string; readonly format: LogFormat }[];
+  readonly files: { readonly path: string; readonly format: LogFormat; readonly logLinePrefix?: string; readonly prefixDetected?: boolean }[];
   /** statements whose qualified names the schema map rewrote */
   readonly schemaMapped?: number;
   /**
@@ -38,6 +40,10 @@ export interface ImportResult {
    * select-into, lock, ...; a data-modifying WITH counts as its write)
    */
   readonly skippedByKind: Readonly<Record<string, number>>;
+  /** one line each, for the user: logs skipped as copies of others */
+  readonly warnings?: readonly string[];
+  /** entries each --database/--user/--application filter dropped (absent without filters) */
+  readonly filtered?: readonly FilterCount[];
 }
 
 export interface ImportOptions extends ReadLogOptions {
@@ -61,6 +67,8 @@ export interface ImportOptions extends ReadLogOptions {
    * is DuckDB's `main`; an empty map leaves the SQL as logged)
    */
   readonly schemaMap?: SchemaMap;
+  /** keep only the entries of these databases, users, applications (or drop those) */
+  readonly filter?: RecordFilterOptions;
 }
 
 interface Accumulator {
@@ -68,6 +76,7 @@ interface Accumulator {
   sql: string;
   count: number;
   errors: number;
+  firstError?: string;
   totalDurationMs: number;
   timedCount: number;
   users: Set<string>;
@@ -87,7 +96,7 @@ export async function importLogs(paths: readonly string[], options: ImportOption
   const skippedByKind: Record<string, number> = {};
   const keep = options.examplesPerReason ?? 5;
   const every = options.progressEvery ?? 10_000;
-  const files: { path: string; format: LogFormat }[] = [];
+  const files: ImportResult['files'][number][] = [];
   let lines = 0;
   let entries = 0;
   let rejected = 0;
@@ -104,11 +113,18 @@ export async function importLogs(paths: readonly string[], options: ImportOption
   };
 
   const maxBytes = options.maxStatementBytes ?? DEFAULT_MAX_STATEMENT_BYTES;
-  const logs: string[] = [];
-  for (const path of paths) logs.push(...(await expandLogPath(path)));
+  const named: string[] = [];
+  const fromFolder = new Set<string>();
+  for (const path of paths) {
+    const files = await expandLogPath(path);
+    if (files.length !== 1 || files[0] !== path) for (const f of files) fromFolder.add(f);
+    named.push(...files);
+  }
+  const { logs, warnings } = await planLogs(named, options, fromFolder);
+  const filter = options.filter ? createRecordFilter(options.filter) : null;
   for (const path of logs) {
-    const { format, records } = await readLog(path, options);
-    files.push({ path: path === STDIN ? STDIN_NAME : path, format });
+    const { format, records, logLinePrefix, prefixDetected } = await readLog(path, options);
+    files.push({ path: path === STDIN ? STDIN_NAME : path, format, ...(logLinePrefix !== undefined ? { logLinePrefix, prefixDetected } : {}) });
     for await (const rec of records) {
       lines++;
       if (options.onProgress && lines % every === 0) options.onProgress(lines);
@@ -116,6 +132,7 @@ export async function importLogs(paths: readonly string[], options: ImportOption
         addReject(rec.reason, rec.source, rec.message);
         continue;
       }
+      if (filter && !filter.keep(rec)) continue;
       // a cheap bound first (UTF-8 takes at most 3 bytes per UTF-16 unit), the exact count only near the limit
       if (rec.sql.length * 3 > maxBytes) {
         const bytes = Buffer.byteLength(rec.sql);
@@ -153,7 +170,10 @@ export async function importLogs(paths: readonly string[], options: ImportOption
       if (a.check !== undefined && a.places.length < keep) a.places.push(rec.source);
       entries++;
       a.count++;
-      if (rec.status && rec.status !== 'ok') a.errors++;
+      if (rec.status && rec.status !== 'ok') {
+        a.errors++;
+        if (a.firstError === undefined && rec.error) a.firstError = rec.error;
+      }
       if (rec.durationMs !== undefined) {
         a.totalDurationMs += rec.durationMs;
         a.timedCount++;
@@ -178,6 +198,7 @@ export async function importLogs(paths: readonly string[], options: ImportOption
     sql: a.sql,
     count: a.count,
     errorCount: a.errors,
+    firstError: a.firstError ?? null,
     totalDurationMs: a.totalDurationMs,
     meanDurationMs: a.timedCount ? a.totalDurationMs / a.timedCount : null,
     weight: entries ? a.count / entries : 0,
@@ -193,7 +214,7 @@ export async function importLogs(paths: readonly string[], options: ImportOption
   const rejectList = [...rejects.values()]
     .map((r) => ({ reason: r.reason, kept: r.kept, count: r.count, examples: r.examples }))
     .sort((x, y) => Number(x.kept) - Number(y.kept) || y.count - x.count || x.reason.localeCompare(y.reason));
-  return { templates, entries, rejected, rejects: rejectList, files, schemaMapped, skippedByKind };
+  return { templates, entries, rejected, rejects: rejectList, files, schemaMapped, skippedByKind, warnings, ...(filter ? { filtered: filter.counts() } : {}) };
 }
 
 /**

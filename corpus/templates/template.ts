@@ -13,6 +13,8 @@ export interface Template {
   readonly count: number;
   /** entries whose status was not ok */
   readonly errorCount: number;
+  /** the first failed entry's error message, where the log gives one */
+  readonly firstError?: string | null;
   readonly totalDurationMs: number;
   /** null when no entry had a duration */
   readonly meanDurationMs: number | null;

@@ -23,7 +23,12 @@ function short(s: string, n = 90): string {
 export function renderMarkdown(r: ReportData): string {
   const out: string[] = [];
   const run = r.run;
-  const template = (fp: string) => `\`${fp}\` ${cell(short(r.templates.get(fp)?.normalized ?? ''))}`;
+  const template = (fp: string) => {
+    const t = r.templates.get(fp);
+    // a statement that failed in production may fail in a build for the same reason
+    const failed = t && t.errorCount > 0 ? ` (failed in production ${t.errorCount} of ${t.count} times${t.firstError ? `: ${cell(short(t.firstError, 80))}` : ''})` : '';
+    return `\`${fp}\` ${cell(short(t?.normalized ?? ''))}${failed}`;
+  };
   const ratio = (x: number | null) => (x === null ? '—' : `×${fmtRatio(x)}`);
   out.push(`# flightdeck ${run.kind} ${run.id}`, '');
   out.push(`- workload **${run.workload}**: ${run.total} templates; catalog \`${run.catalog}\``);

@@ -69,7 +69,7 @@ test("standard input ('-') and .gz logs are read", () => {
   writeFileSync(join(dir, 'pg.log.gz'), gzipSync('2024-03-01 10:00:00.123 UTC [1] LOG:  statement: SELECT a\n\tFROM t\n'));
   const gz = runCli(['corpus', 'import', join(dir, 'pg.log.gz'), '--workload', 'gz'], { env });
   assert.equal(gz.status, 0, gz.stderr);
-  assert.match(gz.stdout, /^workload gz: 1 templates from 1 queries \(.*pg\.log\.gz \[pg-stderr\]\)/);
+  assert.match(gz.stdout, /^workload gz: 1 templates from 1 queries \(.*pg\.log\.gz \[pg-stderr, log_line_prefix '%m \[%p\] ' detected\]\)/);
 });
 
 test('a log that is not UTF-8 is refused with the line; --encoding reads it', () => {

@@ -146,3 +146,11 @@ test('identical plans whose estimate moved beyond the thresholds are counted in 
   assert.deepEqual(JSON.parse(renderJson(r)).estimateMoved, ['b', 'c']);
   assert.match(renderGateText(r.gate, r.run), /2 identical plans whose estimate moved beyond the cost thresholds/);
 });
+
+test('the Markdown report says which templates failed in production, with their first error', () => {
+  const outcomes = [outcome('a', 'identical'), outcome('b', 'both-error'), outcome('c', 'both-error')];
+  const templates = outcomes.map((o) => (o.fingerprint === 'b' ? { ...template('b'), errorCount: 3, firstError: 'relation "nope" does not exist' } : template(o.fingerprint)));
+  const md = renderMarkdown(buildReport({ run: { ...run, total: 3, done: 3 }, outcomes, templates, clusters: [], approvedKeys: new Set(), policy: DEFAULT_POLICY }));
+  assert.match(md, /`b` select \? from tb \(failed in production 3 of 10 times: relation "nope" does not exist\) \|/);
+  assert.match(md, /`c` select \? from tc \|/);
+});

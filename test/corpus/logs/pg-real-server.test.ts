@@ -90,11 +90,11 @@ function runWorkload(c: PgCluster): Expected[] {
   ];
 }
 
-async function entriesOf(path: string, logLinePrefix?: string): Promise<{ format: string; entries: LogEntry[]; rejects: number }> {
-  const { format, records } = await readLog(path, { logLinePrefix });
+async function entriesOf(path: string, logLinePrefix?: string): Promise<{ format: string; entries: LogEntry[]; rejects: number; prefix?: string; detected?: boolean }> {
+  const { format, records, logLinePrefix: prefix, prefixDetected: detected } = await readLog(path, { logLinePrefix });
   const all: LogRecord[] = [];
   for await (const r of records) all.push(r);
-  return { format, entries: all.filter((r): r is LogEntry => r.kind === 'entry'), rejects: all.length - all.filter((r) => r.kind === 'entry').length };
+  return { format, entries: all.filter((r): r is LogEntry => r.kind === 'entry'), rejects: all.length - all.filter((r) => r.kind === 'entry').length, prefix, detected };
 }
 
 /** `status sql` once per execution, sorted */
@@ -126,7 +126,10 @@ for (const config of CONFIGS) {
     const csvPath = join(cluster.logDir, 'postgresql.csv');
     assert.ok(existsSync(stderrPath) && existsSync(csvPath), 'the server wrote both logs');
 
-    const stderr = await entriesOf(stderrPath, config.prefix);
+    // a stock Debian log is read with no prefix given: its prefix is detected from the log
+    const stock = config.prefix === DEBIAN_PREFIX;
+    const stderr = await entriesOf(stderrPath, stock ? undefined : config.prefix);
+    if (stock) assert.deepEqual([stderr.prefix, stderr.detected], [DEBIAN_PREFIX, true]);
     const csv = await entriesOf(csvPath);
     assert.deepEqual([stderr.format, csv.format], ['pg-stderr', 'pg-csvlog']);
     assert.deepEqual([stderr.rejects, csv.rejects], [0, 0]);
@@ -135,8 +138,12 @@ for (const config of CONFIGS) {
     assert.deepEqual(executions(stderr.entries), sent, 'stderr: every executed statement exactly once, with its status');
     assert.deepEqual(executions(csv.entries), sent, 'csvlog: every executed statement exactly once, with its status');
     // byte-identical SQL (and everything else) from both logs of one server, in the same order
-    const view = (e: LogEntry) => [e.sql, e.status, e.durationMs, e.user, e.project, e.ts];
+    // (the first error too; the application only where the stderr prefix has %a)
+    const view = (e: LogEntry) => [e.sql, e.status, e.durationMs, e.user, e.project, e.ts, e.error, stock ? undefined : e.application];
     assert.deepEqual(stderr.entries.map(view), csv.entries.map(view));
+    for (const e of csv.entries) assert.equal(e.application, 'flightdeck-test');
+    const failed = csv.entries.find((e) => e.sql === 'SELECT * FROM missing_table');
+    assert.equal(failed?.error, 'relation "missing_table" does not exist');
 
     for (const e of stderr.entries) {
       assert.equal(e.user, 'postgres');
@@ -147,10 +154,10 @@ for (const config of CONFIGS) {
       if (timed) assert.ok(e.durationMs! >= 0);
     }
     // imported as a workload: the same templates from either log; each query counted once per execution
-    const fromStderr = await importLogs([stderrPath], { logLinePrefix: config.prefix });
+    const fromStderr = await importLogs([stderrPath], stock ? {} : { logLinePrefix: config.prefix });
     const fromCsv = await importLogs([csvPath]);
     const summary = (r: typeof fromStderr) => ({
-      templates: r.templates.map((x) => [x.normalized, x.sql, x.count, x.errorCount, x.meanDurationMs !== null]),
+      templates: r.templates.map((x) => [x.normalized, x.sql, x.count, x.errorCount, x.firstError, x.meanDurationMs !== null]),
       entries: r.entries,
       skippedByKind: r.skippedByKind,
     });

@@ -149,6 +149,12 @@ function entriesOf(p: Pending, s: Session, status: 'ok' | 'error', durationMs: n
   }
   // most messages hold one statement and no comment before it: no need to split them
   const parts = p.raw.includes(';') || /^\s*(?:--|\/\*)/.test(p.raw) ? splitStatements(p.raw) : [{ sql: p.raw.trim() }];
+  // a failed message of several statements without a position cannot say which ran, and a syntax error means none
+  // did (PostgreSQL parses the whole message first): one error entry for the message, no part counted as ok
+  if (status === 'error' && parts.length > 1 && (position === undefined || /^syntax error/i.test(error ?? ''))) {
+    out.push({ kind: 'entry', sql: p.raw.trim().replace(/;\s*$/, ''), ...base, status, ...failed(status) });
+    return;
+  }
   const share = durationMs === undefined || parts.length === 0 ? undefined : durationMs / parts.length;
   // PostgreSQL counts characters, JavaScript UTF-16 units
   const at = position === undefined ? undefined : utf16Offset(p.raw, position - 1);

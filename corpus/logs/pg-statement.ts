@@ -53,11 +53,18 @@ export function substituteParameters(sql: string, detail: string): string {
 }
 
 /**
- * An error message as kept with a template: its first line, the value a
+ * An error message as kept with a template: its first line without the
+ * query's data — string literals (`at or near "'4111-1111'"`), quoted values
+ * that are not names (`value "99999999999" is out of range`) and the value a
  * message quotes at its end (`invalid input syntax for type integer: "abc"`)
- * left out, as it is data from the query, not its shape; at most 200 characters.
+ * become `…`; names (`relation "orders"`) stay. At most 200 characters.
  */
 export function errorText(message: string): string {
-  const first = message.split('\n')[0]!.trim().replace(/: "(?:[^"]|"")*"$/, ': "…"');
+  const first = message
+    .split('\n')[0]!
+    .trim()
+    .replace(/'(?:[^']|'')*'?/g, "'…'")
+    .replace(/"((?:[^"]|"")*)"/g, (quoted, inner: string) => (/^[A-Za-z_][A-Za-z0-9_$]*(?:\.[A-Za-z_][A-Za-z0-9_$]*)*$/.test(inner) ? quoted : '"…"'))
+    .replace(/: "(?:[^"]|"")*"$/, ': "…"');
   return first.length > 200 ? `${first.slice(0, 200)}…` : first;
 }

@@ -29,7 +29,7 @@ const TZ = '(?: ?[+-]\\d\\d(?::?\\d\\d)?| [A-Za-z]{1,5})?';
 const TS_MS = `\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d+${TZ}`;
 const TS = `\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d${TZ}`;
 const ESCAPES: Record<string, string> = {
-  m: `(?<ts>${TS_MS})`, t: `(?<ts>${TS})`, n: '[\\d.]+', s: TS, p: '(?<pid>\\d+)', u: '(?<user>[^@\\s\\]]*)', d: '(?<db>[^\\s\\]@]*)',
+  m: `(?<ts>${TS_MS})`, t: `(?<ts>${TS})`, n: '[\\d.]+', s: TS, p: '(?<pid>\\d+)', u: '(?<user>\\[unknown\\]|[^@\\s\\]]*)', d: '(?<db>\\[unknown\\]|[^\\s\\]@]*)',
   // application names and command tags may hold spaces (`PostgreSQL JDBC Driver`, `CREATE TABLE`); query ids may be negative
   a: '(?<app>.*?)', h: '[^\\s]*', r: '[^\\s]*', l: '\\d+', c: '(?<sid>[0-9a-f]+\\.[0-9a-f]+)', e: '[0-9A-Z]{5}', x: '\\S*', v: '\\S*', i: '[\\w ]*?', b: '[\\w ]*?', q: '', Q: '-?\\d*', '%': '%',
 };

@@ -179,3 +179,36 @@ test('memory is bounded by open sessions: past the limit the oldest waiting stat
   joiner.end(out);
   assert.equal(out.length, MAX_OPEN_SESSIONS - 1);
 });
+
+test('review: a connection line of an unknown user is its own message, never glued into another session', async () => {
+  const all = await read([
+    `${T} [200] app@shop LOG:  statement: SELECT 1`,
+    `${T} [201] [unknown]@[unknown] LOG:  connection received: host=[local]`,
+    `${T} [200] app@shop LOG:  duration: 0.500 ms`,
+  ].join('\n') + '\n');
+  assert.deepEqual(rows(all), [['SELECT 1', 'ok', 0.5]]);
+});
+
+test('review: a failed message of several statements without a position, or with a syntax error, is one error entry', async () => {
+  const noPosition = await read([
+    `${T} [300] app@shop LOG:  statement: SELECT 1; SELECT 1/0; SELECT 3`,
+    `${T} [300] app@shop ERROR:  division by zero`,
+    `${T} [300] app@shop STATEMENT:  SELECT 1; SELECT 1/0; SELECT 3`,
+  ].join('\n') + '\n');
+  assert.deepEqual(rows(noPosition), [['SELECT 1; SELECT 1/0; SELECT 3', 'error', undefined]]);
+  const syntax = await read([
+    `${T} [301] app@shop LOG:  statement: SELECT 1; SELECT 2; SELEC 3`,
+    `${T} [301] app@shop ERROR:  syntax error at or near "SELEC" at character 21`,
+    `${T} [301] app@shop STATEMENT:  SELECT 1; SELECT 2; SELEC 3`,
+  ].join('\n') + '\n');
+  assert.deepEqual(rows(syntax), [['SELECT 1; SELECT 2; SELEC 3', 'error', undefined]], 'PostgreSQL parses the whole message first: nothing ran');
+});
+
+test('review: an error message keeps names and drops the query data it quotes', async () => {
+  const { errorText } = await import('../../../corpus/logs/pg-statement.ts');
+  assert.equal(errorText('relation "missing_table" does not exist'), 'relation "missing_table" does not exist');
+  assert.equal(errorText(`syntax error at or near "'4111-1111'"`), 'syntax error at or near "…"');
+  assert.equal(errorText('value "99999999999" is out of range for type integer'), 'value "…" is out of range for type integer');
+  assert.equal(errorText('invalid input syntax for type integer: "abc"'), 'invalid input syntax for type integer: "…"');
+  assert.doesNotMatch(errorText(`unterminated quoted string at or near "'secret"`), /secret/);
+});

@@ -3,7 +3,7 @@
  * normalize-forms.ts): `CAST(e AS t)` becomes `e :: t` when `e` is one
  * operand, else `( e ) :: t` — the spellings of `e::t` and `(e)::t`.
  */
-import { FIXED_CAST, FIXED_CLOSE, FIXED_OPEN, Tok, type TokenSink } from './lexer.ts';
+import { FIXED_CAST, FIXED_CLOSE, FIXED_OPEN, Tok } from './lexer.ts';
 import { CH_DOT, CH_LPAREN, CH_RPAREN, isCastOp, isPunct, wordIs } from './form-tokens.ts';
 import type { Stage } from './normalize-forms.ts';
 

@@ -20,9 +20,9 @@
  * is still held when the text ends (malformed SQL keeps a deterministic
  * stream). Stages run in this order: schema, typed literal, cast, type name.
  */
-import { FIXED_CAST, FIXED_CLOSE, FIXED_OPEN, Tok, type TokenSink } from './lexer.ts';
+import { FIXED_CAST, Tok, type TokenSink } from './lexer.ts';
 import { CastStage } from './cast-stage.ts';
-import { CH_COLON, CH_DOT, CH_DQUOTE, CH_LPAREN, CH_RPAREN, isCastOp, isPunct, wordIs } from './form-tokens.ts';
+import { CH_DOT, CH_DQUOTE, isCastOp, isPunct, wordIs } from './form-tokens.ts';
 
 export interface Stage extends TokenSink {
   /** hand on what is still held back, then finish the stages after this one */

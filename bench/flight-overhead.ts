@@ -33,7 +33,7 @@
  *
  *   node --import tsx bench/flight-overhead.ts [--rounds N] [--scale S]
  */
-import { spawn } from 'node:child_process';
+import { pipeRoundTripMs } from './pipe-floor.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,27 +66,6 @@ const timed = async (f: () => Promise<unknown>) => {
   return performance.now() - t;
 };
 const f = (x: number) => x.toFixed(2).padStart(8);
-
-/** Median round trip of a small line to a child process that echoes it (the floor of any process hop). */
-async function pipeRoundTripMs(n: number): Promise<number> {
-  const child = spawn(process.execPath, ['-e', "process.stdin.setEncoding('utf8');process.stdin.on('data',d=>process.stdout.write(d))"], { stdio: ['pipe', 'pipe', 'inherit'] });
-  child.stdout!.setEncoding('utf8');
-  let waiting: (() => void) | undefined;
-  child.stdout!.on('data', () => waiting?.());
-  const once = () => new Promise<void>((r) => {
-    waiting = r;
-    child.stdin!.write('x'.repeat(2000) + '\n');
-  });
-  for (let i = 0; i < 50; i++) await once();
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await once();
-    times.push(performance.now() - t);
-  }
-  child.kill();
-  return median(times);
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'fd-bench-flight-'));
 try {
@@ -138,7 +117,7 @@ try {
     const profiled = med(times.profiled);
     console.log(`median ratio time/direct:   ${t.toFixed(2)}x  (target <= ${TARGET.toFixed(2)}x) ${t <= TARGET ? 'PASS' : 'MISS'}`);
     console.log(`  DuckDB's profiler (profiled/direct): ${ratio(times.profiled).toFixed(2)}x; the sandboxed execution in-process (in-process/direct): ${ratio(times.inProcess).toFixed(2)}x; the process hop (time/in-process): ${ratio(times.time, med(times.inProcess)).toFixed(2)}x`);
-    console.log(`  medians: time - in-process ${median(med(times.time).map((x, i) => x - med(times.inProcess)[i]!)).toFixed(2)} ms; pipe round trip to an echoing child, now: ${(await pipeRoundTripMs(300)).toFixed(2)} ms`);
+    console.log(`  medians: time - in-process ${median(med(times.time).map((x, i) => x - med(times.inProcess)[i]!)).toFixed(2)} ms; pipe round trip to an echoing child, now: ${(await pipeRoundTripMs(2000, 300)).toFixed(2)} ms`);
     void profiled;
     console.log(`median ratio result/direct: ${r.toFixed(2)}x  (materialize + checksum every value; no target)`);
     const overhead = (xs: number[][], eng: number[][]) => median(med(xs).map((x, i) => x - median(eng[i]!)));

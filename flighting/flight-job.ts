@@ -32,7 +32,20 @@ export interface FlightTemplateRef {
   readonly playback: OutcomeRecord;
 }
 
-export interface FlightJob {
+/** How a flight executes and judges its templates: recorded with the flight, carried by each of its jobs. */
+export interface FlightExecution {
+  /** per-request time limit, ms */
+  readonly timeoutMs: number;
+  /** the DuckDB version that executes reference plans and the original SQL */
+  readonly engine?: string;
+  readonly limits: ExecutionLimits;
+  readonly perf: PerfSettings;
+  readonly tolerance: { readonly relative: number; readonly absolute: number };
+  /** rows fetched per side to show and fully compare a mismatch */
+  readonly maxRows: number;
+}
+
+export interface FlightJob extends FlightExecution {
   readonly kind: 'flight';
   readonly runId: string;
   readonly batch: number;
@@ -42,13 +55,6 @@ export interface FlightJob {
   readonly snapshotPath: string;
   /** its sha256 when the flight started: a worker whose copy differs refuses the job */
   readonly snapshotSha256: string;
-  readonly timeoutMs: number;
-  readonly engine?: string;
-  readonly limits: ExecutionLimits;
-  readonly perf: PerfSettings;
-  readonly tolerance: { readonly relative: number; readonly absolute: number };
-  /** rows fetched per side to show and fully compare a mismatch */
-  readonly maxRows: number;
   readonly templates: readonly FlightTemplateRef[];
 }
 

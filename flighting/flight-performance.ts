@@ -41,17 +41,9 @@ export const DEFAULT_PERF_SETTINGS: PerfSettings = {
   templates: 1,
 };
 
-export interface PerformanceDecision {
+/** The measured half of a flight result (the same fields), its call and its one line. */
+export interface PerformanceDecision extends Pick<FlightResultRecord, 'ratio' | 'ratioLow' | 'ratioHigh' | 'noise' | 'pValue' | 'baseMs' | 'headMs' | 'pairs' | 'operatorChange'> {
   readonly performance: Performance;
-  readonly ratio: number | null;
-  readonly ratioLow: number | null;
-  readonly ratioHigh: number | null;
-  readonly noise: number | null;
-  readonly pValue: number | null;
-  readonly baseMs: number | null;
-  readonly headMs: number | null;
-  readonly pairs: number;
-  readonly operatorChange: unknown;
   readonly detail: string;
   /** the measurement stopped because a side failed (a timeout, out of memory…): that side's failure */
   readonly failure?: { readonly side: Side; readonly status: ExecuteFailureStatus; readonly message: string };

@@ -29,7 +29,7 @@ import type { Store } from '../store/store.ts';
 import { reportPaths } from './desensitize/snapshot.ts';
 import type { MaskingReport } from './desensitize/report.ts';
 import { controlFlightDiscoveries, DEFAULT_PERF_SETTINGS, type PerfSettings } from './flight-performance.ts';
-import type { FlightJob, FlightJobResult, FlightTemplateRef } from './flight-job.ts';
+import type { FlightExecution, FlightJob, FlightJobResult, FlightTemplateRef } from './flight-job.ts';
 import type { ExecutionLimits } from './execute/side-executor.ts';
 import { sha256File } from './file-sha256.ts';
 import { selectTemplates, type Selection } from './select.ts';
@@ -77,7 +77,7 @@ export interface FlightSummary {
   readonly snapshotSha256: string;
 }
 
-interface FlightSettings {
+interface FlightSettings extends FlightExecution {
   readonly playbackRun: string;
   readonly snapshotSha256: string;
   readonly selection: string;
@@ -85,12 +85,6 @@ interface FlightSettings {
   /** fingerprint → role, in batch order */
   readonly flown: readonly (readonly [string, string])[];
   readonly batchSize: number;
-  readonly timeoutMs: number;
-  readonly engine?: string;
-  readonly limits: ExecutionLimits;
-  readonly perf: PerfSettings;
-  readonly tolerance: { readonly relative: number; readonly absolute: number };
-  readonly maxRows: number;
   readonly allowUnmasked: boolean;
 }
 
@@ -100,12 +94,13 @@ export function newFlightId(now = new Date()): string {
 }
 
 export async function startFlight(store: Store, queue: FlightQueue, options: FlightOptions): Promise<FlightSummary> {
+  // the snapshot first: a database without a clean masking report is refused whatever else is wrong
+  const snapshotPath = resolve(options.snapshotPath);
+  const snapshotSha256 = await checkSnapshot(snapshotPath, options.allowUnmasked ?? false);
   const run = await store.getRun(options.runId);
   if (!run) throw new FlightdeckError('not-found', `no run '${options.runId}' in the store (list them with: flightdeck runs)`);
   if (run.kind !== 'playback') throw new FlightdeckError('usage-error', `run ${options.runId} is a ${run.kind}; fly a playback run`);
   if (run.status !== 'done') throw new FlightdeckError('usage-error', `playback run ${options.runId} is ${run.status}; finish it first (flightdeck playback --resume ${options.runId})`);
-  const snapshotPath = resolve(options.snapshotPath);
-  const snapshotSha256 = await checkSnapshot(snapshotPath, options.allowUnmasked ?? false);
   const outcomes = await store.getOutcomes(run.id);
   const templates = await store.getTemplates(run.workload, outcomes.map((o) => o.fingerprint));
   const selected = selectTemplates(outcomes, new Map(templates.map((t) => [t.fingerprint, t])), options.selection, { control: options.control ?? 0 });
@@ -130,7 +125,8 @@ export async function startFlight(store: Store, queue: FlightQueue, options: Fli
     id: flightId, kind: 'flight', workload: run.workload, catalog: snapshotPath, baseSpec: run.baseSpec, headSpec: run.headSpec,
     baseDescription: run.baseDescription, headDescription: run.headDescription, queue: queue.name, total: outcomes.length, options: { ...settings },
   });
-  return flyRun(store, queue, flightId, options.onProgress);
+  // checkSnapshot just hashed the file: flyRun does not hash it again before the jobs
+  return flyRun(store, queue, flightId, options.onProgress, snapshotSha256);
 }
 
 export async function resumeFlight(store: Store, queue: FlightQueue, flightId: string, onProgress?: (done: number, total: number) => void): Promise<FlightSummary> {
@@ -141,11 +137,12 @@ export async function resumeFlight(store: Store, queue: FlightQueue, flightId: s
   return flyRun(store, queue, flightId, onProgress);
 }
 
-async function flyRun(store: Store, queue: FlightQueue, flightId: string, onProgress?: (done: number, total: number) => void): Promise<FlightSummary> {
+/** `checkedSha256`: the snapshot's hash taken a moment ago (a new flight); a resumed flight hashes the file again. */
+async function flyRun(store: Store, queue: FlightQueue, flightId: string, onProgress?: (done: number, total: number) => void, checkedSha256?: string): Promise<FlightSummary> {
   const t0 = performance.now();
   const run = (await store.getRun(flightId))!;
   const s = run.options as unknown as FlightSettings;
-  const before = await sha256File(run.catalog).catch(() => '');
+  const before = checkedSha256 ?? (await sha256File(run.catalog).catch(() => ''));
   if (before !== s.snapshotSha256) {
     const why = `the snapshot ${run.catalog} is not the file flight ${flightId} started on (its sha256 changed)`;
     await store.finishRun(flightId, 'failed', why);
@@ -172,7 +169,7 @@ async function flyRun(store: Store, queue: FlightQueue, flightId: string, onProg
     if (batch.every((r) => done.has(r.fingerprint))) continue;
     jobs.push({
       kind: 'flight', runId: flightId, batch: i / s.batchSize, baseSpec: run.baseSpec, headSpec: run.headSpec, snapshotPath: run.catalog, snapshotSha256: s.snapshotSha256,
-      timeoutMs: s.timeoutMs, ...(s.engine ? { engine: s.engine } : {}), limits: s.limits, perf: s.perf, tolerance: s.tolerance, maxRows: s.maxRows, templates: batch,
+      ...executionOf(s), templates: batch,
     });
   }
   let storeMs = 0;
@@ -230,6 +227,11 @@ async function summarize(store: Store, run: RunRecord, s: FlightSettings, result
     timings: { executeMs: sum('executeMs'), compareMs: sum('compareMs'), statisticsMs: sum('statisticsMs'), storeMs, wallMs },
     snapshotSha256: s.snapshotSha256,
   };
+}
+
+/** The execution settings a flight recorded, as its jobs carry them. */
+function executionOf(s: FlightSettings): FlightExecution {
+  return { timeoutMs: s.timeoutMs, ...(s.engine ? { engine: s.engine } : {}), limits: s.limits, perf: s.perf, tolerance: s.tolerance, maxRows: s.maxRows };
 }
 
 function notFlown(o: OutcomeRecord, flightId: string): OutcomeRecord {

@@ -27,6 +27,7 @@
  */
 import { createHash } from 'node:crypto';
 import { FlightdeckError } from '../compiler/errors.ts';
+import { parseDuration } from '../playback/duration.ts';
 import type { OutcomeRecord, StoredTemplate } from '../store/records.ts';
 import { analyzeQueryShape } from './compare/query-shape.ts';
 
@@ -70,16 +71,6 @@ export function parseSelection(text: string): Selection {
   const risk = /^risk:(.+)$/.exec(t);
   if (risk) return { kind: 'risk', budgetMs: parseDuration(risk[1]!, '--select risk:BUDGET') };
   throw new FlightdeckError('usage-error', `--select must be changed, all, sample:N or risk:BUDGET (e.g. risk:10m), got '${text}'`);
-}
-
-/** `500ms`, `90s`, `10m`, `1h`, or plain seconds → ms. */
-export function parseDuration(text: string, what: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!m) throw new FlightdeckError('usage-error', `${what}: '${text}' is not a duration (e.g. 500ms, 90s, 10m, 1h)`);
-  const scale = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
-  const ms = Number(m[1]) * scale;
-  if (!(ms > 0)) throw new FlightdeckError('usage-error', `${what}: the budget must be above zero, got '${text}'`);
-  return ms;
 }
 
 /** Both builds compiled the template (it can be executed with each), or it is a write no build could plan read-only. */

@@ -126,9 +126,9 @@ export function registerFlight(program: Command): void {
         return await withStore(opts, async (store) => {
           const onProgress = (done: number, total: number) => counter.update(done, total);
           let runId = opts.run;
-          // refuse a snapshot without a clean masking report before anything runs
-          if (!opts.resume) await checkSnapshot(resolve(opts.snapshot!), opts.allowUnmasked ?? false);
           if (!opts.resume && !runId) {
+            // refuse a snapshot without a clean masking report before the playback runs (startFlight checks it again, after)
+            await checkSnapshot(resolve(opts.snapshot!), opts.allowUnmasked ?? false);
             // no playback run given: play the workload back against the snapshot itself, then fly that run
             const playbackQueue = await openQueue(undefined, { concurrency: resolveConcurrency(undefined, {}).concurrency, redisTimeoutMs });
             const pb = createCounter('playback');

@@ -15,6 +15,7 @@ import type { Store } from '../../store/store.ts';
 import { createCounter } from '../progress.ts';
 import { parsePositive, parsePositiveInt, runCommand, usageError } from '../run-command.ts';
 import { withStore, withStoreOption } from '../store-option.ts';
+import { parseDuration as parseDurationText } from '../../playback/duration.ts';
 
 interface PlaybackOpts {
   workload?: string;
@@ -46,12 +47,9 @@ export async function openQueue(url: string | undefined, o: { concurrency: numbe
   return BullmqQueue.connect(url, { onWarning: warn, redisTimeoutMs: o.redisTimeoutMs });
 }
 
-/** `30s`, `2m`, `500ms`, or a number of seconds */
+/** `30s`, `2m`, `500ms`, `1h`, or a number of seconds (playback/duration.ts) */
 export function parseDuration(name: string, value: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(value);
-  const ms = m ? Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000 } as const)[(m[2] ?? 's') as 'ms' | 's' | 'm'] : NaN;
-  if (!(ms > 0)) throw usageError(`${name} must be a duration such as 30s, 2m or 500ms, got '${value}'`);
-  return ms;
+  return parseDurationText(value, name);
 }
 
 export function formatSummary(s: RunSummary): string {

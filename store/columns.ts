@@ -10,7 +10,7 @@
  * migration that adds the column.
  */
 import type { Params, Row } from '../compiler/builds/duckdb-database.ts';
-import type { ClusterRecord, DiffRecord, FlightResultRecord, OutcomeRecord, RunRecord, StoredTemplate, WorkloadRecord } from './records.ts';
+import type { ApprovalRecord, ClusterRecord, DiffRecord, FlightResultRecord, OutcomeRecord, RunRecord, StoredTemplate, WorkloadRecord } from './records.ts';
 
 type Param = Params[number];
 
@@ -150,4 +150,9 @@ export const FLIGHT_RESULTS: Table<FlightResultRecord> = {
     mismatch: jsonOrNull<unknown>(), operatorChange: jsonOrNull<unknown>(), crossCheck: textOrNull, baseExec: text, headExec: text,
     timings: json<FlightResultRecord['timings']>(),
   },
+};
+
+export const APPROVALS: Table<ApprovalRecord> = {
+  name: 'approvals',
+  columns: { fingerprint: text, headPlanHash: text, template: text, verdict: text, approvedBy: text, why: text, approvedAt: text, run: textOrNull },
 };

@@ -159,4 +159,36 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE templates ADD COLUMN first_error VARCHAR;
     `,
   },
+  {
+    version: 5,
+    name: 'dashboard: tables each outcome touches, approvals kept in the store, the audit log',
+    sql: `
+      ALTER TABLE outcomes ADD COLUMN tables VARCHAR[];
+      UPDATE outcomes SET tables = list_distinct(list_concat(
+        regexp_extract_all(coalesce(base_simplified, ''), 'table=\\[([^\\]]+)\\]', 1),
+        regexp_extract_all(coalesce(head_simplified, ''), 'table=\\[([^\\]]+)\\]', 1)));
+      CREATE TABLE approvals (
+        fingerprint VARCHAR NOT NULL,
+        head_plan_hash VARCHAR NOT NULL,
+        template VARCHAR NOT NULL,
+        verdict VARCHAR NOT NULL,
+        approved_by VARCHAR NOT NULL,
+        why VARCHAR NOT NULL,
+        approved_at VARCHAR NOT NULL,
+        run VARCHAR,
+        PRIMARY KEY (fingerprint, head_plan_hash)
+      );
+      CREATE SEQUENCE audit_id START 1;
+      CREATE TABLE audit (
+        id BIGINT PRIMARY KEY DEFAULT nextval('audit_id'),
+        logged_at TIMESTAMP NOT NULL,
+        actor VARCHAR NOT NULL,            -- the token's name, never the token
+        role VARCHAR NOT NULL,
+        action VARCHAR NOT NULL,           -- approve | start-run | write-approvals-file | ...
+        target VARCHAR NOT NULL,           -- run id, run/fingerprint, run/cluster signature
+        why VARCHAR,
+        detail VARCHAR NOT NULL            -- JSON
+      );
+    `,
+  },
 ];

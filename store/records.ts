@@ -168,3 +168,17 @@ export interface ClusterRecord {
   /** fingerprint of the heaviest template in the cluster */
   readonly example: string;
 }
+
+/** An approval as the store keeps it (the same fields as an entry of the approvals file). */
+export interface ApprovalRecord {
+  readonly fingerprint: string;
+  readonly headPlanHash: string;
+  readonly template: string;
+  readonly verdict: string;
+  /** who approved (the approvals file's `by`) */
+  readonly approvedBy: string;
+  readonly why: string;
+  /** ISO time of the approval */
+  readonly approvedAt: string;
+  readonly run: string | null;
+}

@@ -17,10 +17,12 @@ import { dirname, resolve } from 'node:path';
 import { openDatabase, type Database, type Params, type Row } from '../compiler/builds/duckdb-database.ts';
 import { FlightdeckError } from '../compiler/errors.ts';
 import { fromSystemError, refuseNonFile } from '../compiler/system-errors.ts';
-import { CLUSTERS, decodeRow, DIFFS, encodeRow, FLIGHT_RESULTS, insertSql, OUTCOMES, RUNS, TEMPLATES, WORKLOADS, type TemplateRow } from './columns.ts';
+import { APPROVALS, CLUSTERS, decodeRow, DIFFS, encodeRow, FLIGHT_RESULTS, insertSql, OUTCOMES, RUNS, TEMPLATES, WORKLOADS, type TemplateRow } from './columns.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type { FlightResultRecord, OutcomeRecord, RunRecord, StoredTemplate, WorkloadRecord, ClusterRecord, DiffRecord } from './records.ts';
 import type { ImportResult } from '../corpus/templates/import.ts';
+import { likePattern, MAX_PAGE, OUTCOME_SORTS, type AuditEntry, type Facet, type FacetCount, type OutcomePage, type OutcomeQuery, type OutcomeSummary, type VerdictCount } from './outcome-query.ts';
+import type { ApprovalRecord } from './records.ts';
 
 /** The one default store path (relative to the working directory). */
 export const DEFAULT_STORE_PATH = '.flightdeck/flightdeck.duckdb';
@@ -281,11 +283,20 @@ export class Store {
       const batch = outcomes.slice(i, i + 100);
       await this.run(insertSql(OUTCOMES, batch.length, { replace: true }), batch.flatMap((o) => encodeRow(OUTCOMES, o)));
     }
+    // the tables either plan scans (`table=[name]` in every build's printed plan), for the dashboard's filter
+    for (const [runId, fingerprints] of groupByRun(outcomes)) {
+      for (let i = 0; i < fingerprints.length; i += 500) {
+        const part = fingerprints.slice(i, i + 500);
+        await this.run(
+          `UPDATE outcomes SET tables = list_distinct(list_concat(regexp_extract_all(coalesce(base_simplified, ''), '${TABLE_PATTERN}', 1), regexp_extract_all(coalesce(head_simplified, ''), '${TABLE_PATTERN}', 1)))
+           WHERE run_id = ? AND fingerprint IN (${part.map(() => '?').join(', ')})`,
+          [runId, ...part],
+        );
+      }
+    }
     // an outcome delivered again without a diff (the plans now match) must not keep its old one;
     // one DELETE per run and batch, not per outcome (it was the coordinator's largest cost)
-    const byRun = new Map<string, string[]>();
-    for (const o of outcomes) (byRun.get(o.runId) ?? byRun.set(o.runId, []).get(o.runId)!).push(o.fingerprint);
-    for (const [runId, fingerprints] of byRun) {
+    for (const [runId, fingerprints] of groupByRun(outcomes)) {
       for (let i = 0; i < fingerprints.length; i += 500) {
         const part = fingerprints.slice(i, i + 500);
         await this.run(`DELETE FROM diffs WHERE run_id = ? AND fingerprint IN (${part.map(() => '?').join(', ')})`, [runId, ...part]);
@@ -363,6 +374,117 @@ export class Store {
       return c;
     });
   }
+
+  // ---- the dashboard's queries --------------------------------------------------------
+
+  /** One page of a run's outcomes, filtered and sorted, with the number that match. */
+  async queryOutcomes(q: OutcomeQuery): Promise<OutcomePage> {
+    const where = outcomeWhere(q);
+    const sort = OUTCOME_SORTS[q.sort ?? 'weight'];
+    const order = q.order === 'asc' ? 'ASC' : 'DESC';
+    const limit = Math.max(0, Math.min(MAX_PAGE, Math.trunc(q.limit)));
+    const offset = Math.max(0, Math.trunc(q.offset));
+    const [count] = await this.all(`SELECT count(*) AS n ${OUTCOME_FROM} WHERE ${where.sql}`, where.params);
+    const rows = await this.allJson(
+      `SELECT o.fingerprint, o.verdict, o.reason, o.weight, o.count, o.impact, o.cost_ratio, o.base_ms, o.head_ms, o.signature, o.approved,
+              coalesce(o.tables, []) AS tables, left(coalesce(t.sql, ''), 240) AS sql
+       ${OUTCOME_FROM} WHERE ${where.sql}
+       ORDER BY ${sort} ${order} NULLS LAST, o.fingerprint LIMIT ${limit} OFFSET ${offset}`,
+      where.params,
+    );
+    return { total: Number(count!.n), rows: rows.map(summaryRow) };
+  }
+
+  /** How many outcomes (and how much weight) of the run fall on each value of a facet, under the other filters. */
+  async outcomeFacet(facet: Facet, q: Omit<OutcomeQuery, 'limit' | 'offset' | 'sort' | 'order'>): Promise<FacetCount[]> {
+    const where = outcomeWhere(q);
+    const value = {
+      verdict: 'o.verdict',
+      cluster: 'o.signature',
+      table: 'unnest(coalesce(o.tables, []))',
+      rule: "unnest(list_transform(coalesce(o.rules_diff, []), x -> ltrim(x, '+-')))",
+    }[facet];
+    const rows = await this.all(
+      `SELECT value, count(*) AS n, sum(weight) AS w FROM (SELECT ${value} AS value, o.weight ${OUTCOME_FROM} WHERE ${where.sql}) f
+       WHERE value IS NOT NULL GROUP BY value ORDER BY n DESC, value LIMIT 200`,
+      where.params,
+    );
+    return rows.map((r) => ({ value: String(r.value), count: Number(r.n), weight: Number(r.w) }));
+  }
+
+  /** Per run: outcomes by verdict, with weight and summed impact. */
+  async verdictCounts(runIds: readonly string[]): Promise<Map<string, VerdictCount[]>> {
+    const out = new Map<string, VerdictCount[]>(runIds.map((id) => [id, []]));
+    if (!runIds.length) return out;
+    const rows = await this.all(
+      `SELECT run_id, verdict, count(*) AS n, sum(weight) AS w, coalesce(sum(impact), 0) AS i FROM outcomes
+       WHERE run_id IN (${runIds.map(() => '?').join(', ')}) GROUP BY run_id, verdict ORDER BY run_id, n DESC, verdict`,
+      [...runIds],
+    );
+    for (const r of rows) out.get(String(r.run_id))?.push({ verdict: String(r.verdict), count: Number(r.n), weight: Number(r.w), impact: Number(r.i) });
+    return out;
+  }
+
+  /** Cost ratios of the run's changed plans (for the distribution chart), at most `limit` of them, heaviest first. */
+  async costRatios(runId: string, limit = 20_000): Promise<{ fingerprint: string; costRatio: number; verdict: string }[]> {
+    const rows = await this.all(
+      `SELECT fingerprint, cost_ratio, verdict FROM outcomes WHERE run_id = ? AND cost_ratio IS NOT NULL AND coalesce(base_plan_hash, '') <> coalesce(head_plan_hash, '')
+       ORDER BY weight DESC, fingerprint LIMIT ${Math.max(0, Math.trunc(limit))}`,
+      [runId],
+    );
+    return rows.map((r) => ({ fingerprint: String(r.fingerprint), costRatio: Number(r.cost_ratio), verdict: String(r.verdict) }));
+  }
+
+  async getOutcome(runId: string, fingerprint: string): Promise<OutcomeRecord | null> {
+    const rows = await this.all('SELECT * FROM outcomes WHERE run_id = ? AND fingerprint = ?', [runId, fingerprint]);
+    return rows[0] ? decodeRow(OUTCOMES, rows[0]) : null;
+  }
+
+  async getFlightResult(runId: string, fingerprint: string): Promise<FlightResultRecord | null> {
+    const rows = await this.all('SELECT * FROM flight_results WHERE run_id = ? AND fingerprint = ?', [runId, fingerprint]);
+    return rows[0] ? decodeRow(FLIGHT_RESULTS, rows[0]) : null;
+  }
+
+  // ---- approvals and the audit log ---------------------------------------------------
+
+  /**
+   * Keep approvals in the store (a team's shared record; the approvals file
+   * in the repository can be written from it) and mark the outcomes they
+   * cover, in every run, as approved. Returns how many outcomes were marked.
+   */
+  async saveApprovals(approvals: readonly ApprovalRecord[]): Promise<number> {
+    let marked = 0;
+    await this.transaction(async () => {
+      for (const a of approvals) {
+        await this.run(insertSql(APPROVALS, 1, { replace: true }), encodeRow(APPROVALS, a));
+        const rows = await this.all('UPDATE outcomes SET approved = true WHERE fingerprint = ? AND head_plan_hash = ? AND NOT approved RETURNING run_id', [a.fingerprint, a.headPlanHash]);
+        marked += rows.length;
+      }
+    });
+    return marked;
+  }
+
+  async listApprovals(): Promise<ApprovalRecord[]> {
+    const rows = await this.all('SELECT * FROM approvals ORDER BY approved_at, fingerprint, head_plan_hash');
+    return rows.map((r) => decodeRow(APPROVALS, r));
+  }
+
+  /** Append one entry to the audit log (who, what, on what, why); returns its id. */
+  async appendAudit(entry: Omit<AuditEntry, 'id' | 'at'>): Promise<number> {
+    const rows = await this.exclusive(() =>
+      this.all('INSERT INTO audit (logged_at, actor, role, action, target, why, detail) VALUES (now(), ?, ?, ?, ?, ?, ?) RETURNING id', [entry.actor, entry.role, entry.action, entry.target, entry.why, JSON.stringify(entry.detail)]),
+    );
+    return Number(rows[0]!.id);
+  }
+
+  async listAudit(limit: number, offset: number): Promise<{ total: number; rows: AuditEntry[] }> {
+    const [count] = await this.all('SELECT count(*) AS n FROM audit');
+    const rows = await this.allJson(`SELECT * FROM audit ORDER BY id DESC LIMIT ${Math.max(0, Math.min(MAX_PAGE, Math.trunc(limit)))} OFFSET ${Math.max(0, Math.trunc(offset))}`);
+    return {
+      total: Number(count!.n),
+      rows: rows.map((r) => ({ id: Number(r.id), at: String(r.logged_at), actor: String(r.actor), role: String(r.role), action: String(r.action), target: String(r.target), why: r.why === null ? null : String(r.why), detail: JSON.parse(String(r.detail)) as Record<string, unknown> })),
+    };
+  }
 }
 
 /** Why the store could not be opened, in words a user can act on. */
@@ -397,4 +519,53 @@ function describeProcess(pid: number, executable: string): string {
   command = command.replace(/(\w+:\/\/[^:@/\s]*:)[^@\s]*@/g, '$1***@').replace(/\s+/g, ' ').trim();
   if (command.length > 160) command = `${command.slice(0, 157)}…`;
   return `another process (PID ${pid}: ${command})`;
+}
+
+/** a printed plan's scanned table: `table=[name]` */
+const TABLE_PATTERN = 'table=\\[([^\\]]+)\\]';
+
+/** outcomes with their run and template (for the SQL text) */
+const OUTCOME_FROM = 'FROM outcomes o JOIN runs r ON r.id = o.run_id LEFT JOIN templates t ON t.workload = r.workload AND t.fingerprint = o.fingerprint';
+
+function groupByRun(outcomes: readonly OutcomeRecord[]): Map<string, string[]> {
+  const byRun = new Map<string, string[]>();
+  for (const o of outcomes) (byRun.get(o.runId) ?? byRun.set(o.runId, []).get(o.runId)!).push(o.fingerprint);
+  return byRun;
+}
+
+/** the WHERE clause of an outcome query: only placeholders, never a user's text */
+function outcomeWhere(q: Omit<OutcomeQuery, 'limit' | 'offset' | 'sort' | 'order'>): { sql: string; params: Params } {
+  const conds = ['o.run_id = ?'];
+  const params: (string | number)[] = [q.runId];
+  if (q.verdicts?.length) {
+    conds.push(`o.verdict IN (${q.verdicts.map(() => '?').join(', ')})`);
+    params.push(...q.verdicts);
+  }
+  if (q.cluster) {
+    conds.push('o.signature = ?');
+    params.push(q.cluster);
+  }
+  if (q.table) {
+    conds.push('list_contains(o.tables, ?)');
+    params.push(q.table);
+  }
+  if (q.rule) {
+    conds.push('(list_contains(o.base_rules, ?) OR list_contains(o.head_rules, ?))');
+    params.push(q.rule, q.rule);
+  }
+  if (q.text) {
+    const like = likePattern(q.text);
+    conds.push(`(t.sql ILIKE ? ESCAPE '\\' OR o.fingerprint ILIKE ? ESCAPE '\\' OR o.reason ILIKE ? ESCAPE '\\')`);
+    params.push(like, like, like);
+  }
+  return { sql: conds.join(' AND '), params };
+}
+
+function summaryRow(r: Row): OutcomeSummary {
+  const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return {
+    fingerprint: String(r.fingerprint), verdict: String(r.verdict), reason: String(r.reason), weight: Number(r.weight), count: Number(r.count),
+    impact: n(r.impact), costRatio: n(r.cost_ratio), baseMs: n(r.base_ms), headMs: n(r.head_ms), signature: r.signature === null ? null : String(r.signature),
+    approved: Boolean(r.approved), tables: ((r.tables as unknown[] | null) ?? []).map(String), sql: String(r.sql),
+  };
 }

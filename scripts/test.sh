@@ -10,6 +10,15 @@ fi
 # system parts the tests use, each with a one-line instruction when missing
 command -v redis-server >/dev/null || { echo "redis-server not found (BullMQ tests run a private one): apt-get install -y redis-server" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "python3 not found (the command-build fixture is a Python program): apt-get install -y python3" >&2; exit 2; }
+# the dashboard's browser tests drive Debian's Chromium (Playwright cannot download browsers here)
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "== installing chromium for the browser tests (apt-get)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1 || { echo "could not install chromium for the browser tests: run 'apt-get update && apt-get install -y chromium' as root" >&2; exit 2; }
+  else
+    echo "chromium not found (the dashboard's browser tests use /usr/bin/chromium): run 'sudo apt-get update && sudo apt-get install -y chromium'" >&2; exit 2
+  fi
+fi
 command -v git >/dev/null || { echo "git not found (reference@<ref> builds use git worktrees): apt-get install -y git" >&2; exit 2; }
 echo "== typecheck"
 npx tsc -p . --noEmit

@@ -1,0 +1,105 @@
+/**
+ * `/` — every run, newest first, paged (`?page=`): status (a live progress
+ * bar from /api/events while running), kind, builds, workload, verdict
+ * counts, duration, created.
+ */
+import { useCallback, useMemo } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import type { Page, RunSummary } from '../../../server/api-types.ts';
+import { withQuery } from '../api/client.ts';
+import { useRunProgress } from '../api/events.ts';
+import { useApi } from '../api/hooks.ts';
+import { Pager } from '../components/Pager.tsx';
+import { ProgressBar } from '../components/ProgressBar.tsx';
+import { Empty, ErrorView, Loading } from '../components/States.tsx';
+import { VerdictBadges } from '../components/VerdictBadge.tsx';
+import { fmtDuration, fmtWhen } from '../format.ts';
+
+const LIMIT = 25;
+
+export function RunsPage() {
+  const [params, setParams] = useSearchParams();
+  const page = Math.max(0, Number(params.get('page') ?? 0) || 0);
+  const runs = useApi<Page<RunSummary>>(withQuery('/api/runs', { limit: LIMIT, offset: page * LIMIT }));
+  const running = useMemo(() => (runs.data?.rows ?? []).filter((r) => r.status === 'running').map((r) => r.id), [runs.data]);
+  const { reload } = runs;
+  const onDone = useCallback(() => reload(), [reload]);
+  const progress = useRunProgress(running, onDone);
+
+  return (
+    <section>
+      <h1>Runs</h1>
+      {runs.error && <ErrorView error={runs.error} onRetry={runs.reload} />}
+      {!runs.data && runs.loading && <Loading what="runs" />}
+      {runs.data && runs.data.total === 0 && (
+        <Empty>
+          No runs yet — run <code>flightdeck playback --workload … --base … --head …</code> (or <code>npm run demo</code>) and it shows up here.
+        </Empty>
+      )}
+      {runs.data && runs.data.total > 0 && (
+        <>
+          <div className="table-wrap">
+            <table className="grid" data-testid="runs-table">
+              <thead>
+                <tr>
+                  <th scope="col">Run</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">Builds (base → head)</th>
+                  <th scope="col">Workload</th>
+                  <th scope="col">Verdicts</th>
+                  <th scope="col" className="num">
+                    Duration
+                  </th>
+                  <th scope="col">Created</th>
+                </tr>
+              </thead>
+              <tbody>
+                {runs.data.rows.map((r) => {
+                  const live = progress.get(r.id);
+                  const status = live?.status ?? r.status;
+                  return (
+                    <tr key={r.id} data-testid="run-row" data-run={r.id} data-status={status}>
+                      <td className="mono">
+                        <Link to={`/runs/${encodeURIComponent(r.id)}`}>{r.id}</Link>
+                      </td>
+                      <td>
+                        <span className={`status status-${status}`}>{status}</span>
+                        {status === 'running' && <ProgressBar done={live?.done ?? r.done} total={live?.total ?? r.total} label={`run ${r.id} progress`} />}
+                        {r.error && (
+                          <div className="error small" title={r.error}>
+                            {r.error.slice(0, 120)}
+                          </div>
+                        )}
+                      </td>
+                      <td>{r.kind}</td>
+                      <td className="builds">
+                        <Build spec={r.baseSpec} description={r.baseDescription} /> <span aria-label="to">→</span> <Build spec={r.headSpec} description={r.headDescription} />
+                      </td>
+                      <td>{r.workload}</td>
+                      <td>
+                        <VerdictBadges verdicts={live?.verdicts ?? r.verdicts} />
+                      </td>
+                      <td className="num">{fmtDuration(r.durationMs)}</td>
+                      <td className="nowrap">{fmtWhen(r.createdAt)}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <Pager offset={page * LIMIT} limit={LIMIT} total={runs.data.total} onPage={(o) => setParams(o ? { page: String(o / LIMIT) } : {})} testid="runs-pager" />
+        </>
+      )}
+    </section>
+  );
+}
+
+function Build({ spec, description }: { spec: string; description: string | null }) {
+  return (
+    <span className="build" title={description ?? spec}>
+      <code>{spec}</code>
+      {description && <span className="muted small"> {description}</span>}
+    </span>
+  );
+}

@@ -4,6 +4,7 @@
  * masked by construction), the timing against the A/A noise band, the
  * operator that changed most, and the cross-check against DuckDB.
  */
+import { memo } from 'react';
 import type { FlightResultRecord } from '../../../store/records.ts';
 import { TimingChart } from '../charts/TimingChart.tsx';
 import { fmtInt, fmtMs, fmtNum, fmtRatio } from '../format.ts';
@@ -33,7 +34,7 @@ function operatorOf(x: unknown): OperatorChange | null {
   return r.byTime ?? r.byRows ?? (r.name ? r : null);
 }
 
-export function FlightPanel({ flight }: { flight: FlightResultRecord }) {
+export const FlightPanel = memo(function FlightPanel({ flight }: { flight: FlightResultRecord }) {
   const m = (flight.mismatch ?? null) as Mismatch | null;
   const op = operatorOf(flight.operatorChange);
   return (
@@ -81,7 +82,7 @@ export function FlightPanel({ flight }: { flight: FlightResultRecord }) {
       {m && <MismatchView m={m} />}
     </div>
   );
-}
+});
 
 function MismatchView({ m }: { m: Mismatch }) {
   const against = m.against === 'original' ? 'original SQL' : 'base';

@@ -1,4 +1,5 @@
 /** The rules each build fired for this template, and the difference (the likely culprits of a plan change). */
+import { memo } from 'react';
 import type { OutcomeRecord } from '../../../store/records.ts';
 
 function RuleList({ rules, diff }: { rules: readonly string[]; diff: ReadonlySet<string> }) {
@@ -14,7 +15,7 @@ function RuleList({ rules, diff }: { rules: readonly string[]; diff: ReadonlySet
   );
 }
 
-export function RulesPanel({ outcome }: { outcome: OutcomeRecord }) {
+export const RulesPanel = memo(function RulesPanel({ outcome }: { outcome: OutcomeRecord }) {
   const culprits = new Set(outcome.rulesDiff.map((r) => r.replace(/^[+\-±~]\s*/, '')));
   return (
     <div className="rules-panel" data-testid="rules">
@@ -42,4 +43,4 @@ export function RulesPanel({ outcome }: { outcome: OutcomeRecord }) {
       </div>
     </div>
   );
-}
+});

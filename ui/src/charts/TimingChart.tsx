@@ -3,7 +3,7 @@
  * confidence interval, against the A/A noise band (how far base-vs-base
  * ratios stray) and ×1; beside it the base and head medians.
  */
-import { Bar, BarChart, CartesianGrid, ErrorBar, ReferenceArea, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, ReferenceArea, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { FlightResultRecord } from '../../../store/records.ts';
 import { fmtMs } from '../format.ts';
 
@@ -15,7 +15,10 @@ export function TimingChart({ flight }: { flight: FlightResultRecord }) {
   ];
   const lo = Math.min(ratioLow ?? ratio ?? 1, 1 - (noise ?? 0), 1) * 0.9;
   const hi = Math.max(ratioHigh ?? ratio ?? 1, 1 + (noise ?? 0), 1) * 1.1;
-  const point = ratio === null ? [] : [{ x: ratio, y: 0, err: [ratio - (ratioLow ?? ratio), (ratioHigh ?? ratio) - ratio] }];
+  const point = ratio === null ? [] : [{ x: ratio, y: 0 }];
+  // ticks where the eye needs them: ×1 and the interval's ends
+  const ticks = [...new Set([1, ratioLow, ratio, ratioHigh].filter((v): v is number => v !== null).map((v) => Number(v.toFixed(2))))].sort((a, b) => a - b);
+  const colour = ratio !== null && ratio > 1 ? '#cf222e' : '#1a7f37';
   return (
     <div className="timing-charts" data-testid="chart-timing">
       <figure className="chart small-chart">
@@ -23,14 +26,13 @@ export function TimingChart({ flight }: { flight: FlightResultRecord }) {
         <ResponsiveContainer width="100%" height={110}>
           <ScatterChart margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis type="number" dataKey="x" domain={[Number(lo.toFixed(3)), Number(hi.toFixed(3))]} tickFormatter={(v: number) => `×${v.toFixed(2)}`} tick={{ fontSize: 11 }} />
+            <XAxis type="number" dataKey="x" domain={[Number(lo.toFixed(3)), Number(hi.toFixed(3))]} ticks={ticks} interval={0} tickFormatter={(v: number) => `×${v.toFixed(2)}`} tick={{ fontSize: 11 }} />
             <YAxis type="number" dataKey="y" hide domain={[-1, 1]} />
             {noise !== null && <ReferenceArea x1={1 - noise} x2={1 + noise} fill="#8c959f" fillOpacity={0.25} label={{ value: 'A/A noise', fontSize: 10, position: 'insideTop' }} />}
             <ReferenceLine x={1} stroke="#57606a" />
             <Tooltip formatter={(v) => `×${Number(v).toFixed(3)}`} />
-            <Scatter data={point} fill={ratio !== null && ratio > 1 ? '#cf222e' : '#1a7f37'} isAnimationActive={false} name="ratio">
-              <ErrorBar dataKey="err" direction="x" width={8} stroke="#24292f" />
-            </Scatter>
+            {ratioLow !== null && ratioHigh !== null && <ReferenceArea x1={ratioLow} x2={ratioHigh} y1={-0.35} y2={0.35} fill={colour} fillOpacity={0.3} stroke={colour} label={{ value: 'interval', fontSize: 10, position: 'insideBottom', dy: 16 }} />}
+            <Scatter data={point} fill={colour} isAnimationActive={false} name="ratio" />
           </ScatterChart>
         </ResponsiveContainer>
       </figure>

@@ -29,10 +29,11 @@ export function fmtDuration(ms: number | null | undefined): string {
   return `${Math.floor(m / 60)} h ${m % 60} m`;
 }
 
+const pad = (n: number) => String(n).padStart(2, '0');
+
 export function fmtWhen(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 

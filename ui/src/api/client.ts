@@ -34,8 +34,10 @@ function headers(json: boolean): HeadersInit {
 
 async function request<T>(method: 'GET' | 'POST', path: string, body: unknown, signal?: AbortSignal): Promise<T> {
   let res: Response;
+  const init: RequestInit = { method, headers: headers(body !== undefined), signal };
+  if (body !== undefined) init.body = JSON.stringify(body);
   try {
-    res = await fetch(path, { method, headers: headers(body !== undefined), body: body === undefined ? undefined : JSON.stringify(body), signal });
+    res = await fetch(path, init);
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
     throw new ApiRequestError(0, 'network', `cannot reach the flightdeck server (${(e as Error).message}); is \`flightdeck serve\` running?`);

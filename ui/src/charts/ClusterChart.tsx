@@ -9,8 +9,8 @@ import type { ClusterRecord } from '../../../store/records.ts';
 const TOP = 15;
 
 export function ClusterChart({ clusters, onOpen }: { clusters: readonly ClusterRecord[]; onOpen: (signature: string) => void }) {
-  const data = [...clusters]
-    .sort((a, b) => Math.abs(b.impact) - Math.abs(a.impact) || b.templates - a.templates)
+  const data = clusters
+    .toSorted((a, b) => Math.abs(b.impact) - Math.abs(a.impact) || b.templates - a.templates)
     .slice(0, TOP)
     .map((c) => ({ signature: c.signature, name: c.description.length > 38 ? `${c.description.slice(0, 37)}…` : c.description, templates: c.templates, impact: Number(c.impact.toFixed(3)) }));
   const open = (d: unknown) => {

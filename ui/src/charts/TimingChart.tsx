@@ -17,7 +17,7 @@ export function TimingChart({ flight }: { flight: FlightResultRecord }) {
   const hi = Math.max(ratioHigh ?? ratio ?? 1, 1 + (noise ?? 0), 1) * 1.1;
   const point = ratio === null ? [] : [{ x: ratio, y: 0 }];
   // ticks where the eye needs them: ×1 and the interval's ends
-  const ticks = [...new Set([1, ratioLow, ratio, ratioHigh].filter((v): v is number => v !== null).map((v) => Number(v.toFixed(2))))].sort((a, b) => a - b);
+  const ticks = [...new Set([1, ratioLow, ratio, ratioHigh].filter((v): v is number => v !== null).map((v) => Number(v.toFixed(2))))].toSorted((a, b) => a - b);
   const colour = ratio !== null && ratio > 1 ? '#cf222e' : '#1a7f37';
   return (
     <div className="timing-charts" data-testid="chart-timing">

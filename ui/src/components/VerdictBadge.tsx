@@ -15,7 +15,7 @@ export function VerdictBadge({ verdict, count }: { verdict: string; count?: numb
 /** counts by verdict, worst first; `identical` last so changes stand out */
 export function VerdictBadges({ verdicts }: { verdicts: readonly VerdictCount[] }) {
   if (!verdicts.length) return <span className="muted">—</span>;
-  const sorted = [...verdicts].sort((a, b) => verdictRank(a.verdict) - verdictRank(b.verdict));
+  const sorted = verdicts.toSorted((a, b) => verdictRank(a.verdict) - verdictRank(b.verdict));
   return (
     <span className="badges" data-testid="verdict-badges">
       {sorted.map((v) => (

@@ -35,7 +35,7 @@ export default function RunOverviewPage() {
   if (!overview.data) return <Loading what={`run ${id}`} />;
   const { run, clusters, costRatios, latency, topRegressions, mismatches } = overview.data;
   const live = progress.get(id);
-  const verdicts = [...(live?.verdicts ?? run.verdicts)].sort((a, b) => verdictRank(a.verdict) - verdictRank(b.verdict));
+  const verdicts = (live?.verdicts ?? run.verdicts).toSorted((a, b) => verdictRank(a.verdict) - verdictRank(b.verdict));
   const totalWeight = verdicts.reduce((s, v) => s + v.weight, 0);
   const openTemplates = (query: Record<string, string>) => navigate(`${runPath}/templates?${new URLSearchParams(query)}`);
 

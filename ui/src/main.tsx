@@ -35,8 +35,9 @@
  */
 import { StrictMode, Suspense, lazy } from 'react';
 import { createRoot } from 'react-dom/client';
-import { BrowserRouter, Link, Route, Routes } from 'react-router';
+import { BrowserRouter, Link, Route, Routes, useLocation } from 'react-router';
 import { adoptTokenFromUrl } from './api/token.ts';
+import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { Layout } from './components/Layout.tsx';
 import { Empty, Loading } from './components/States.tsx';
 import { RunsPage } from './pages/RunsPage.tsx';
@@ -56,19 +57,29 @@ function NotFound() {
   );
 }
 
+/** the pages, with a fresh error boundary per address (an error on one page does not stick to the next) */
+function Pages() {
+  const { pathname } = useLocation();
+  return (
+    <ErrorBoundary key={pathname}>
+      <Suspense fallback={<Loading what="page" />}>
+        <Routes>
+          <Route path="/" element={<RunsPage />} />
+          <Route path="/runs/:id" element={<RunOverviewPage />} />
+          <Route path="/runs/:id/templates" element={<TemplatesPage />} />
+          <Route path="/runs/:id/templates/:fp" element={<TemplateDetailPage />} />
+          <Route path="*" element={<NotFound />} />
+        </Routes>
+      </Suspense>
+    </ErrorBoundary>
+  );
+}
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <BrowserRouter>
       <Layout>
-        <Suspense fallback={<Loading what="page" />}>
-          <Routes>
-            <Route path="/" element={<RunsPage />} />
-            <Route path="/runs/:id" element={<RunOverviewPage />} />
-            <Route path="/runs/:id/templates" element={<TemplatesPage />} />
-            <Route path="/runs/:id/templates/:fp" element={<TemplateDetailPage />} />
-            <Route path="*" element={<NotFound />} />
-          </Routes>
-        </Suspense>
+        <Pages />
       </Layout>
     </BrowserRouter>
   </StrictMode>,

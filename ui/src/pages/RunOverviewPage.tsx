@@ -23,6 +23,11 @@ import { verdictRank } from '../verdicts.ts';
 
 export default function RunOverviewPage() {
   const { id = '' } = useParams();
+  // a fresh page per run: no data carried over from the last one
+  return <RunOverview key={id} id={id} />;
+}
+
+function RunOverview({ id }: { id: string }) {
   const navigate = useNavigate();
   const runPath = `/runs/${encodeURIComponent(id)}`;
   const overview = useApi<RunOverview>(`/api${runPath}`);

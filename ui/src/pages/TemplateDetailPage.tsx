@@ -19,6 +19,11 @@ import { fmtInt, fmtMs, fmtNum, fmtRatio, fmtWhen } from '../format.ts';
 
 export default function TemplateDetailPage() {
   const { id = '', fp = '' } = useParams();
+  // a fresh page per template: no data or approval state carried over from the last one
+  return <TemplateDetail key={`${id}/${fp}`} id={id} fp={fp} />;
+}
+
+function TemplateDetail({ id, fp }: { id: string; fp: string }) {
   const runPath = `/runs/${encodeURIComponent(id)}`;
   const detail = useApi<TemplateDetail>(`/api${runPath}/templates/${encodeURIComponent(fp)}`);
   const me = useMe();

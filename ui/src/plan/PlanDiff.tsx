@@ -68,7 +68,9 @@ export function PlanDiff({ plans }: { plans: PlanDiffView }) {
               {plans.counts[k]} {k === 'keep' ? 'kept' : `${k}${k.endsWith('e') ? 'd' : 'ed'}`}
             </span>
           ))}
-          <span className="muted small"> · {plans.level} plans</span>
+          <span className="muted small" title="per operator: estimated rows · actual rows · actual time, the last two when the flight recorded them; ▲/▼×N: actual rows N times the estimate">
+            · {plans.level} plans · est / act rows · time
+          </span>
         </span>
         <span className="spacer" />
         <button type="button" aria-pressed={textView} onClick={() => setParams((p) => (textView ? (p.delete('view'), p) : (p.set('view', 'text'), p)), { replace: true })} data-testid="text-diff-toggle">

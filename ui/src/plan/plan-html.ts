@@ -43,14 +43,14 @@ function argsHtml(args: readonly PlanArg[], changed: ReadonlySet<string> | null)
   return parts.join(', ');
 }
 
-/** estimated and actual rows and time as one text (few elements: the tree must stay cheap); a misestimate of 10× or more flagged */
+/** estimated and actual rows and time as one text (few elements, no per-node title: the tree must stay cheap; the legend explains them); a misestimate of 10× or more flagged */
 function metricsHtml(n: PlanNodeView): string {
   const parts: string[] = [];
   if (n.estimatedRows !== undefined) parts.push(`est ${fmtInt(n.estimatedRows)}`);
   if (n.actualRows !== undefined) parts.push(`act ${fmtInt(n.actualRows)}`);
   if (n.actualMs !== undefined) parts.push(fmtMs(n.actualMs));
   if (!parts.length) return '';
-  let m = `<span class="pn-metrics" title="estimated rows · actual rows · actual time (flight)">${esc(parts.join(' · '))}</span>`;
+  let m = `<span class="pn-metrics">${esc(parts.join(' · '))}</span>`;
   if (n.estimatedRows !== undefined && n.actualRows !== undefined) {
     const e = Math.max(1, n.estimatedRows);
     const a = Math.max(1, n.actualRows);

@@ -74,7 +74,8 @@ export function RunsPage() {
                       </td>
                       <td>{r.kind}</td>
                       <td className="builds">
-                        <Build spec={r.baseSpec} description={r.baseDescription} /> <span aria-label="to">→</span> <Build spec={r.headSpec} description={r.headDescription} />
+                        <Build side="base" spec={r.baseSpec} description={r.baseDescription} />
+                        <Build side="head" spec={r.headSpec} description={r.headDescription} />
                       </td>
                       <td>{r.workload}</td>
                       <td>
@@ -95,11 +96,11 @@ export function RunsPage() {
   );
 }
 
-function Build({ spec, description }: { spec: string; description: string | null }) {
+function Build({ side, spec, description }: { side: 'base' | 'head'; spec: string; description: string | null }) {
   return (
-    <span className="build" title={description ?? spec}>
-      <code>{spec}</code>
-      {description && <span className="muted small"> {description}</span>}
-    </span>
+    <div className="build" title={description ? `${spec}: ${description}` : spec}>
+      <span className="muted small">{side === 'base' ? 'base' : '→ head'}</span> <code>{spec}</code>
+      {description && <span className="muted small"> — {description}</span>}
+    </div>
   );
 }

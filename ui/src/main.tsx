@@ -1,7 +1,7 @@
 /**
  * The flightdeck dashboard: entry point and routes.
  *
- *   /                              Runs (pages/RunsPage.tsx)
+ *   /?kind=…&status=…&page=…       Runs (pages/RunsPage.tsx)
  *   /runs/:id                      Run overview (pages/RunOverviewPage.tsx, lazy: it carries the charts)
  *   /runs/:id/templates?verdict=…&cluster=…&table=…&rule=…&q=…&sort=…&order=…&page=…
  *                                  Templates (pages/TemplatesPage.tsx)
@@ -13,7 +13,7 @@
  * A `?token=` on first load is saved in localStorage and removed from the URL.
  *
  * Stable hooks for the browser tests (data-testid unless said otherwise):
- *   runs-table, run-row (data-run, data-status), runs-pager
+ *   runs-table, run-row (data-run, data-status), runs-pager, runs-filter-kind, runs-filter-status (selects)
  *   verdict-badges (a group), verdict-badge (data-verdict; count in <b>)
  *   progress-bar (data-done, data-total; a native <progress> inside)
  *   me (who is signed in), token-dialog, token-input

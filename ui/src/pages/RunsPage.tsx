@@ -1,7 +1,7 @@
 /**
  * `/` — every run, newest first, paged (`?page=`): status (a live progress
  * bar from /api/events while running), kind, builds, workload, verdict
- * counts, duration, created.
+ * counts, duration, created. `?kind=` and `?status=` filter it.
  */
 import { useCallback, useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router';
@@ -20,7 +20,17 @@ const LIMIT = 25;
 export function RunsPage() {
   const [params, setParams] = useSearchParams();
   const page = Math.max(0, Number(params.get('page') ?? 0) || 0);
-  const runs = useApi<Page<RunSummary>>(withQuery('/api/runs', { limit: LIMIT, offset: page * LIMIT }));
+  const kind = params.get('kind') ?? '';
+  const status = params.get('status') ?? '';
+  const runs = useApi<Page<RunSummary>>(withQuery('/api/runs', { limit: LIMIT, offset: page * LIMIT, kind, status }));
+  const setFilter = (key: 'kind' | 'status', value: string) =>
+    setParams((p) => {
+      const next = new URLSearchParams(p);
+      if (value) next.set(key, value);
+      else next.delete(key);
+      next.delete('page');
+      return next;
+    });
   const running = useMemo(() => (runs.data?.rows ?? []).filter((r) => r.status === 'running').map((r) => r.id), [runs.data]);
   const { reload } = runs;
   const onDone = useCallback(() => reload(), [reload]);
@@ -29,9 +39,29 @@ export function RunsPage() {
   return (
     <section>
       <h1>Runs</h1>
+      <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="filter runs">
+        <label>
+          kind
+          <select value={kind} onChange={(e) => setFilter('kind', e.target.value)} data-testid="runs-filter-kind">
+            <option value="">all</option>
+            <option value="playback">playback</option>
+            <option value="flight">flight</option>
+          </select>
+        </label>
+        <label>
+          status
+          <select value={status} onChange={(e) => setFilter('status', e.target.value)} data-testid="runs-filter-status">
+            <option value="">all</option>
+            <option value="running">running</option>
+            <option value="done">done</option>
+            <option value="failed">failed</option>
+          </select>
+        </label>
+      </form>
       {runs.error && <ErrorView error={runs.error} onRetry={runs.reload} />}
       {!runs.data && runs.loading && <Loading what="runs" />}
-      {runs.data && runs.data.total === 0 && (
+      {runs.data && runs.data.total === 0 && (kind || status) && <Empty>No {status} {kind || 'run'}s.</Empty>}
+      {runs.data && runs.data.total === 0 && !kind && !status && (
         <Empty>
           No runs yet — run <code>flightdeck playback --workload … --base … --head …</code> (or <code>npm run demo</code>) and it shows up here.
         </Empty>
@@ -89,7 +119,14 @@ export function RunsPage() {
               </tbody>
             </table>
           </div>
-          <Pager offset={page * LIMIT} limit={LIMIT} total={runs.data.total} onPage={(o) => setParams(o ? { page: String(o / LIMIT) } : {})} testid="runs-pager" />
+          <Pager offset={page * LIMIT} limit={LIMIT} total={runs.data.total} onPage={(o) =>
+              setParams((p) => {
+                const next = new URLSearchParams(p);
+                if (o) next.set('page', String(o / LIMIT));
+                else next.delete('page');
+                return next;
+              })
+            } testid="runs-pager" />
         </>
       )}
     </section>

@@ -22,7 +22,10 @@ fi
 command -v git >/dev/null || { echo "git not found (reference@<ref> builds use git worktrees): apt-get install -y git" >&2; exit 2; }
 echo "== typecheck"
 npx tsc -p . --noEmit
+echo "== typecheck ui/ (the web app: its own tsconfig, DOM types, no Node)"
+npx tsc -p ui --noEmit
 echo "== lint"
+npx oxlint --quiet ui/src
 npx oxlint --quiet compiler corpus playback flighting store cli bench scripts test bin
 echo "== build dist/ (the JavaScript the CLI and build processes run; tests themselves run the sources)"
 node bin/dist.js

@@ -4,6 +4,7 @@
  * store under playback, flighting, release, server (and over corpus: it keeps its templates); ui imports types only.
  * Only compiler/parse imports node-sql-parser; only store/, compiler/builds/
  * and flighting/ import DuckDB; only playback/queue/bullmq* imports bullmq/ioredis.
+ * ui/ (the browser bundle) takes only types, and only from server/ and store/.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -78,8 +79,29 @@ test('imports follow the dependency direction of DESIGN.md', () => {
   assert.deepEqual(violations, []);
 });
 
-test('the ui imports only types from the rest of the tree', (t) => {
-  const violations: string[] = [];
+/** where ui/ may take types from: the API contract and the store records it names */
+const UI_TYPE_SOURCES = ['server', 'store'] as const;
+
+/**
+ * What a ui/ file takes from outside ui/: every relative import, re-export
+ * or dynamic import that leaves ui/, as a violation unless it is an
+ * `import type` / `export type` (erased from the bundle) from server/ or store/.
+ */
+function uiViolations(rel: string, text: string): string[] {
+  const out: string[] = [];
+  const re = /^\s*(import|export)\s+(type\s+)?([^'"]*?)from\s*['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)|^\s*import\s+['"](\.[^'"]+)['"]/gm;
+  for (const m of text.matchAll(re)) {
+    const spec = (m[4] ?? m[5] ?? m[6])!;
+    const target = relative(ROOT, resolve(dirname(join(ROOT, rel)), spec));
+    if (target.startsWith('ui/')) continue;
+    const top = target.split('/')[0]!;
+    if (!m[2]) out.push(`${rel} takes values from ${target} (ui/ may only \`import type\`)`);
+    else if (!(UI_TYPE_SOURCES as readonly string[]).includes(top)) out.push(`${rel} imports types from ${target} (ui/ may only use types from ${UI_TYPE_SOURCES.join('/, ')}/)`);
+  }
+  return out;
+}
+
+test('the ui imports only types, and only from server/ and store/', (t) => {
   if (!existsSync(join(ROOT, 'ui'))) {
     t.skip('no ui/ yet');
     return;
@@ -87,15 +109,31 @@ test('the ui imports only types from the rest of the tree', (t) => {
   const files = sourceFiles(join(ROOT, 'ui', 'src'));
   // once ui/ exists, finding nothing to check means the check looks in the wrong place
   assert.ok(files.length > 0, 'ui/ exists but ui/src holds no .ts/.tsx files: the check would pass vacuously');
-  for (const file of files) {
-    const text = readFileSync(file, 'utf8');
-    const re = /^\s*import\s+(type\s+)?[^'"]*?from\s*['"](\.[^'"]+)['"]/gm;
-    for (const m of text.matchAll(re)) {
-      const target = relative(ROOT, resolve(dirname(file), m[2]!));
-      if (!target.startsWith('ui/') && !m[1]) violations.push(`${relative(ROOT, file)} imports values from ${target}`);
-    }
-  }
+  const violations = files.flatMap((file) => uiViolations(relative(ROOT, file), readFileSync(file, 'utf8')));
   assert.deepEqual(violations, []);
+});
+
+test('the ui check itself catches value imports, re-exports, dynamic imports and other layers', () => {
+  const rel = 'ui/src/pages/x.tsx';
+  const text = [
+    "import type { Page } from '../../../server/api-types.ts';",
+    "import { OUTCOME_SORTS } from '../../../store/outcome-query.ts';",
+    "import { type Me } from '../../../server/api-types.ts';",
+    "export type { Facets } from '../../../server/api-types.ts';",
+    "export { Health } from '../../../server/api-types.ts';",
+    "const m = import('../../../server/api-types.ts');",
+    "import '../../../server/app.ts';",
+    "import type { Plan } from '../../../compiler/ir/plan.ts';",
+    "import { Layout } from '../components/Layout.tsx';",
+  ].join('\n');
+  assert.deepEqual(uiViolations(rel, text), [
+    `${rel} takes values from store/outcome-query.ts (ui/ may only \`import type\`)`,
+    `${rel} takes values from server/api-types.ts (ui/ may only \`import type\`)`,
+    `${rel} takes values from server/api-types.ts (ui/ may only \`import type\`)`,
+    `${rel} takes values from server/api-types.ts (ui/ may only \`import type\`)`,
+    `${rel} takes values from server/app.ts (ui/ may only \`import type\`)`,
+    `${rel} imports types from compiler/ir/plan.ts (ui/ may only use types from server/, store/)`,
+  ]);
 });
 
 test('the dependency check itself catches a violation', () => {

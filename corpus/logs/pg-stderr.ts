@@ -140,12 +140,12 @@ export async function* readPgStderr(source: ByteSource, logLinePrefix: string = 
 }
 
 /**
- * An error's position, from the ` at character N` PostgreSQL appends to its
- * text on stderr (not when it points into an internal QUERY); the suffix is
+ * An error's position (ERROR, FATAL or PANIC), from the ` at character N`
+ * PostgreSQL appends to its text on stderr (not when it points into an internal QUERY); the suffix is
  * left out of the message, as csvlog gives it in a column of its own.
  */
 function finishMessage(m: PgMessage, internal: boolean): PgMessage {
-  if (m.severity !== 'ERROR' && m.severity !== 'FATAL') return m;
+  if (m.severity !== 'ERROR' && m.severity !== 'FATAL' && m.severity !== 'PANIC') return m;
   const at = / at character (\d+)$/.exec(m.message);
   if (!at) return m;
   const message = m.message.slice(0, at.index);

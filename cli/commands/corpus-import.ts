@@ -73,7 +73,7 @@ export function registerCorpusImport(corpus: Command): void {
       .option('--format <format>', `log format (default: detected): ${LOG_FORMATS.join(', ')}`)
       .option('--csv-map <pairs>', 'CSV column mapping, e.g. sql=query_text,ts=started,durationMs=elapsed')
       .option('--log-line-prefix <prefix>', "PostgreSQL log_line_prefix for stderr logs (default: detected from the log's first lines)")
-      .option('--pg-conf <file>', "the server's postgresql.conf: its log_line_prefix is used for stderr logs")
+      .option('--pg-conf <file>', "the server's postgresql.conf: its log_line_prefix (includes followed, postgresql.auto.conf beside it read last) is used for stderr logs")
       .option('--database <name>', 'import only the queries of this database (PostgreSQL logs; the project of other logs); repeat for more', collect, [])
       .option('--user <name>', 'import only the queries of this user; repeat for more', collect, [])
       .option('--application <name>', 'import only the queries of this application_name (csvlog, or %a in the log_line_prefix); repeat for more', collect, [])
@@ -119,7 +119,7 @@ async function importCommand(logs: string[], opts: ImportCliOptions): Promise<nu
   const conf = opts.pgConf ? await readLogLinePrefix(resolve(opts.pgConf)) : null;
   // a postgresql.conf that leaves log_line_prefix out means the server's default
   const prefix = opts.pgConf
-    ? { logLinePrefix: conf?.prefix ?? DEFAULT_LOG_LINE_PREFIX, logLinePrefixFrom: conf ? `${basename(opts.pgConf)} line ${conf.line}` : `the default; ${basename(opts.pgConf)} does not set it` }
+    ? { logLinePrefix: conf?.prefix ?? DEFAULT_LOG_LINE_PREFIX, logLinePrefixFrom: conf ? `${basename(conf.file)} line ${conf.line}` : `the default; ${basename(opts.pgConf)} does not set it` }
     : opts.logLinePrefix !== undefined ? { logLinePrefix: opts.logLinePrefix, logLinePrefixFrom: '--log-line-prefix' } : {};
   if (logs.includes(STDIN) && process.stdin.isTTY) process.stderr.write('reading queries from standard input (end with Ctrl-D)\n');
   const started = performance.now();

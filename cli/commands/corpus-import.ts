@@ -7,6 +7,7 @@ import { mappingFrom, type FieldMapping } from '../../corpus/logs/fields.ts';
 import { describeFilterCounts } from '../../corpus/logs/record-filter.ts';
 import { readLogLinePrefix } from '../../corpus/logs/pg-conf.ts';
 import { DEFAULT_LOG_LINE_PREFIX } from '../../corpus/logs/pg-stderr.ts';
+import { MAX_OPEN_SESSIONS } from '../../corpus/logs/pg-session.ts';
 import { checkEncoding, DEFAULT_MAX_STATEMENT_BYTES, formatBytes, STDIN } from '../../corpus/logs/source.ts';
 import { LOG_FORMATS, type LogFormat } from '../../corpus/logs/types.ts';
 import { EXIT_FAILED, parsePositive, runCommand, usageError } from '../run-command.ts';
@@ -205,6 +206,15 @@ function describeImport(workload: string, result: ImportResult, secs: string): s
       const kinds = Object.entries(result.skippedByKind).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
       if (r.reason === 'not-a-query' && kinds.length) out.push(`  ${''.padEnd(16)} ${''.padStart(8)}   by kind: ${kinds.map(([k, n]) => `${k} ${n.toLocaleString('en-US')}`).join(', ')}`);
     }
+  }
+  if (result.sessionsEvicted) {
+    out.push(
+      `sessions: ${result.sessionsEvicted.toLocaleString('en-US')} closed early (over ${MAX_OPEN_SESSIONS.toLocaleString('en-US')} open at once; the least recently active first): a statement waiting in one was counted without a duration logged after it`,
+    );
+  }
+  if (result.queryIds) {
+    const ids = new Set(Object.values(result.queryIds).flat()).size;
+    out.push(`query ids: ${ids.toLocaleString('en-US')} csvlog query_id values in ${Object.keys(result.queryIds).length} of ${result.templates.length} templates (in the import result, not stored with the workload)`);
   }
   const failed = result.templates.filter((t) => t.errorCount > 0);
   if (failed.length) {

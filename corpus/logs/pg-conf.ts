@@ -135,7 +135,7 @@ async function confDir(dir: string, at: { file: string; line: number }): Promise
     return names
       .filter((d) => d.isFile() && d.name.endsWith('.conf') && !d.name.startsWith('.'))
       .map((d) => d.name)
-      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+      .toSorted((a, b) => (a < b ? -1 : a > b ? 1 : 0))
       .map((n) => join(dir, n));
   } catch (err) {
     throw confError(at.file, at.line, `cannot read include_dir ${dir}: ${(err as Error).message}`);

@@ -77,10 +77,16 @@ interface PendingRecord {
 /** severities of the lines that belong to the message before them */
 const PARTS = new Set(['DETAIL', 'HINT', 'CONTEXT', 'STATEMENT', 'QUERY', 'LOCATION']);
 
-/** The log's messages (each with its DETAIL, STATEMENT and other parts) joined into entries; lines before the first message are rejects. */
-export async function* readPgStderr(source: ByteSource, logLinePrefix: string = DEFAULT_LOG_LINE_PREFIX, options: SourceOptions = {}): AsyncGenerator<LogRecord> {
+/**
+ * The log's messages (each with its DETAIL, STATEMENT and other parts)
+ * joined into entries; lines before the first message are rejects. With a
+ * `shared` joiner, statements still waiting at the end stay in it (the next
+ * rotated file may hold their duration).
+ */
+export async function* readPgStderr(source: ByteSource, logLinePrefix: string = DEFAULT_LOG_LINE_PREFIX, options: SourceOptions = {}, shared?: PgSessionJoiner): AsyncGenerator<LogRecord> {
   const file = source.name;
-  const joiner = new PgSessionJoiner();
+  // a joiner shared by the logs of a folder is ended by its owner, after the last one
+  const joiner = shared ?? new PgSessionJoiner();
   const re = prefixRegex(logLinePrefix);
   const limit = maxLineBytes(options);
   let rec: PendingRecord | null = null;
@@ -135,7 +141,7 @@ export async function* readPgStderr(source: ByteSource, logLinePrefix: string = 
   }
   if (rec) finish(rec);
   if (msg) joiner.add(finishMessage(msg, internal), out);
-  joiner.end(out);
+  if (!shared) joiner.end(out);
   while (out.length) yield out.shift()!;
 }
 

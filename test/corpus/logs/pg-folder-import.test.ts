@@ -67,10 +67,11 @@ test('a statement at the end of one rotated file and its duration at the start o
   }
 });
 
+const message = (i: number, text: string) => ({ session: String(i), severity: 'LOG', message: text, source: { file: 'x.log', line: i + 1 } });
+
 test('the session cap evicts the least recently active session, and the import counts evictions', async () => {
   const joiner = new PgSessionJoiner();
   const out: LogRecord[] = [];
-  const message = (i: number, text: string) => ({ session: String(i), severity: 'LOG', message: text, source: { file: 'x.log', line: i + 1 } });
   for (let i = 0; i < MAX_OPEN_SESSIONS; i++) joiner.add(message(i, `statement: SELECT ${i}`), out);
   // session 0 logs a line: it is now the most recently active
   joiner.add(message(0, 'temporary file: path "base/pgsql_tmp/pgsql_tmp0.0", size 8192'), out);

@@ -162,7 +162,9 @@ function flush(s: Session, out: LogRecord[], status: 'ok' | 'error', durationMs?
 /** The entries of one logged statement text: split, PREPAREs remembered, EXECUTEs resolved; a failed one keeps its `error` message. */
 function entriesOf(p: Pending, s: Session, status: 'ok' | 'error', durationMs: number | undefined, position: number | undefined, out: LogRecord[], error?: string): void {
   const m = p.message;
-  const base = { ts: m.ts, user: m.user || undefined, project: m.db || undefined, ...(m.application ? { application: m.application } : {}), ...(m.queryId ? { queryId: m.queryId } : {}), source: m.source };
+  const base: Omit<LogEntry, 'kind' | 'sql'> & { queryId?: string } = {
+    ts: m.ts, user: m.user || undefined, project: m.db || undefined, ...(m.application ? { application: m.application } : {}), ...(m.queryId ? { queryId: m.queryId } : {}), source: m.source,
+  };
   const failed = (own: 'ok' | 'error') => (own === 'error' && error ? { error } : {});
   if (p.prepared) {
     out.push({ kind: 'entry', sql: p.raw.replace(/;\s*$/, '').trimEnd(), ...base, durationMs, status, ...failed(status) });
@@ -170,6 +172,8 @@ function entriesOf(p: Pending, s: Session, status: 'ok' | 'error', durationMs: n
   }
   // most messages hold one statement and no comment before it: no need to split them
   const parts = p.raw.includes(';') || /^\s*(?:--|\/\*)/.test(p.raw) ? splitStatements(p.raw) : [{ sql: p.raw.trim() }];
+  // a message's query id is one of its statements' (whichever ran last): it says nothing of the others
+  if (parts.length > 1) delete base.queryId;
   // a failed message of several statements without a position cannot say which ran, and a syntax error means none
   // did (PostgreSQL parses the whole message first): one error entry for the message, no part counted as ok
   if (status === 'error' && parts.length > 1 && (position === undefined || /^syntax error/i.test(error ?? ''))) {

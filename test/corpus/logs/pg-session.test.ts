@@ -232,9 +232,11 @@ test('review: csvlog query_id (PostgreSQL 14+, compute_query_id = on) is kept wi
     row('a.1', 2, 'duration: 1.000 ms', '-4242424242'),
     row('a.1', 3, 'duration: 1.000 ms  statement: SELECT 2', '-4242424242'),
     row('a.1', 4, 'duration: 1.000 ms  statement: SELECT 3', '77'),
+    // the id of a message of two statements is one of theirs: neither keeps it
+    row('a.1', 5, 'duration: 1.000 ms  statement: SELECT 4; SELECT 5', '88'),
     '',
   ].join('\n');
-  assert.deepEqual(entries(await read(csv, 'csv')).map((e) => e.queryId), ['-4242424242', '-4242424242', '77']);
+  assert.deepEqual(entries(await read(csv, 'csv')).map((e) => e.queryId), ['-4242424242', '-4242424242', '77', undefined, undefined]);
   const path = join(dir, `${n++}.csv`);
   writeFileSync(path, csv);
   const r = await importLogs([path]);

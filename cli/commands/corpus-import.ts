@@ -203,7 +203,7 @@ function describeImport(workload: string, result: ImportResult, secs: string): s
     out.push(`rejected ${result.rejected.toLocaleString('en-US')} lines:`);
     for (const r of result.rejects.filter((x) => !x.kept)) {
       out.push(line(r));
-      const kinds = Object.entries(result.skippedByKind).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+      const kinds = Object.entries(result.skippedByKind).toSorted((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
       if (r.reason === 'not-a-query' && kinds.length) out.push(`  ${''.padEnd(16)} ${''.padStart(8)}   by kind: ${kinds.map(([k, n]) => `${k} ${n.toLocaleString('en-US')}`).join(', ')}`);
     }
   }

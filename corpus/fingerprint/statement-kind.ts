@@ -56,6 +56,11 @@ function maySideEffect(sql: string, start: number, end: number): boolean {
   const c = sql.charCodeAt(start) | 32;
   // n s p l d t
   if (c !== 110 && c !== 115 && c !== 112 && c !== 108 && c !== 100 && c !== 116) return false;
+  if (!wordIs(sql, start, end, 'nextval') && !wordIs(sql, start, end, 'setval')) {
+    let underscore = false;
+    for (let i = start + 2; i < end && !underscore; i++) underscore = sql.charCodeAt(i) === 95;
+    if (!underscore) return false;
+  }
   return SIDE_EFFECT_FUNCTION.test(sql.slice(start, end).toLowerCase());
 }
 

@@ -111,7 +111,7 @@ export async function expandLogPath(path: string): Promise<string[]> {
   const entries = await readdir(path, { recursive: true, withFileTypes: true });
   const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath ?? (e as { path?: string }).path ?? path, e.name));
   const hasSql = files.some((f) => f.toLowerCase().endsWith('.sql'));
-  const logs = files.filter((f) => LOG_FILE_NAME.test(f)).sort();
+  const logs = files.filter((f) => LOG_FILE_NAME.test(f)).toSorted();
   return hasSql || logs.length === 0 ? [path] : logs;
 }
 

@@ -132,9 +132,9 @@ export async function importLogs(paths: readonly string[], options: ImportOption
   const named: string[] = [];
   const fromFolder = new Set<string>();
   for (const path of paths) {
-    const files = await expandLogPath(path);
-    if (files.length !== 1 || files[0] !== path) for (const f of files) fromFolder.add(f);
-    named.push(...files);
+    const expanded = await expandLogPath(path);
+    if (expanded.length !== 1 || expanded[0] !== path) for (const f of expanded) fromFolder.add(f);
+    named.push(...expanded);
   }
   const planned = await planLogs(named, options, fromFolder);
   const warnings = [...planned.warnings];
@@ -253,9 +253,9 @@ export async function importLogs(paths: readonly string[], options: ImportOption
     meanDurationMs: a.timedCount ? a.totalDurationMs / a.timedCount : null,
     weight: entries ? a.count / entries : 0,
     durationShare: totalDuration ? a.totalDurationMs / totalDuration : 0,
-    users: [...a.users].sort(),
-    projects: [...a.projects].sort(),
-    priorities: [...a.priorities].sort((x, y) => x - y),
+    users: [...a.users].toSorted(),
+    projects: [...a.projects].toSorted(),
+    priorities: [...a.priorities].toSorted((x, y) => x - y),
     firstSeen: a.firstSeen ?? null,
     lastSeen: a.lastSeen ?? null,
     firstSource: a.first,
@@ -263,7 +263,7 @@ export async function importLogs(paths: readonly string[], options: ImportOption
   templates.sort((x, y) => y.count - x.count || (x.fingerprint < y.fingerprint ? -1 : 1));
   const rejectList = [...rejects.values()]
     .map((r) => ({ reason: r.reason, kept: r.kept, count: r.count, examples: r.examples }))
-    .sort((x, y) => Number(x.kept) - Number(y.kept) || y.count - x.count || x.reason.localeCompare(y.reason));
+    .toSorted((x, y) => Number(x.kept) - Number(y.kept) || y.count - x.count || x.reason.localeCompare(y.reason));
   const queryIds = Object.fromEntries(kept.filter((a) => a.queryIds?.size).map((a) => [a.fingerprint, [...a.queryIds!].toSorted()]));
   return {
     templates, entries, rejected, rejects: rejectList, files, schemaMapped, skippedByKind, warnings,
@@ -288,7 +288,7 @@ async function addFlagged(
   const order = (p: SourcePosition) => files.indexOf(p.file);
   const places = flagged
     .flatMap(({ a, problem }) => a.places.map((p) => ({ p, problem })))
-    .sort((x, y) => order(x.p) - order(y.p) || x.p.line - y.p.line)
+    .toSorted((x, y) => order(x.p) - order(y.p) || x.p.line - y.p.line)
     .slice(0, keep);
   for (const { p, problem } of places) addReject('unparsable-sql', p, problem, true);
   // the rest of their lines count without an example

@@ -102,7 +102,7 @@ async function entriesOf(path: string, logLinePrefix?: string): Promise<{ format
 
 /** `status sql` once per execution, sorted */
 function executions(list: readonly { sql: string; status?: string; times?: number }[]): string[] {
-  return list.flatMap((e) => Array.from({ length: e.times ?? 1 }, () => `${e.status} ${e.sql}`)).sort();
+  return list.flatMap((e) => Array.from({ length: e.times ?? 1 }, () => `${e.status} ${e.sql}`)).toSorted();
 }
 
 const CUSTOM_PREFIX = '%m [%p-%l] %c %quser=%u,db=%d,app=%a,client=%h ';

@@ -224,9 +224,11 @@ test('review: a PANIC loses its error position like an ERROR or FATAL', async ()
   assert.deepEqual(entries(all).map((e) => [e.sql, e.status, e.error]), [['SELECT * FROM t WHERE x', 'error', 'could not write to file "…"']]);
 });
 
+const rowWithQueryId = (sid: string, num: number, message: string, queryId: string) =>
+  `${T},"app","shop",42,"[local]",${sid},${num},"idle",${T},3/2,0,LOG,00000,"${message}",,,,,,,,,"psql","client backend",,${queryId}`;
+
 test('review: csvlog query_id (PostgreSQL 14+, compute_query_id = on) is kept with the entry and per template', async () => {
-  const row = (sid: string, num: number, message: string, queryId: string) =>
-    `${T},"app","shop",42,"[local]",${sid},${num},"idle",${T},3/2,0,LOG,00000,"${message}",,,,,,,,,"psql","client backend",,${queryId}`;
+  const row = rowWithQueryId;
   const csv = [
     row('a.1', 1, 'statement: SELECT 1', '0'),
     row('a.1', 2, 'duration: 1.000 ms', '-4242424242'),

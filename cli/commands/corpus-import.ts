@@ -7,6 +7,7 @@ import { mappingFrom, type FieldMapping } from '../../corpus/logs/fields.ts';
 import { describeFilterCounts } from '../../corpus/logs/record-filter.ts';
 import { readLogLinePrefix } from '../../corpus/logs/pg-conf.ts';
 import { DEFAULT_LOG_LINE_PREFIX } from '../../corpus/logs/pg-stderr.ts';
+import { MAX_OPEN_SESSIONS } from '../../corpus/logs/pg-session.ts';
 import { checkEncoding, DEFAULT_MAX_STATEMENT_BYTES, formatBytes, STDIN } from '../../corpus/logs/source.ts';
 import { LOG_FORMATS, type LogFormat } from '../../corpus/logs/types.ts';
 import { EXIT_FAILED, parsePositive, runCommand, usageError } from '../run-command.ts';
@@ -73,7 +74,7 @@ export function registerCorpusImport(corpus: Command): void {
       .option('--format <format>', `log format (default: detected): ${LOG_FORMATS.join(', ')}`)
       .option('--csv-map <pairs>', 'CSV column mapping, e.g. sql=query_text,ts=started,durationMs=elapsed')
       .option('--log-line-prefix <prefix>', "PostgreSQL log_line_prefix for stderr logs (default: detected from the log's first lines)")
-      .option('--pg-conf <file>', "the server's postgresql.conf: its log_line_prefix is used for stderr logs")
+      .option('--pg-conf <file>', "the server's postgresql.conf: its log_line_prefix (includes followed, postgresql.auto.conf beside it read last) is used for stderr logs")
       .option('--database <name>', 'import only the queries of this database (PostgreSQL logs; the project of other logs); repeat for more', collect, [])
       .option('--user <name>', 'import only the queries of this user; repeat for more', collect, [])
       .option('--application <name>', 'import only the queries of this application_name (csvlog, or %a in the log_line_prefix); repeat for more', collect, [])
@@ -119,7 +120,7 @@ async function importCommand(logs: string[], opts: ImportCliOptions): Promise<nu
   const conf = opts.pgConf ? await readLogLinePrefix(resolve(opts.pgConf)) : null;
   // a postgresql.conf that leaves log_line_prefix out means the server's default
   const prefix = opts.pgConf
-    ? { logLinePrefix: conf?.prefix ?? DEFAULT_LOG_LINE_PREFIX, logLinePrefixFrom: conf ? `${basename(opts.pgConf)} line ${conf.line}` : `the default; ${basename(opts.pgConf)} does not set it` }
+    ? { logLinePrefix: conf?.prefix ?? DEFAULT_LOG_LINE_PREFIX, logLinePrefixFrom: conf ? `${basename(conf.file)} line ${conf.line}` : `the default; ${basename(opts.pgConf)} does not set it` }
     : opts.logLinePrefix !== undefined ? { logLinePrefix: opts.logLinePrefix, logLinePrefixFrom: '--log-line-prefix' } : {};
   if (logs.includes(STDIN) && process.stdin.isTTY) process.stderr.write('reading queries from standard input (end with Ctrl-D)\n');
   const started = performance.now();
@@ -202,9 +203,18 @@ function describeImport(workload: string, result: ImportResult, secs: string): s
     out.push(`rejected ${result.rejected.toLocaleString('en-US')} lines:`);
     for (const r of result.rejects.filter((x) => !x.kept)) {
       out.push(line(r));
-      const kinds = Object.entries(result.skippedByKind).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+      const kinds = Object.entries(result.skippedByKind).toSorted((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
       if (r.reason === 'not-a-query' && kinds.length) out.push(`  ${''.padEnd(16)} ${''.padStart(8)}   by kind: ${kinds.map(([k, n]) => `${k} ${n.toLocaleString('en-US')}`).join(', ')}`);
     }
+  }
+  if (result.sessionsEvicted) {
+    out.push(
+      `sessions: ${result.sessionsEvicted.toLocaleString('en-US')} closed early (over ${MAX_OPEN_SESSIONS.toLocaleString('en-US')} open at once; the least recently active first): a statement waiting in one was counted without a duration logged after it`,
+    );
+  }
+  if (result.queryIds) {
+    const ids = new Set(Object.values(result.queryIds).flat()).size;
+    out.push(`query ids: ${ids.toLocaleString('en-US')} csvlog query_id values in ${Object.keys(result.queryIds).length} of ${result.templates.length} templates (in the import result, not stored with the workload)`);
   }
   const failed = result.templates.filter((t) => t.errorCount > 0);
   if (failed.length) {

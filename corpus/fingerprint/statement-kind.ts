@@ -10,16 +10,21 @@
  *   statement writes → the kind of its write (`delete`, `insert`, `update`,
  *   `merge`);
  * - `SELECT … FOR UPDATE | NO KEY UPDATE | SHARE | KEY SHARE` (at any depth,
- *   as PostgreSQL takes the locks in subqueries too) → `lock`.
+ *   as PostgreSQL takes the locks in subqueries too) → `lock`;
+ * - a SELECT that calls a function that changes state (`nextval`, `setval`,
+ *   advisory locks, `pg_terminate_backend`, `pg_notify`, large objects
+ *   `lo_*`, `set_config`, `dblink_exec`, …, see SIDE_EFFECT_FUNCTION) →
+ *   `side-effect-select`: replaying it would advance a sequence, take a
+ *   lock or end a session, so it is a write for flighting.
  *
- * A write wins over a lock. Strings, comments and quoted identifiers never
+ * A write wins over a side-effect call, which wins over a lock. Strings, comments and quoted identifiers never
  * count: the lexer hands them over as constants or quoted names.
  */
 import { lexSql, Tok, type TokenSink } from './lexer.ts';
 import { normalizingStages } from './normalize-forms.ts';
 
 export type StatementKind =
-  | 'select' | 'insert' | 'update' | 'delete' | 'merge' | 'select-into' | 'lock'
+  | 'select' | 'insert' | 'update' | 'delete' | 'merge' | 'select-into' | 'side-effect-select' | 'lock'
   | 'ddl' | 'utility' | 'empty' | 'other';
 
 const KIND_BY_VERB: Record<string, StatementKind> = {
@@ -35,6 +40,29 @@ const KIND_BY_VERB: Record<string, StatementKind> = {
 };
 
 const DML_VERBS = new Set(['insert', 'update', 'delete', 'merge']);
+
+/**
+ * Functions whose call changes state outside the query's result: sequences,
+ * advisory locks, other backends, notifications, large objects, settings,
+ * remote writes, server administration. Matched by name (any schema) when
+ * a `(` follows.
+ */
+export const SIDE_EFFECT_FUNCTION =
+  /^(?:nextval|setval|set_config|pg_notify|dblink_exec|dblink_send_query|pg_(?:try_)?advisory_(?:xact_)?(?:lock|unlock)(?:_shared|_all)?|pg_terminate_backend|pg_cancel_backend|lo_(?:creat|create|import|export|unlink|open|write|put|truncate|truncate64|from_bytea|lseek|lseek64|close)|pg_reload_conf|pg_rotate_logfile|pg_switch_wal|pg_create_restore_point|pg_stat_reset\w*|pg_create_\w+_replication_slot|pg_drop_replication_slot|pg_replication_origin_\w+|pg_logical_slot_get_\w+|pg_promote|pg_wal_replay_(?:pause|resume)|pg_import_system_collations|pg_backup_(?:start|stop)|txid_current|pg_current_xact_id)$/;
+
+/** A cheap look at a word before SIDE_EFFECT_FUNCTION: every name there is nextval/setval or has a `_`. */
+function maySideEffect(sql: string, start: number, end: number): boolean {
+  if (end - start < 6) return false;
+  const c = sql.charCodeAt(start) | 32;
+  // n s p l d t
+  if (c !== 110 && c !== 115 && c !== 112 && c !== 108 && c !== 100 && c !== 116) return false;
+  if (!wordIs(sql, start, end, 'nextval') && !wordIs(sql, start, end, 'setval')) {
+    let underscore = false;
+    for (let i = start + 2; i < end && !underscore; i++) underscore = sql.charCodeAt(i) === 95;
+    if (!underscore) return false;
+  }
+  return SIDE_EFFECT_FUNCTION.test(sql.slice(start, end).toLowerCase());
+}
 
 /** Case-insensitive compare of sql[start,end) with a lower-case ASCII word. */
 function wordIs(sql: string, start: number, end: number, word: string): boolean {
@@ -57,7 +85,8 @@ export interface FirstToken {
 
 /**
  * Is the word at sql[start,end) one whose absence proves a query is
- * read-only (into, for, insert, update, delete, merge)? Cheap enough for
+ * read-only (into, for, insert, update, delete, merge, a function with side
+ * effects)? Cheap enough for
  * every token; the token pass in `statementKind` runs only on queries
  * that hold one.
  */
@@ -70,9 +99,9 @@ export function mayNotBeReadOnly(sql: string, start: number, end: number): boole
     case 5:
       return wordIs(sql, start, end, 'merge');
     case 6:
-      return wordIs(sql, start, end, 'insert') || wordIs(sql, start, end, 'update') || wordIs(sql, start, end, 'delete');
+      return wordIs(sql, start, end, 'insert') || wordIs(sql, start, end, 'update') || wordIs(sql, start, end, 'delete') || maySideEffect(sql, start, end);
     default:
-      return false;
+      return maySideEffect(sql, start, end);
   }
 }
 
@@ -88,13 +117,20 @@ class KindWatch implements TokenSink {
   lock = false;
   /** the first INSERT/UPDATE/DELETE/MERGE right after a `(` (in a WITH list, a CTE body) */
   dmlInParens: StatementKind | null = null;
+  /** a call of a SIDE_EFFECT_FUNCTION */
+  sideEffect = false;
+  /** the token before was the name of a SIDE_EFFECT_FUNCTION */
+  private afterSideEffectName = false;
 
   constructor(private readonly sql: string) {}
 
   token(type: Tok, start: number, end: number): void {
     const sql = this.sql;
+    const call = this.afterSideEffectName;
+    this.afterSideEffectName = false;
     if (type === Tok.Ident) {
       const len = end - start;
+      if (!this.sideEffect && maySideEffect(sql, start, end)) this.afterSideEffectName = true;
       // `for update`, `for share`, `for no key update`, `for key share`
       const after = this.afterFor;
       this.afterFor = 0;
@@ -116,6 +152,7 @@ class KindWatch implements TokenSink {
     if (type === Tok.Punct && end - start === 1) {
       const c = sql.charCodeAt(start);
       if (c === 40) {
+        if (call) this.sideEffect = true;
         this.depth++;
         this.prevOpen = true;
       } else if (c === 41 && this.depth > 0) this.depth--;
@@ -166,6 +203,7 @@ export function statementKind(sql: string, first: FirstToken): KindAnswer {
   stages.finish();
   if (withList && watch.dmlInParens !== null) return answer(watch.dmlInParens, true);
   if (watch.intoAtTop) return answer('select-into');
+  if (watch.sideEffect) return answer('side-effect-select');
   if (watch.lock) return answer('lock');
   return answer('select');
 }
@@ -174,6 +212,7 @@ export function statementKind(sql: string, first: FirstToken): KindAnswer {
 export function describeKind(kind: StatementKind, dataModifyingWith: boolean): string {
   if (kind === 'select-into') return 'select-into: SELECT … INTO creates a table (a write)';
   if (kind === 'lock') return 'lock: SELECT … FOR UPDATE/SHARE takes row locks';
+  if (kind === 'side-effect-select') return 'side-effect-select: the SELECT calls a function that changes state (nextval, advisory lock, pg_notify, …): a write';
   if (dataModifyingWith) return `${kind} inside WITH: the query writes`;
   return `${kind} statement`;
 }

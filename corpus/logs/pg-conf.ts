@@ -3,15 +3,43 @@
  * `name = value` (the `=` is optional) per line, `#` starts a comment outside
  * quotes, a quoted value takes `''` or `\'` for a quote and backslash escapes,
  * names are case-insensitive, and the last assignment wins. `include`,
- * `include_if_exists` and `include_dir` are not followed.
+ * `include_if_exists` and `include_dir` are followed where they stand,
+ * relative to the including file (an include cycle is refused), and
+ * `postgresql.auto.conf` beside the file (what ALTER SYSTEM writes, next to
+ * the data directory's postgresql.conf) is read last: it overrides.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, realpath } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { FlightdeckError } from '../../compiler/errors.ts';
 
 export type PgSettings = ReadonlyMap<string, { readonly value: string; readonly line: number }>;
 
+/** One assignment, in file order. */
+export interface PgConfEntry {
+  readonly name: string;
+  readonly value: string;
+  readonly line: number;
+}
+
+/** A setting with the file it was last set in (an included one, or postgresql.auto.conf). */
+export interface PgSetting {
+  readonly value: string;
+  readonly line: number;
+  readonly file: string;
+}
+
+/** PostgreSQL's limit on nested includes */
+const MAX_INCLUDE_DEPTH = 10;
+
 export function parsePgConf(text: string, file = 'postgresql.conf'): PgSettings {
   const settings = new Map<string, { value: string; line: number }>();
+  for (const e of parsePgConfEntries(text, file)) settings.set(e.name, { value: e.value, line: e.line });
+  return settings;
+}
+
+/** The assignments of one file, in order (include directives too, by their names), names lower-cased. */
+export function parsePgConfEntries(text: string, file = 'postgresql.conf'): PgConfEntry[] {
+  const entries: PgConfEntry[] = [];
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, i) => {
     const line = i + 1;
@@ -50,22 +78,80 @@ export function parsePgConf(text: string, file = 'postgresql.conf'): PgSettings 
       const after = rest.slice(value.length).trim();
       if (after && !after.startsWith('#')) throw confError(file, line, `a value with spaces must be quoted ('...') for ${m[1]}`);
     }
-    settings.set(m[1]!.toLowerCase(), { value, line });
+    entries.push({ name: m[1]!.toLowerCase(), value, line });
   });
+  return entries;
+}
+
+/**
+ * The settings of a postgresql.conf as the server reads them: includes
+ * followed in place, then postgresql.auto.conf beside it (when there is one).
+ */
+export async function readPgConf(path: string): Promise<ReadonlyMap<string, PgSetting>> {
+  const settings = new Map<string, PgSetting>();
+  const text = await readConf(path, null);
+  await apply(path, text!, settings, []);
+  const auto = join(dirname(path), 'postgresql.auto.conf');
+  if (resolve(auto) !== resolve(path)) {
+    const autoText = await readConf(auto, null, true);
+    if (autoText !== null) await apply(auto, autoText, settings, []);
+  }
   return settings;
 }
 
-/** The log_line_prefix a postgresql.conf sets, or null when it leaves the default. */
-export async function readLogLinePrefix(path: string): Promise<{ prefix: string; line: number } | null> {
-  let text: string;
+/** The log_line_prefix a postgresql.conf sets (with its includes and postgresql.auto.conf), or null when it leaves the default. */
+export async function readLogLinePrefix(path: string): Promise<{ prefix: string; line: number; file: string } | null> {
+  const s = (await readPgConf(path)).get('log_line_prefix');
+  return s ? { prefix: s.value, line: s.line, file: s.file } : null;
+}
+
+async function apply(file: string, text: string, settings: Map<string, PgSetting>, stack: readonly string[]): Promise<void> {
+  const real = await realpath(file);
+  const chain = [...stack, real];
+  for (const e of parsePgConfEntries(text, file)) {
+    if (e.name !== 'include' && e.name !== 'include_if_exists' && e.name !== 'include_dir') {
+      settings.set(e.name, { value: e.value, line: e.line, file });
+      continue;
+    }
+    const at = { file, line: e.line };
+    if (!e.value) throw confError(file, e.line, `${e.name} needs a file name`);
+    const target = resolve(dirname(file), e.value);
+    if (chain.length > MAX_INCLUDE_DEPTH) throw confError(file, e.line, `${e.name} '${e.value}': includes nest deeper than ${MAX_INCLUDE_DEPTH}`);
+    const files = e.name === 'include_dir' ? await confDir(target, at) : [target];
+    for (const f of files) {
+      const content = await readConf(f, at, e.name === 'include_if_exists');
+      if (content === null) continue;
+      const realF = await realpath(f);
+      if (chain.includes(realF)) throw confError(file, e.line, `${e.name} '${e.value}': ${f} is already being read (it includes itself, an include cycle)`);
+      await apply(f, content, settings, chain);
+    }
+  }
+}
+
+/** The `.conf` files of an include_dir, in name order (files starting with `.` left out, as PostgreSQL does). */
+async function confDir(dir: string, at: { file: string; line: number }): Promise<string[]> {
   try {
-    text = await readFile(path, 'utf8');
+    const names = await readdir(dir, { withFileTypes: true });
+    return names
+      .filter((d) => d.isFile() && d.name.endsWith('.conf') && !d.name.startsWith('.'))
+      .map((d) => d.name)
+      .toSorted((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+      .map((n) => join(dir, n));
+  } catch (err) {
+    throw confError(at.file, at.line, `cannot read include_dir ${dir}: ${(err as Error).message}`);
+  }
+}
+
+/** A file's text; null when it is missing and may be (include_if_exists, postgresql.auto.conf). */
+async function readConf(path: string, at: { file: string; line: number } | null, mayBeMissing = false): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
+    if (mayBeMissing && code === 'ENOENT') return null;
+    if (at) throw confError(at.file, at.line, `cannot read included file ${path}: ${(err as Error).message}`);
     throw new FlightdeckError(code === 'ENOENT' ? 'not-found' : 'io-error', `cannot read --pg-conf ${path}: ${(err as Error).message}`, { location: { file: path }, cause: err });
   }
-  const s = parsePgConf(text, path).get('log_line_prefix');
-  return s ? { prefix: s.value, line: s.line } : null;
 }
 
 function confError(file: string, line: number, message: string): FlightdeckError {

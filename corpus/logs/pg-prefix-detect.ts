@@ -4,7 +4,11 @@
  * Debian/Ubuntu's `%m [%p] %q%u@%d `, pgBadger's recommended ones, …) is
  * tried on the first record lines, and the one that matches the most of them
  * wins (a line from a background process stops at `%q`, so the part after it
- * is optional). A log that looks like PostgreSQL's but matches no known prefix
+ * is optional). Background lines alone cannot tell `%m [%p] ` from
+ * `%m [%p] %q%u@%d ` (both fit them), so the sample goes on past its first
+ * 50 lines until lines of sessions (with a `user@db` or `user=` part) are
+ * seen, and the prefix that parses the most of them, session parts
+ * included, wins. A log that looks like PostgreSQL's but matches no known prefix
  * (and no prefix the user gave) is refused with its first line, the prefixes
  * tried and a prefix suggested from that line, instead of being read as
  * nothing but unrecognised lines.
@@ -34,8 +38,14 @@ export const KNOWN_PREFIXES: readonly string[] = [
   '%t ',
 ];
 
-/** how many record lines (not continuations) of the head are looked at */
+/** how many record lines (not continuations) of the head are looked at, at least */
 const SAMPLE_LINES = 50;
+/** past SAMPLE_LINES, the sample goes on until this many session lines are in it … */
+const SESSION_LINES = 10;
+/** … or this many lines */
+const MAX_SAMPLE_LINES = 20_000;
+/** the part of a prefix that only a session's line has: `user@db`, `user=…`, `db=…` */
+const SESSION_PART = /(?:^|[\s[(:,])[^\s@[\]():,]+@[^\s@]*(?=[\s\]):,/]|$)|(?:user|db)=[^,\s\]]+/;
 /** a line a PostgreSQL server wrote, whatever its prefix: a severity and two spaces */
 const PG_MESSAGE = /\b(?:LOG|ERROR|WARNING|NOTICE|INFO|DEBUG\d?|FATAL|PANIC|DETAIL|HINT|CONTEXT|STATEMENT):\s\s\S/;
 
@@ -46,18 +56,40 @@ export interface PrefixMatch {
   /** sample lines that match the whole prefix */
   readonly whole: number;
   readonly sampled: number;
+  /** sample lines of sessions (a `user@db` or `user=` part before the severity): the prefix was told from them */
+  readonly sessionLines: number;
 }
 
-/** The record lines of a head: not blank, not a continuation (a tab), at most SAMPLE_LINES. */
+/** true for a line a session wrote under a prefix with its user or database (`app@shop`, `user=app`) */
+export function isSessionLine(line: string): boolean {
+  const m = PG_MESSAGE.exec(line);
+  return !!m && SESSION_PART.test(line.slice(0, m.index));
+}
+
+/**
+ * The record lines of a head (not blank, not a continuation): the first
+ * SAMPLE_LINES, and on while fewer than SESSION_LINES of them are session
+ * lines (a log may start with a background process's lines only).
+ */
 export function sampleLines(head: string): string[] {
-  return head
-    .split(/\r?\n/)
-    .filter((l) => l.trim() && !l.startsWith('\t'))
-    .slice(0, SAMPLE_LINES);
+  const out: string[] = [];
+  let sessions = 0;
+  for (const l of head.split(/\r?\n/)) {
+    if (!l.trim() || l.startsWith('\t')) continue;
+    out.push(l);
+    if (sessions < SESSION_LINES && isSessionLine(l)) sessions++;
+    if (out.length >= SAMPLE_LINES && (sessions >= SESSION_LINES || out.length >= MAX_SAMPLE_LINES)) break;
+  }
+  return out;
 }
 
-/** How well `prefix` fits the sample lines. */
-export function scorePrefix(prefix: string, lines: readonly string[]): PrefixMatch {
+/** Whether a head holds a session line (else a longer head may tell the prefix). */
+export function hasSessionLine(head: string): boolean {
+  return sampleLines(head).some(isSessionLine);
+}
+
+/** How well `prefix` fits the sample lines (`sessionLines`: how many of them are session lines, when known). */
+export function scorePrefix(prefix: string, lines: readonly string[], sessionLines = lines.filter(isSessionLine).length): PrefixMatch {
   const whole = prefixRegex(prefix);
   const q = prefix.indexOf('%q');
   const short = q >= 0 ? prefixRegex(prefix.slice(0, q)) : null;
@@ -69,7 +101,7 @@ export function scorePrefix(prefix: string, lines: readonly string[]): PrefixMat
       wholeCount++;
     } else if (short?.test(l)) matched++;
   }
-  return { prefix, matched, whole: wholeCount, sampled: lines.length };
+  return { prefix, matched, whole: wholeCount, sampled: lines.length, sessionLines };
 }
 
 /**
@@ -80,8 +112,9 @@ export function detectLogLinePrefix(head: string, candidates: readonly string[] 
   const lines = sampleLines(head);
   if (!lines.length) return null;
   let best: PrefixMatch | null = null;
+  const sessions = lines.filter(isSessionLine).length;
   for (const prefix of candidates) {
-    const s = scorePrefix(prefix, lines);
+    const s = scorePrefix(prefix, lines, sessions);
     if (!best || s.matched > best.matched || (s.matched === best.matched && s.whole > best.whole)) best = s;
   }
   return best && best.matched * 2 >= lines.length && best.whole > 0 ? best : null;

@@ -45,6 +45,8 @@ export interface PgMessage {
   readonly db?: string;
   /** the client's application_name (csvlog; `%a` in a stderr prefix) */
   readonly application?: string;
+  /** csvlog `query_id` when computed (PostgreSQL 14+) */
+  readonly queryId?: string;
   readonly source: SourcePosition;
   /** the message was over the size limit: a `too-large` reject with this text */
   readonly tooLarge?: string;
@@ -67,7 +69,11 @@ interface Session {
   readonly prepared: Map<string, PreparedStatement>;
 }
 
-/** sessions with a statement waiting or statements prepared, at most (a log without disconnection lines never closes one) */
+/**
+ * sessions with a statement waiting or statements prepared, at most (a log
+ * without disconnection lines never closes one); past it the least recently
+ * active one is closed (PgSessionJoiner.evictions counts them)
+ */
 export const MAX_OPEN_SESSIONS = 10_000;
 
 /**
@@ -75,11 +81,16 @@ export const MAX_OPEN_SESSIONS = 10_000;
  * completes into `out`, `end` the ones still waiting when the log ends.
  */
 export class PgSessionJoiner {
+  /** open sessions, least recently active first (a session that logs a line moves to the end) */
   private readonly sessions = new Map<string, Session>();
+  /** sessions closed because the cap was reached (their waiting statement taken as ended, prepared statements forgotten) */
+  evictions = 0;
 
   add(m: PgMessage, out: LogRecord[]): void {
     let s = this.sessions.get(m.session);
-    if (!s) this.sessions.set(m.session, (s = { pending: null, prepared: new Map() }));
+    if (!s) s = { pending: null, prepared: new Map() };
+    else this.sessions.delete(m.session);
+    this.sessions.set(m.session, s);
     if (m.tooLarge !== undefined) {
       flush(s, out, 'ok');
       out.push(reject('too-large', m.tooLarge, m.source.file, m.source.line));
@@ -91,7 +102,10 @@ export class PgSessionJoiner {
       // an ERROR happens in a statement; a FATAL without one (a terminated connection) says nothing of the statement before it
       const inPending = text === undefined ? m.severity === 'ERROR' : text === s.pending?.logged;
       const error = errorText(m.message);
-      if (s.pending && !s.pending.dropped && inPending) flush(s, out, 'error', undefined, position, error);
+      if (s.pending && !s.pending.dropped && inPending) {
+        takeQueryId(s, m);
+        flush(s, out, 'error', undefined, position, error);
+      }
       else {
         flush(s, out, 'ok');
         if (text) {
@@ -104,6 +118,7 @@ export class PgSessionJoiner {
     } else if (m.severity === 'LOG') {
       const k = classifyPgMessage(m.message);
       if (k?.kind === 'duration') {
+        takeQueryId(s, m);
         if (s.pending) flush(s, out, 'ok', k.durationMs);
       } else if (k?.kind === 'statement') {
         flush(s, out, 'ok');
@@ -119,10 +134,11 @@ export class PgSessionJoiner {
     }
     if (!s.pending && s.prepared.size === 0) this.sessions.delete(m.session);
     else if (this.sessions.size > MAX_OPEN_SESSIONS) {
-      // memory grows with open sessions, not lines: the oldest one's statement is taken as ended
+      // memory grows with open sessions, not lines: the least recently active one's statement is taken as ended
       const [key, oldest] = this.sessions.entries().next().value!;
       flush(oldest, out, 'ok');
       this.sessions.delete(key);
+      this.evictions++;
     }
   }
 
@@ -130,6 +146,11 @@ export class PgSessionJoiner {
     for (const s of this.sessions.values()) flush(s, out, 'ok');
     this.sessions.clear();
   }
+}
+
+/** The query id the message that ends a waiting statement logs (a `statement:` line is logged before it is computed). */
+function takeQueryId(s: Session, m: PgMessage): void {
+  if (s.pending && m.queryId !== undefined && s.pending.message.queryId === undefined) s.pending = { ...s.pending, message: { ...s.pending.message, queryId: m.queryId } };
 }
 
 function flush(s: Session, out: LogRecord[], status: 'ok' | 'error', durationMs?: number, position?: number, error?: string): void {
@@ -141,7 +162,9 @@ function flush(s: Session, out: LogRecord[], status: 'ok' | 'error', durationMs?
 /** The entries of one logged statement text: split, PREPAREs remembered, EXECUTEs resolved; a failed one keeps its `error` message. */
 function entriesOf(p: Pending, s: Session, status: 'ok' | 'error', durationMs: number | undefined, position: number | undefined, out: LogRecord[], error?: string): void {
   const m = p.message;
-  const base = { ts: m.ts, user: m.user || undefined, project: m.db || undefined, ...(m.application ? { application: m.application } : {}), source: m.source };
+  const base: Omit<LogEntry, 'kind' | 'sql'> & { queryId?: string } = {
+    ts: m.ts, user: m.user || undefined, project: m.db || undefined, ...(m.application ? { application: m.application } : {}), ...(m.queryId ? { queryId: m.queryId } : {}), source: m.source,
+  };
   const failed = (own: 'ok' | 'error') => (own === 'error' && error ? { error } : {});
   if (p.prepared) {
     out.push({ kind: 'entry', sql: p.raw.replace(/;\s*$/, '').trimEnd(), ...base, durationMs, status, ...failed(status) });
@@ -149,6 +172,8 @@ function entriesOf(p: Pending, s: Session, status: 'ok' | 'error', durationMs: n
   }
   // most messages hold one statement and no comment before it: no need to split them
   const parts = p.raw.includes(';') || /^\s*(?:--|\/\*)/.test(p.raw) ? splitStatements(p.raw) : [{ sql: p.raw.trim() }];
+  // a message's query id is one of its statements' (whichever ran last): it says nothing of the others
+  if (parts.length > 1) delete base.queryId;
   // a failed message of several statements without a position cannot say which ran, and a syntax error means none
   // did (PostgreSQL parses the whole message first): one error entry for the message, no part counted as ok
   if (status === 'error' && parts.length > 1 && (position === undefined || /^syntax error/i.test(error ?? ''))) {

@@ -77,10 +77,16 @@ interface PendingRecord {
 /** severities of the lines that belong to the message before them */
 const PARTS = new Set(['DETAIL', 'HINT', 'CONTEXT', 'STATEMENT', 'QUERY', 'LOCATION']);
 
-/** The log's messages (each with its DETAIL, STATEMENT and other parts) joined into entries; lines before the first message are rejects. */
-export async function* readPgStderr(source: ByteSource, logLinePrefix: string = DEFAULT_LOG_LINE_PREFIX, options: SourceOptions = {}): AsyncGenerator<LogRecord> {
+/**
+ * The log's messages (each with its DETAIL, STATEMENT and other parts)
+ * joined into entries; lines before the first message are rejects. With a
+ * `shared` joiner, statements still waiting at the end stay in it (the next
+ * rotated file may hold their duration).
+ */
+export async function* readPgStderr(source: ByteSource, logLinePrefix: string = DEFAULT_LOG_LINE_PREFIX, options: SourceOptions = {}, shared?: PgSessionJoiner): AsyncGenerator<LogRecord> {
   const file = source.name;
-  const joiner = new PgSessionJoiner();
+  // a joiner shared by the logs of a folder is ended by its owner, after the last one
+  const joiner = shared ?? new PgSessionJoiner();
   const re = prefixRegex(logLinePrefix);
   const limit = maxLineBytes(options);
   let rec: PendingRecord | null = null;
@@ -135,17 +141,17 @@ export async function* readPgStderr(source: ByteSource, logLinePrefix: string = 
   }
   if (rec) finish(rec);
   if (msg) joiner.add(finishMessage(msg, internal), out);
-  joiner.end(out);
+  if (!shared) joiner.end(out);
   while (out.length) yield out.shift()!;
 }
 
 /**
- * An error's position, from the ` at character N` PostgreSQL appends to its
- * text on stderr (not when it points into an internal QUERY); the suffix is
+ * An error's position (ERROR, FATAL or PANIC), from the ` at character N`
+ * PostgreSQL appends to its text on stderr (not when it points into an internal QUERY); the suffix is
  * left out of the message, as csvlog gives it in a column of its own.
  */
 function finishMessage(m: PgMessage, internal: boolean): PgMessage {
-  if (m.severity !== 'ERROR' && m.severity !== 'FATAL') return m;
+  if (m.severity !== 'ERROR' && m.severity !== 'FATAL' && m.severity !== 'PANIC') return m;
   const at = / at character (\d+)$/.exec(m.message);
   if (!at) return m;
   const message = m.message.slice(0, at.index);

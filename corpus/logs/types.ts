@@ -28,6 +28,8 @@ export interface LogEntry {
   readonly status?: string;
   /** a failed statement's error message, as the log gives it (PostgreSQL logs) */
   readonly error?: string;
+  /** PostgreSQL's query identifier (csvlog `query_id`, PostgreSQL 14+ with compute_query_id), as logged */
+  readonly queryId?: string;
   /** lower runs first in a phased release; free-form number from the log */
   readonly priority?: number;
   readonly source: SourcePosition;

@@ -5,13 +5,15 @@
  * counted per reason, with the first line numbers of each, and the import
  * goes on.
  */
+import { dirname } from 'node:path';
 import { fingerprintSql, normalizeSql } from '../fingerprint/fingerprint.ts';
 import { describeKind } from '../fingerprint/statement-kind.ts';
 import { expandLogPath, readLog, type ReadLogOptions } from '../logs/read-log.ts';
 import { planLogs } from '../logs/pg-folder.ts';
+import { PgSessionJoiner } from '../logs/pg-session.ts';
 import { createRecordFilter, type FilterCount, type RecordFilterOptions } from '../logs/record-filter.ts';
 import { DEFAULT_MAX_STATEMENT_BYTES, STDIN, STDIN_NAME, tooLargeMessage } from '../logs/source.ts';
-import type { LogFormat, RejectReason, SourcePosition } from '../logs/types.ts';
+import type { LogFormat, LogRecord, RejectReason, SourcePosition } from '../logs/types.ts';
 import { DEFAULT_SCHEMA_MAP, mapSchemas, type SchemaMap } from './schema-map.ts';
 import type { Template } from './template.ts';
 
@@ -44,6 +46,18 @@ export interface ImportResult {
   readonly warnings?: readonly string[];
   /** entries each --database/--user/--application filter dropped (absent without filters) */
   readonly filtered?: readonly FilterCount[];
+  /**
+   * PostgreSQL logs: sessions the joiner closed early because it held its
+   * limit of open sessions (MAX_OPEN_SESSIONS; a statement waiting in one was
+   * taken as ended, without a later duration)
+   */
+  readonly sessionsEvicted?: number;
+  /**
+   * csvlog `query_id`s (PostgreSQL 14+, compute_query_id = on) seen per
+   * template, by fingerprint, sorted; absent when the logs carry none. Kept
+   * in the import result only (not stored with the workload).
+   */
+  readonly queryIds?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface ImportOptions extends ReadLogOptions {
@@ -85,6 +99,8 @@ interface Accumulator {
   firstSeen?: string;
   lastSeen?: string;
   first: SourcePosition;
+  /** csvlog query_ids seen */
+  queryIds?: Set<string>;
   /** the first few places, for the report if the check flags the template */
   places: SourcePosition[];
   check?: string | null | Promise<string | null>;
@@ -116,77 +132,111 @@ export async function importLogs(paths: readonly string[], options: ImportOption
   const named: string[] = [];
   const fromFolder = new Set<string>();
   for (const path of paths) {
-    const files = await expandLogPath(path);
-    if (files.length !== 1 || files[0] !== path) for (const f of files) fromFolder.add(f);
-    named.push(...files);
+    const expanded = await expandLogPath(path);
+    if (expanded.length !== 1 || expanded[0] !== path) for (const f of expanded) fromFolder.add(f);
+    named.push(...expanded);
   }
-  const { logs, warnings } = await planLogs(named, options, fromFolder);
+  const planned = await planLogs(named, options, fromFolder);
+  const warnings = [...planned.warnings];
   const filter = options.filter ? createRecordFilter(options.filter) : null;
-  for (const path of logs) {
-    const { format, records, logLinePrefix, prefixDetected } = await readLog(path, options);
-    files.push({ path: path === STDIN ? STDIN_NAME : path, format, ...(logLinePrefix !== undefined ? { logLinePrefix, prefixDetected } : {}) });
-    for await (const rec of records) {
-      lines++;
-      if (options.onProgress && lines % every === 0) options.onProgress(lines);
-      if (rec.kind === 'reject') {
-        addReject(rec.reason, rec.source, rec.message);
-        continue;
-      }
-      if (filter && !filter.keep(rec)) continue;
-      // a cheap bound first (UTF-8 takes at most 3 bytes per UTF-16 unit), the exact count only near the limit
-      if (rec.sql.length * 3 > maxBytes) {
-        const bytes = Buffer.byteLength(rec.sql);
-        if (bytes > maxBytes) {
-          addReject('too-large', rec.source, tooLargeMessage(bytes, options, 'statement'));
-          continue;
-        }
-      }
-      const sql = mapSchemas(rec.sql, schemaMap);
-      if (sql !== rec.sql) schemaMapped++;
-      const fp = fingerprintSql(sql);
-      if (fp.problem) {
-        addReject('malformed-sql', rec.source, fp.problem);
-        continue;
-      }
-      if (fp.kind === 'other' || fp.kind === 'empty') {
-        addReject('unparsable-sql', rec.source, fp.kind === 'empty' ? 'empty statement' : 'not a recognised SQL statement');
-        continue;
-      }
-      if (fp.kind !== 'select') {
-        skippedByKind[fp.kind] = (skippedByKind[fp.kind] ?? 0) + 1;
-        addReject('not-a-query', rec.source, describeKind(fp.kind, fp.dataModifyingWith));
-        continue;
-      }
-      let a = acc.get(fp.fingerprint);
-      if (!a) {
-        a = {
-          fingerprint: fp.fingerprint, sql, count: 0, errors: 0, totalDurationMs: 0, timedCount: 0,
-          users: new Set(), projects: new Set(), priorities: new Set(), first: rec.source, places: [], check: options.validate?.(sql),
-        };
-        acc.set(fp.fingerprint, a);
-      }
-      // answered at the end; a check that fails meanwhile must not count as unhandled
-      if (!a.count && a.check instanceof Promise) a.check.catch(() => {});
-      if (a.check !== undefined && a.places.length < keep) a.places.push(rec.source);
-      entries++;
-      a.count++;
-      if (rec.status && rec.status !== 'ok') {
-        a.errors++;
-        if (a.firstError === undefined && rec.error) a.firstError = rec.error;
-      }
-      if (rec.durationMs !== undefined) {
-        a.totalDurationMs += rec.durationMs;
-        a.timedCount++;
-      }
-      if (rec.user !== undefined) a.users.add(rec.user);
-      if (rec.project !== undefined) a.projects.add(rec.project);
-      if (rec.priority !== undefined) a.priorities.add(rec.priority);
-      if (rec.ts !== undefined) {
-        if (a.firstSeen === undefined || rec.ts < a.firstSeen) a.firstSeen = rec.ts;
-        if (a.lastSeen === undefined || rec.ts > a.lastSeen) a.lastSeen = rec.ts;
+  let sessionsEvicted = 0;
+
+  const take = (rec: LogRecord): void => {
+    lines++;
+    if (options.onProgress && lines % every === 0) options.onProgress(lines);
+    if (rec.kind === 'reject') {
+      addReject(rec.reason, rec.source, rec.message);
+      return;
+    }
+    if (filter && !filter.keep(rec)) return;
+    // a cheap bound first (UTF-8 takes at most 3 bytes per UTF-16 unit), the exact count only near the limit
+    if (rec.sql.length * 3 > maxBytes) {
+      const bytes = Buffer.byteLength(rec.sql);
+      if (bytes > maxBytes) {
+        addReject('too-large', rec.source, tooLargeMessage(bytes, options, 'statement'));
+        return;
       }
     }
+    const sql = mapSchemas(rec.sql, schemaMap);
+    if (sql !== rec.sql) schemaMapped++;
+    const fp = fingerprintSql(sql);
+    if (fp.problem) {
+      addReject('malformed-sql', rec.source, fp.problem);
+      return;
+    }
+    if (fp.kind === 'other' || fp.kind === 'empty') {
+      addReject('unparsable-sql', rec.source, fp.kind === 'empty' ? 'empty statement' : 'not a recognised SQL statement');
+      return;
+    }
+    if (fp.kind !== 'select') {
+      skippedByKind[fp.kind] = (skippedByKind[fp.kind] ?? 0) + 1;
+      addReject('not-a-query', rec.source, describeKind(fp.kind, fp.dataModifyingWith));
+      return;
+    }
+    let a = acc.get(fp.fingerprint);
+    if (!a) {
+      a = {
+        fingerprint: fp.fingerprint, sql, count: 0, errors: 0, totalDurationMs: 0, timedCount: 0,
+        users: new Set(), projects: new Set(), priorities: new Set(), first: rec.source, places: [], check: options.validate?.(sql),
+      };
+      acc.set(fp.fingerprint, a);
+    }
+    // answered at the end; a check that fails meanwhile must not count as unhandled
+    if (!a.count && a.check instanceof Promise) a.check.catch(() => {});
+    if (a.check !== undefined && a.places.length < keep) a.places.push(rec.source);
+    entries++;
+    a.count++;
+    if (rec.status && rec.status !== 'ok') {
+      a.errors++;
+      if (a.firstError === undefined && rec.error) a.firstError = rec.error;
+    }
+    if (rec.durationMs !== undefined) {
+      a.totalDurationMs += rec.durationMs;
+      a.timedCount++;
+    }
+    if (rec.user !== undefined) a.users.add(rec.user);
+    if (rec.project !== undefined) a.projects.add(rec.project);
+    if (rec.priority !== undefined) a.priorities.add(rec.priority);
+    if (rec.queryId !== undefined) (a.queryIds ??= new Set()).add(rec.queryId);
+    if (rec.ts !== undefined) {
+      if (a.firstSeen === undefined || rec.ts < a.firstSeen) a.firstSeen = rec.ts;
+      if (a.lastSeen === undefined || rec.ts > a.lastSeen) a.lastSeen = rec.ts;
+    }
+  };
+
+  // the logs of one folder are one server's: one joiner per format spans its rotated files, one prefix is detected for them
+  let group: string | null = null;
+  let joiners = new Map<string, PgSessionJoiner>();
+  let folderPrefix: string | undefined;
+  const endGroup = () => {
+    for (const j of joiners.values()) {
+      const out: LogRecord[] = [];
+      j.end(out);
+      sessionsEvicted += j.evictions;
+      for (const rec of out) take(rec);
+    }
+    joiners = new Map();
+    folderPrefix = undefined;
+  };
+  const pgSessions = (format: string) => {
+    let j = joiners.get(format);
+    if (!j) joiners.set(format, (j = new PgSessionJoiner()));
+    return j;
+  };
+  for (const path of planned.logs) {
+    const g = fromFolder.has(path) ? `folder:${dirname(path)}` : `file:${path}`;
+    if (g !== group) {
+      endGroup();
+      group = g;
+    }
+    const opened = await readLog(path, { ...options, pgSessions, folderPrefix });
+    const { format, records, logLinePrefix, prefixDetected } = opened;
+    if (opened.warning) warnings.push(opened.warning);
+    if (opened.prefixDecides && folderPrefix === undefined) folderPrefix = logLinePrefix;
+    files.push({ path: path === STDIN ? STDIN_NAME : path, format, ...(logLinePrefix !== undefined ? { logLinePrefix, prefixDetected } : {}) });
+    for await (const rec of records) take(rec);
   }
+  endGroup();
   options.onProgress?.(lines);
   await addFlagged([...acc.values()], files.map((f) => f.path), keep, addReject);
 
@@ -203,9 +253,9 @@ export async function importLogs(paths: readonly string[], options: ImportOption
     meanDurationMs: a.timedCount ? a.totalDurationMs / a.timedCount : null,
     weight: entries ? a.count / entries : 0,
     durationShare: totalDuration ? a.totalDurationMs / totalDuration : 0,
-    users: [...a.users].sort(),
-    projects: [...a.projects].sort(),
-    priorities: [...a.priorities].sort((x, y) => x - y),
+    users: [...a.users].toSorted(),
+    projects: [...a.projects].toSorted(),
+    priorities: [...a.priorities].toSorted((x, y) => x - y),
     firstSeen: a.firstSeen ?? null,
     lastSeen: a.lastSeen ?? null,
     firstSource: a.first,
@@ -213,8 +263,14 @@ export async function importLogs(paths: readonly string[], options: ImportOption
   templates.sort((x, y) => y.count - x.count || (x.fingerprint < y.fingerprint ? -1 : 1));
   const rejectList = [...rejects.values()]
     .map((r) => ({ reason: r.reason, kept: r.kept, count: r.count, examples: r.examples }))
-    .sort((x, y) => Number(x.kept) - Number(y.kept) || y.count - x.count || x.reason.localeCompare(y.reason));
-  return { templates, entries, rejected, rejects: rejectList, files, schemaMapped, skippedByKind, warnings, ...(filter ? { filtered: filter.counts() } : {}) };
+    .toSorted((x, y) => Number(x.kept) - Number(y.kept) || y.count - x.count || x.reason.localeCompare(y.reason));
+  const queryIds = Object.fromEntries(kept.filter((a) => a.queryIds?.size).map((a) => [a.fingerprint, [...a.queryIds!].toSorted()]));
+  return {
+    templates, entries, rejected, rejects: rejectList, files, schemaMapped, skippedByKind, warnings,
+    ...(filter ? { filtered: filter.counts() } : {}),
+    ...(sessionsEvicted ? { sessionsEvicted } : {}),
+    ...(Object.keys(queryIds).length ? { queryIds } : {}),
+  };
 }
 
 /**
@@ -232,7 +288,7 @@ async function addFlagged(
   const order = (p: SourcePosition) => files.indexOf(p.file);
   const places = flagged
     .flatMap(({ a, problem }) => a.places.map((p) => ({ p, problem })))
-    .sort((x, y) => order(x.p) - order(y.p) || x.p.line - y.p.line)
+    .toSorted((x, y) => order(x.p) - order(y.p) || x.p.line - y.p.line)
     .slice(0, keep);
   for (const { p, problem } of places) addReject('unparsable-sql', p, problem, true);
   // the rest of their lines count without an example

@@ -5,10 +5,13 @@
  * names once, in the stored template SQL, so every build (reference, duckdb,
  * command) compiles the same text.
  *
- * The rewrite walks the project's SQL tokens (compiler/parse/sql-lexer.ts):
- * only a name followed by `.` and another name is a schema, so string
- * literals, comments, column names (`t.public`) and unqualified tables are
- * never touched. A quoted schema (`"public"`) matches with its case, as in
+ * The rewrite walks the project's SQL tokens (compiler/parse/sql-lexer.ts)
+ * and maps only what must be a schema: the first part of a qualified *table
+ * reference* `schema.table` (after FROM, JOIN, INTO, UPDATE, USING, TABLE,
+ * ONLY, COPY, TRUNCATE, REFERENCES, or a comma of a FROM list), or of a
+ * three-part `schema.table.column` anywhere. A two-part name in an
+ * expression is `alias.column` (a table or alias may be called `public`),
+ * and string literals, comments and unqualified tables are never touched. A quoted schema (`"public"`) matches with its case, as in
  * PostgreSQL; an unquoted one in any case. Mapping to nothing drops the
  * qualifier (`public=` turns `public.t` into `t`).
  */
@@ -83,24 +86,67 @@ function prefilter(map: SchemaMap): RegExp | null {
   return re;
 }
 
-/** `sql` with the schema part of qualified names mapped; the same string when nothing is mapped. */
+/** words after which a name is a table reference */
+const TABLE_BEFORE = new Set(['from', 'join', 'into', 'update', 'using', 'table', 'only', 'copy', 'truncate', 'references']);
+/** words that start a FROM/USING list, whose commas are followed by table references */
+const LIST_START = new Set(['from', 'using']);
+/** words that end a FROM/USING list at its depth */
+const LIST_END = new Set(['where', 'group', 'having', 'window', 'order', 'limit', 'offset', 'union', 'intersect', 'except', 'fetch', 'for', 'returning', 'set', 'values', 'select', 'on']);
+/** functions whose arguments hold a FROM that is not a table list (`extract(year from t.d)`) */
+const FROM_FUNCTIONS = new Set(['extract', 'substring', 'substr', 'trim', 'overlay', 'position', 'normalize']);
+
+/** `sql` with the schema part of qualified table references mapped; the same string when nothing is mapped. */
 export function mapSchemas(sql: string, map: SchemaMap): string {
   const re = prefilter(map);
   if (re === null || !re.test(sql)) return sql;
   const tokens = lexSql(sql);
   let out = '';
   let from = 0;
-  for (let i = 0; i + 2 < tokens.length; i++) {
+  // the word before each open parenthesis, and the depths inside a FROM/USING list
+  const openers: string[] = [];
+  const lists = new Set<number>();
+  let tableNext = false;
+  for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
+    const prev = tokens[i - 1];
+    const prevWord = prev?.kind === 'word' ? prev.value.toLowerCase() : '';
+    const depth = openers.length;
+    const isTable = tableNext;
+    tableNext = false;
+    if (t.kind === 'op') {
+      if (t.value === '(') openers.push(prevWord);
+      else if (t.value === ')') {
+        lists.delete(depth);
+        openers.pop();
+      } else if (t.value === ';') {
+        openers.length = 0;
+        lists.clear();
+      } else if (t.value === ',' && lists.has(depth)) tableNext = true;
+      continue;
+    }
+    if (t.kind === 'word') {
+      const w = t.value.toLowerCase();
+      // `extract(year FROM x)`, `a IS DISTINCT FROM b`: not a table list
+      const notTables = w === 'from' && ((depth > 0 && FROM_FUNCTIONS.has(openers[depth - 1]!)) || prevWord === 'distinct');
+      if (TABLE_BEFORE.has(w) && !notTables) {
+        tableNext = true;
+        if (LIST_START.has(w)) lists.add(depth);
+        continue;
+      }
+      if (LIST_END.has(w)) lists.delete(depth);
+    }
+    if (i + 2 >= tokens.length) continue;
     const target = schemaTarget(t, map);
     if (target === undefined || !isDot(tokens[i + 1]!) || !isName(tokens[i + 2]!)) continue;
+    const threePart = i + 4 < tokens.length && isDot(tokens[i + 3]!) && isName(tokens[i + 4]!);
+    if (!isTable && !threePart) continue;
     out += sql.slice(from, t.start);
     if (target === '') from = tokens[i + 1]!.end;
     else {
       out += t.kind === 'quoted' ? `"${target}"` : target;
       from = t.end;
     }
-    i++;
+    i += 2;
   }
   return from === 0 ? sql : out + sql.slice(from);
 }

@@ -226,3 +226,22 @@ test('failed production statements: each template shows its errors and first err
   assert.doesNotMatch(s.stdout, /secret-abc/);
   assert.match(s.stdout, /source \S+mixed\.log \[pg-stderr, log_line_prefix '%m \[%p\] %q%u@%d '\]/);
 });
+
+test('review: the report counts sessions closed early by the session cap, and says when a rotated file fits another prefix than its folder', () => {
+  const many = join(dir, 'many-sessions');
+  mkdirSync(many);
+  // one more session than the joiner keeps open, each waiting for a duration that never comes
+  const lines = Array.from({ length: 10_001 }, (_, i) => `2026-11-01 10:00:00.000 UTC [${1000 + i}] app@shop LOG:  statement: select ${i}`);
+  writeFileSync(join(many, 'postgresql.log'), lines.join('\n') + '\n');
+  const r = runCli(['corpus', 'import', many, '--workload', 'evicted-sessions'], { env });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^sessions: 1 closed early \(over 10,000 open at once; the least recently active first\)/m);
+
+  const rotated = join(dir, 'rotated-prefixes');
+  mkdirSync(rotated);
+  writeFileSync(join(rotated, 'postgresql-1.log'), DEBIAN_LOG);
+  writeFileSync(join(rotated, 'postgresql-2.log'), PGBADGER_LOG.replaceAll('2026-11-01 10:', '2026-11-01 11:'));
+  const w = runCli(['corpus', 'import', rotated, '--workload', 'rotated-prefixes'], { env });
+  assert.equal(w.status, 0, w.stderr);
+  assert.match(w.stderr, /warning: .*postgresql-2\.log: its lines fit the log_line_prefix '%t \[%p\]: \[%l-1\] user=%u,db=%d,app=%a,client=%h ' .*not '%m \[%p\] %q%u@%d ' detected in an earlier log of its folder/);
+});

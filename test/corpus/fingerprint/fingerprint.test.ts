@@ -213,3 +213,23 @@ test('token soup never throws, and nothing held back leaks into the next stateme
     assert.equal(normalizeSql(reference), expectedText, `after: ${soup}`);
   }
 });
+
+test('review: SELECTs that change state are writes (side-effect-select), never plain selects', () => {
+  for (const sql of [
+    "select nextval('orders_id_seq')",
+    "SELECT setval('s', 42, true)",
+    'select pg_advisory_lock(1)',
+    'select pg_try_advisory_xact_lock(1, 2)',
+    'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1',
+    "select pg_notify('ch', 'x')",
+    "select lo_unlink(17)",
+    "select set_config('search_path', 'app', false)",
+    "select dblink_exec('dbname=x', 'delete from t')",
+    "select * from t where id = nextval ('s')",
+  ]) assert.equal(kind(sql), 'side-effect-select', sql);
+  // the names as columns, in strings or quoted are nothing of the kind
+  assert.equal(kind("select nextval, 'setval(1)', \"pg_notify\" from t"), 'select');
+  assert.equal(kind('select currval(1) from t'), 'select');
+  // a write in a WITH wins
+  assert.equal(kind("with d as (delete from t returning *) select nextval('s') from d"), 'delete');
+});

@@ -4,7 +4,10 @@
  * through psql and pgbench (simple, extended and prepared protocols), and
  * what the readers find is compared with what was sent: every executed
  * statement exactly once, its duration, errors once with status `error`,
- * and the same entries from the csvlog as from the stderr log.
+ * and the same entries from the csvlog as from the stderr log. With
+ * pg_stat_statements preloaded and compute_query_id on, the csvlog's
+ * query_id ties templates to pg_stat_statements entries: each entry's
+ * queryid is in one template, and the exceptions are the documented ones.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -99,7 +102,7 @@ async function entriesOf(path: string, logLinePrefix?: string): Promise<{ format
 
 /** `status sql` once per execution, sorted */
 function executions(list: readonly { sql: string; status?: string; times?: number }[]): string[] {
-  return list.flatMap((e) => Array.from({ length: e.times ?? 1 }, () => `${e.status} ${e.sql}`)).sort();
+  return list.flatMap((e) => Array.from({ length: e.times ?? 1 }, () => `${e.status} ${e.sql}`)).toSorted();
 }
 
 const CUSTOM_PREFIX = '%m [%p-%l] %c %quser=%u,db=%d,app=%a,client=%h ';
@@ -171,3 +174,77 @@ for (const config of CONFIGS) {
     t.diagnostic(`${sent.length} statements executed, ${stderr.entries.length} read from stderr, ${csv.entries.length} from csvlog`);
   });
 }
+
+/** A few queries whose constants vary, as pg_stat_statements groups them by query id. */
+const VARIED = [
+  'SELECT name FROM item WHERE id = 1',
+  'SELECT name FROM item WHERE id = 2',
+  'select name from item where id = 3',
+  "SELECT count(*) FROM item WHERE price > 10 AND note IS NULL",
+  "SELECT count(*) FROM item WHERE price > 12.5 AND note IS NULL",
+  'SELECT id FROM public.item ORDER BY price DESC LIMIT 3',
+  'SELECT id FROM item ORDER BY price DESC LIMIT 5',
+  "SELECT CAST(price AS int) FROM item WHERE name = 'item 2'",
+  "SELECT price::int FROM item WHERE name = 'item 3'",
+];
+
+test("csvlog query_id against pg_stat_statements: every queryid of an imported statement is one template's", { skip }, async (t) => {
+  const cluster = startPgCluster({
+    log_destination: "'csvlog'",
+    log_statement: "'none'",
+    log_min_duration_statement: '0',
+    shared_preload_libraries: "'pg_stat_statements'",
+    compute_query_id: 'on',
+  });
+  t.after(() => cluster.destroy());
+  const ext = cluster.psql(['-c', 'CREATE EXTENSION pg_stat_statements']);
+  assert.equal(ext.status, 0, ext.stderr);
+  runWorkload(cluster);
+  for (const sql of VARIED) assert.equal(cluster.psql(['-c', sql]).status, 0, sql);
+  const pgss = cluster.psql(['-At', '-F', '\t', '-c', "SELECT queryid, calls, regexp_replace(query, '\\s+', ' ', 'g') FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'"]);
+  assert.equal(pgss.status, 0, pgss.stderr);
+  cluster.stop();
+  const stats = new Map(pgss.stdout.trim().split('\n').map((l) => {
+    const [id, calls, query] = l.split('\t');
+    return [id!, { calls: Number(calls), query: query! }] as const;
+  }));
+  const imported = await importLogs([join(cluster.logDir, 'postgresql.csv')]);
+  const queryIds = imported.queryIds ?? {};
+  // every query id flightdeck saw → the templates holding it
+  const templatesOf = new Map<string, string[]>();
+  for (const [fingerprint, ids] of Object.entries(queryIds)) for (const id of ids) templatesOf.set(id, [...(templatesOf.get(id) ?? []), fingerprint]);
+  const inPgss = [...templatesOf.keys()].filter((id) => stats.has(id));
+  // the lower bound: a query id (one pg_stat_statements entry) never spreads over several templates
+  for (const id of inPgss) assert.equal(templatesOf.get(id)!.length, 1, `pg_stat_statements ${id} (${stats.get(id)!.query}) is in templates ${templatesOf.get(id)}`);
+  // pg_stat_statements groups these constants as flightdeck does: both see the same groups
+  const template = (sql: string) => imported.templates.find((x) => x.sql === sql)!;
+  assert.deepEqual(queryIds[template('SELECT name FROM item WHERE id = 1').fingerprint]?.length, 1, 'id = 1, 2, 3: one query id, one template');
+  assert.equal(template('SELECT name FROM item WHERE id = 1').count, 3);
+  // a template of SELECTs flightdeck imported: the calls of its query ids add up to its executions
+  const selects = imported.templates.filter((x) => queryIds[x.fingerprint]?.every((id) => stats.has(id)));
+  const callsAgree = selects.filter((x) => queryIds[x.fingerprint]!.reduce((n, id) => n + stats.get(id)!.calls, 0) === x.count - x.errorCount);
+  const oneToOne = selects.filter((x) => queryIds[x.fingerprint]!.length === 1);
+  const withoutId = imported.templates.filter((x) => !queryIds[x.fingerprint]);
+  t.diagnostic(
+    `pg_stat_statements: ${stats.size} entries, ${inPgss.length} of them with a flightdeck template (each in exactly one); ` +
+      `flightdeck: ${imported.templates.length} templates, ${selects.length} with query ids all in pg_stat_statements ` +
+      `(${oneToOne.length} one-to-one, ${selects.length - oneToOne.length} merging several: ${selects.filter((x) => queryIds[x.fingerprint]!.length > 1).map((x) => x.normalized).join(' | ')}), ` +
+      `calls = executions for ${callsAgree.length}; without a query id: ${withoutId.map((x) => x.normalized).join(' | ')}`,
+  );
+  assert.ok(selects.length >= 9, 'the templates of statements that ran carry query ids pg_stat_statements knows');
+  assert.equal(callsAgree.length, selects.length, 'pg_stat_statements calls = flightdeck executions, template by template');
+  // CAST(x AS int) and x::int, public.item and item: one query id, one template, for both
+  for (const normalized of ['select price::int from item where name = ?', 'select id from item order by price desc limit ?']) {
+    const x = imported.templates.find((y) => y.normalized === normalized);
+    assert.deepEqual([x?.count, queryIds[x!.fingerprint]?.length], [2, 1], normalized);
+  }
+  // the templates that merge several query ids, each a decision of docs/fingerprints.md:
+  // LIMIT 7 (simple protocol) and LIMIT $2 (extended) are a constant and a parameter to PostgreSQL, one query to flightdeck;
+  // `> 10` and `> 12.5` are an int cast to numeric and a numeric constant to PostgreSQL, a number to flightdeck
+  assert.deepEqual(
+    selects.filter((x) => queryIds[x.fingerprint]!.length > 1).map((x) => x.normalized).toSorted(),
+    ['select count(*) from item where price > ? and note is null', 'select name, price from item where id = ? limit ?'],
+  );
+  // no query id: statements of multi-statement messages (the message's id is one of theirs) and failed ones (no id computed)
+  for (const x of withoutId) assert.ok(x.normalized === 'select ?' || x.errorCount === x.count, x.normalized);
+});

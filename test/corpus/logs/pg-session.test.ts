@@ -13,6 +13,7 @@ import { substituteValues, parseParameterDetail } from '../../../corpus/logs/pg-
 import { parseExecute, parsePrepare, resolveExecute } from '../../../corpus/logs/pg-prepare.ts';
 import { MAX_OPEN_SESSIONS, PgSessionJoiner } from '../../../corpus/logs/pg-session.ts';
 import type { LogEntry, LogRecord } from '../../../corpus/logs/types.ts';
+import { importLogs } from '../../../corpus/templates/import.ts';
 
 const DEBIAN = '%m [%p] %q%u@%d ';
 const dir = mkdtempSync(join(tmpdir(), 'fd-pg-session-'));
@@ -211,4 +212,35 @@ test('review: an error message keeps names and drops the query data it quotes', 
   assert.equal(errorText('value "99999999999" is out of range for type integer'), 'value "…" is out of range for type integer');
   assert.equal(errorText('invalid input syntax for type integer: "abc"'), 'invalid input syntax for type integer: "…"');
   assert.doesNotMatch(errorText(`unterminated quoted string at or near "'secret"`), /secret/);
+});
+
+test('review: a PANIC loses its error position like an ERROR or FATAL', async () => {
+  const all = await read([
+    `${T} [300] app@shop LOG:  statement: SELECT * FROM t WHERE x`,
+    `${T} [300] app@shop PANIC:  could not write to file "pg_wal/xlogtemp.300" at character 23`,
+    `${T} [300] app@shop STATEMENT:  SELECT * FROM t WHERE x`,
+    '',
+  ].join('\n'));
+  assert.deepEqual(entries(all).map((e) => [e.sql, e.status, e.error]), [['SELECT * FROM t WHERE x', 'error', 'could not write to file "…"']]);
+});
+
+const rowWithQueryId = (sid: string, num: number, message: string, queryId: string) =>
+  `${T},"app","shop",42,"[local]",${sid},${num},"idle",${T},3/2,0,LOG,00000,"${message}",,,,,,,,,"psql","client backend",,${queryId}`;
+
+test('review: csvlog query_id (PostgreSQL 14+, compute_query_id = on) is kept with the entry and per template', async () => {
+  const row = rowWithQueryId;
+  const csv = [
+    row('a.1', 1, 'statement: SELECT 1', '0'),
+    row('a.1', 2, 'duration: 1.000 ms', '-4242424242'),
+    row('a.1', 3, 'duration: 1.000 ms  statement: SELECT 2', '-4242424242'),
+    row('a.1', 4, 'duration: 1.000 ms  statement: SELECT 3', '77'),
+    // the id of a message of two statements is one of theirs: neither keeps it
+    row('a.1', 5, 'duration: 1.000 ms  statement: SELECT 4; SELECT 5', '88'),
+    '',
+  ].join('\n');
+  assert.deepEqual(entries(await read(csv, 'csv')).map((e) => e.queryId), ['-4242424242', '-4242424242', '77', undefined, undefined]);
+  const path = join(dir, `${n++}.csv`);
+  writeFileSync(path, csv);
+  const r = await importLogs([path]);
+  assert.deepEqual(r.queryIds, { [r.templates[0]!.fingerprint]: ['-4242424242', '77'] });
 });

@@ -83,3 +83,18 @@ test('writes and locks that look like queries are set aside as not-a-query, by k
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('review: only table references are mapped; a table or alias named like a schema keeps its column references', () => {
+  const m = DEFAULT_SCHEMA_MAP;
+  // a table named public: public.id is its column
+  assert.equal(mapSchemas('select public.id, public.name from public where public.id = 1', m), 'select public.id, public.name from public where public.id = 1');
+  // an alias named public
+  assert.equal(mapSchemas('select public.a from public.t public join x on x.id = public.id order by public.a', m), 'select public.a from main.t public join x on x.id = public.id order by public.a');
+  // table references in every position: FROM lists, JOIN, INTO, UPDATE, DELETE FROM, subqueries; three-part names anywhere
+  assert.equal(
+    mapSchemas('insert into public.log select a.x, public.t.y from public.a a, public.t join public.b on true where a.x in (select x from public.c)', m),
+    'insert into main.log select a.x, main.t.y from main.a a, main.t join main.b on true where a.x in (select x from main.c)',
+  );
+  assert.equal(mapSchemas('update public.t set x = public.x from public.u public where public.id = 1', m), 'update main.t set x = public.x from main.u public where public.id = 1');
+  assert.equal(mapSchemas('delete from only public.t where public.t.a = 1', m), 'delete from only main.t where main.t.a = 1');
+});

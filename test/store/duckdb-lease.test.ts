@@ -101,8 +101,8 @@ test('a writer writing in a loop and a reader counting share the file: both succ
 
 test('two writers interleave inserts into one table: every row is there, each saw the other', async () => {
   await withStore(async (path) => {
-    const a = worker({ op: 'write', store: path, tag: 'a', rows: 40, until: 'b' });
-    const b = worker({ op: 'write', store: path, tag: 'b', rows: 40, until: 'a' });
+    const a = worker({ op: 'write', store: path, tag: 'a', rows: 20, until: 'b' });
+    const b = worker({ op: 'write', store: path, tag: 'b', rows: 20, until: 'a' });
     const [ra, rb] = await Promise.all([a.result, b.result]);
     assert.equal(ra.error, undefined, JSON.stringify(ra.error));
     assert.equal(rb.error, undefined, JSON.stringify(rb.error));
@@ -170,6 +170,49 @@ test('readers hold the file together; a writer waits for them and, past its boun
     } finally {
       reader.proc.kill('SIGKILL');
       await reader.result.catch(() => {});
+    }
+  });
+});
+
+test('readers reading in a loop, overlapping, do not starve a writer: it writes while they read', async () => {
+  await withStore(async (path, dir) => {
+    const stop = join(dir, 'stop');
+    const readers = [worker({ op: 'read', store: path, stop }), worker({ op: 'read', store: path, stop })];
+    try {
+      await Promise.all(readers.map((r) => r.event('reading')));
+      const w = await worker({ op: 'write', store: path, tag: 'w', rows: 5 }).result;
+      assert.equal(w.error, undefined, JSON.stringify(w.error));
+      assert.equal(w.done!.written, 5);
+    } finally {
+      writeFileSync(stop, '');
+    }
+    for (const r of readers) {
+      const result = await r.result;
+      assert.equal(result.error, undefined, JSON.stringify(result.error));
+      assert.equal((result.done!.counts as number[]).at(-1), 5);
+    }
+  });
+});
+
+test('fair order: an acquirer lets an earlier waiter it conflicts with go first; readers do not queue behind readers', async () => {
+  await withStore(async (path) => {
+    // a live process standing in the waiting room (it never opens the file)
+    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      mkdirSync(waitersDir(path), { recursive: true });
+      // a second before this process starts waiting (a tie within one millisecond is broken by PID)
+      const plant = (mode: string) => {
+        for (const f of readdirSync(waitersDir(path))) rmSync(join(waitersDir(path), f));
+        writeFileSync(join(waitersDir(path), `${String(Date.now() - 1000).padStart(15, '0')}-${sleeper.pid}-0000abcd-${mode}`), '');
+      };
+      plant('write');
+      await assert.rejects(openLeasedDatabase(path, { readOnly: true, waitMs: 300 }), new RegExp(`is busy: other processes waiting before this one \\(PID ${sleeper.pid}\\)`));
+      plant('read');
+      const reader = await openLeasedDatabase(path, { readOnly: true, waitMs: 300 });
+      reader.close();
+      await assert.rejects(openLeasedDatabase(path, { waitMs: 300 }), new RegExp(`PID ${sleeper.pid}`));
+    } finally {
+      sleeper.kill('SIGKILL');
     }
   });
 });

@@ -32,11 +32,16 @@ export function lockHolder(err: unknown): string | null {
  */
 export function busyError(path: string, options: { cause?: unknown; waitedMs?: number; queued?: readonly number[] } = {}): FlightdeckError {
   const holder = options.cause === undefined ? null : lockHolder(options.cause);
-  const who = holder ?? (options.queued?.length ? `other processes waiting before this one (PID ${options.queued.join(', ')})` : 'another process');
-  const waited = options.waitedMs ? ` and did not let go of it within ${formatSeconds(options.waitedMs)}` : '';
+  const after = options.waitedMs ? formatSeconds(options.waitedMs) : null;
+  // DuckDB adds "you would be able to open this database in read-only mode" when the holders only read
+  const reading = options.cause !== undefined && /read-only mode/i.test(messageOf(options.cause));
+  const who =
+    !holder && options.queued?.length
+      ? `other processes (PID ${options.queued.join(', ')}) were waiting for it before this one${after ? ` and still were after ${after}` : ''}`
+      : `${holder ?? 'another process'} has it open for ${reading ? 'reading' : 'writing'}${after ? ` and did not let go of it within ${after}` : ''}`;
   return new FlightdeckError(
     'environment-error',
-    `the store ${path} is busy: ${who} has it open${waited}; DuckDB lets no other process open the file while one writes it, not even to read. Wait for it to finish, set FLIGHTDECK_STORE_WAIT (seconds) to wait longer, or use another store with --store`,
+    `the store ${path} is busy: ${who}; DuckDB lets no other process open the file while one writes it, not even to read. Wait for it to finish, set FLIGHTDECK_STORE_WAIT (seconds) to wait longer, or use another store with --store`,
     { retryable: true, cause: options.cause },
   );
 }

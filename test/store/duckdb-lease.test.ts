@@ -148,7 +148,7 @@ test('a holder that never lets go: the waiter fails after its bound with the bus
       const r = await worker({ op: 'open', store: path, readOnly: true, waitMs: 1000 }).result;
       assert.equal(r.error?.code, 'environment-error');
       assert.match(r.error!.message, /is busy/);
-      assert.match(r.error!.message, new RegExp(`PID ${pid}: .*lease-worker\\.ts`));
+      assert.match(r.error!.message, new RegExp(`PID ${pid}: .*lease-worker\\.ts.*\\) has it open for writing and did not let go of it within \\d+\\.\\d s`));
       assert.match(r.error!.message, /FLIGHTDECK_STORE_WAIT/);
     } finally {
       holder.proc.kill('SIGKILL');
@@ -166,7 +166,7 @@ test('readers hold the file together; a writer waits for them and, past its boun
       assert.equal(second.error, undefined, JSON.stringify(second.error));
       const writer = await worker({ op: 'open', store: path, readOnly: false, waitMs: 1000 }).result;
       assert.equal(writer.error?.code, 'environment-error');
-      assert.match(writer.error!.message, new RegExp(`busy: another process \\(PID ${pid}:`));
+      assert.match(writer.error!.message, new RegExp(`busy: another process \\(PID ${pid}: .*\\) has it open for reading`));
     } finally {
       reader.proc.kill('SIGKILL');
       await reader.result.catch(() => {});
@@ -206,7 +206,7 @@ test('fair order: an acquirer lets an earlier waiter it conflicts with go first;
         writeFileSync(join(waitersDir(path), `${String(Date.now() - 1000).padStart(15, '0')}-${sleeper.pid}-0000abcd-${mode}`), '');
       };
       plant('write');
-      await assert.rejects(openLeasedDatabase(path, { readOnly: true, waitMs: 300 }), new RegExp(`is busy: other processes waiting before this one \\(PID ${sleeper.pid}\\)`));
+      await assert.rejects(openLeasedDatabase(path, { readOnly: true, waitMs: 300 }), new RegExp(`is busy: other processes \\(PID ${sleeper.pid}\\) were waiting for it before this one and still were after \\d+\\.\\d s`));
       plant('read');
       const reader = await openLeasedDatabase(path, { readOnly: true, waitMs: 300 });
       reader.close();

@@ -25,6 +25,13 @@ export function lockHolder(err: unknown): string | null {
   return lock ? describeProcess(Number(lock[2]), lock[1]!) : null;
 }
 
+const BUSY = new WeakSet<Error>();
+
+/** whether err is the busy error below (a caller translating open errors passes it through as it is) */
+export function isBusyError(err: unknown): err is FlightdeckError {
+  return err instanceof FlightdeckError && BUSY.has(err);
+}
+
 /**
  * The busy error. `holder` is what the last lock conflict said; `waited` how
  * long this process waited (0: it did not wait); `queued` the PIDs of
@@ -39,11 +46,13 @@ export function busyError(path: string, options: { cause?: unknown; waitedMs?: n
     !holder && options.queued?.length
       ? `other processes (PID ${options.queued.join(', ')}) were waiting for it before this one${after ? ` and still were after ${after}` : ''}`
       : `${holder ?? 'another process'} has it open for ${reading ? 'reading' : 'writing'}${after ? ` and did not let go of it within ${after}` : ''}`;
-  return new FlightdeckError(
+  const error = new FlightdeckError(
     'environment-error',
     `the store ${path} is busy: ${who}; DuckDB lets no other process open the file while one writes it, not even to read. Wait for it to finish, set FLIGHTDECK_STORE_WAIT (seconds) to wait longer, or use another store with --store`,
     { retryable: true, cause: options.cause },
   );
+  BUSY.add(error);
+  return error;
 }
 
 function formatSeconds(ms: number): string {

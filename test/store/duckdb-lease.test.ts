@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openLeasedDatabase, storeWaitMs } from '../../store/duckdb-lease.ts';
 import { waitersDir } from '../../store/lease-waiters.ts';
+import { isBusyError } from '../../store/store-busy.ts';
 
 const WORKER = fileURLToPath(new URL('../fixtures/lease/lease-worker.ts', import.meta.url));
 /** no child lives longer than this: a hang fails the test instead of stalling the suite */
@@ -210,7 +211,7 @@ test('fair order: an acquirer lets an earlier waiter it conflicts with go first;
       plant('read');
       const reader = await openLeasedDatabase(path, { readOnly: true, waitMs: 300 });
       reader.close();
-      await assert.rejects(openLeasedDatabase(path, { waitMs: 300 }), new RegExp(`PID ${sleeper.pid}`));
+      await assert.rejects(openLeasedDatabase(path, { waitMs: 300 }), (err) => isBusyError(err) && new RegExp(`PID ${sleeper.pid}`).test(err.message));
     } finally {
       sleeper.kill('SIGKILL');
     }

@@ -6,12 +6,14 @@
  *   dozen small tables);
  * - handover: two writer processes inserting rows, one transaction each, into
  *   one store at once (each also reads once per row), against one alone:
- *   the time per row with the file changing hands.
+ *   the time per row with the file changing hands;
+ * - a playback beside a dashboard: one writer for 5 s alone, then beside a
+ *   reader counting every 250 ms: rows written, and the reads the reader made.
  *
  *   node --import tsx bench/store-lease.ts [--rounds N]
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,18 +35,21 @@ async function makeStore(path: string, rows: number): Promise<void> {
   db.close();
 }
 
-function writer(store: string, tag: string, rows: number, until?: string): Promise<number> {
+function child<T>(op: Record<string, unknown>): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify({ op: 'write', store, tag, rows, until, maxMs: 120_000 })], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(op)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('exit', () => {
-      const last = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { done?: { written: number } };
-      if (last.done) resolve(last.done.written);
-      else reject(new Error(`writer failed: ${out}`));
+    proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    proc.on('exit', () => {
+      const last = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { done?: T };
+      if (last.done) resolve(last.done);
+      else reject(new Error(`worker failed: ${out}`));
     });
   });
 }
+
+const writer = async (store: string, tag: string, rows: number, until?: string, ms?: number) =>
+  (await child<{ written: number }>({ op: 'write', store, tag, rows, until, ms, maxMs: 120_000 })).written;
 
 try {
   for (const rows of [10_000, 100_000]) {
@@ -72,6 +77,14 @@ try {
   const [a, b] = await Promise.all([writer(path, 'a', N, 'b'), writer(path, 'b', N, 'a')]);
   const both = performance.now() - t;
   console.log(`one writer, ${N} rows: ${solo.toFixed(0)} ms (incl. process start); two writers at once, ${a} + ${b} rows: ${both.toFixed(0)} ms, ${(both / (a + b)).toFixed(1)} ms per row`);
+
+  const alone = await writer(path, 'alone', 0, undefined, 5000);
+  const stop = join(dir, 'stop');
+  const polling = child<{ counts: number[] }>({ op: 'read', store: path, stop, pauseMs: 250, waitMs: 120_000 });
+  const beside = await writer(path, 'beside', 0, undefined, 5000);
+  writeFileSync(stop, '');
+  const reads = (await polling).counts.length;
+  console.log(`one writer for 5 s: ${alone} rows alone, ${beside} rows beside a reader polling every 250 ms (${reads} reads, incl. its start and end)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -32,9 +32,10 @@
  * - copying the file for readers: a copy of a file being written is torn or
  *   stale (the WAL is separate), copying a large store per request is slow,
  *   and writers would still exclude each other.
- * The price is reopening: about 15–25 ms per open on this machine (measured
- * on 22 MB and 190 MB stores, independent of size; bench figures in the
- * report), paid only when the file changed hands or sat idle.
+ * The price is reopening: open + first query + close take about 17–25 ms
+ * (median) on this machine, on 20 MB and 190 MB stores alike
+ * (bench/store-lease.ts), paid only when the file changed hands or sat idle;
+ * the reopened instance starts with a cold cache.
  *
  * Within one process there is one open handle per file (DuckDB itself would
  * let two instances of one process open a file for writing, unsafely): every
@@ -98,8 +99,6 @@ class LeaseCore {
   private yielding = false;
   private drained: (() => void)[] = [];
   private opening: Promise<void> | null = null;
-  /** a handover in progress (see release) */
-  private closing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private lastUse = 0;
   users = 0;
@@ -131,10 +130,6 @@ class LeaseCore {
 
   private async enter(): Promise<void> {
     for (;;) {
-      if (this.closing) {
-        await this.closing;
-        continue;
-      }
       if (this.db && !this.yielding && (this.openMode === 'write' || this.mode === 'read')) {
         this.active++;
         return;
@@ -172,41 +167,25 @@ class LeaseCore {
 
   /**
    * Close the instance and its connection (the OS lock goes with them).
-   * `forWaiters`: another process takes over, so wake it; a writer then
-   * skips the checkpoint DuckDB makes on close (the next opener reads the
-   * WAL instead; an fsync less per handover, about 25–35 ms here). When the
-   * file is let go for good (idle, last lease closed), it is checkpointed, so
-   * the .duckdb file alone holds everything.
+   * `forWaiters`: another process takes over, so wake it. A writer's close
+   * checkpoints the WAL into the file; skipping that on a handover
+   * (PRAGMA disable_checkpoint_on_shutdown) was tried and was slower: every
+   * later open replays the growing WAL (a writer beside a reader polling
+   * every 250 ms wrote about 3× fewer rows).
    */
   release(forWaiters = false): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     const db = this.db;
-    const handover = forWaiters && this.openMode === 'write';
     this.db = null;
     this.openMode = null;
     this.yielding = false;
     if (this.users === 0 && cores.get(this.path) === this) cores.delete(this.path);
-    const done = () => {
-      if (db && forWaiters) signalReleased(this.path);
-      for (const r of this.drained.splice(0)) r();
-    };
-    if (db && handover) {
-      this.closing = db
-        .run('PRAGMA disable_checkpoint_on_shutdown')
-        .catch(() => {})
-        .then(() => db.close())
-        .catch(() => {}) // a failed close leaves nothing to retry; the next open reports what is wrong
-        .finally(() => {
-          this.closing = null;
-          done();
-        });
-      return;
-    }
     try {
       db?.close();
     } finally {
-      done();
+      if (db && forWaiters) signalReleased(this.path);
+      for (const r of this.drained.splice(0)) r();
     }
   }
 

@@ -86,8 +86,8 @@ export function storeWaitMs(env: NodeJS.ProcessEnv = process.env): number {
   return Math.round(seconds * 1000);
 }
 
-/** the cores of this process's leases whose hold the current async context is inside */
-const inside = new AsyncLocalStorage<ReadonlySet<LeaseCore>>();
+/** the holds (per file) the current async context is inside, and whether each is still going on */
+const inside = new AsyncLocalStorage<ReadonlyMap<LeaseCore, { live: boolean }>>();
 const cores = new Map<string, LeaseCore>();
 
 class LeaseCore {
@@ -119,11 +119,14 @@ class LeaseCore {
 
   async hold<T>(fn: () => Promise<T>): Promise<T> {
     const held = inside.getStore();
-    if (held?.has(this)) return fn();
+    // nested in a hold of this file that is still going on: already open (work a hold left behind, e.g. a timer, takes its own)
+    if (held?.get(this)?.live) return fn();
     await this.enter();
+    const token = { live: true };
     try {
-      return await inside.run(new Set([...(held ?? []), this]), fn);
+      return await inside.run(new Map([...(held ?? []), [this, token]]), fn);
     } finally {
+      token.live = false;
       this.leave();
     }
   }

@@ -257,6 +257,27 @@ test('in one process, leases on one file share one handle; holds nest; a transac
   });
 });
 
+test('in one process, a writer opening beside a reader reopens the shared handle for writing; work a hold left behind takes its own hold', async () => {
+  await withStore(async (path) => {
+    // the first lease's options are the shared handle's: let go after 10 ms idle
+    const reader = await openLeasedDatabase(path, { readOnly: true, idleMs: 10 });
+    const writer = await openLeasedDatabase(path);
+    try {
+      await writer.run(`INSERT INTO items VALUES ('w', 1, 0)`);
+      assert.equal(Number((await reader.all('SELECT count(*) AS n FROM items'))[0]!.n), 1);
+      let later: Promise<number> | undefined;
+      await writer.hold(async () => {
+        later = new Promise((resolve, reject) => setTimeout(() => reader.all('SELECT count(*) AS n FROM items').then((r) => resolve(Number(r[0]!.n)), reject), 150));
+      });
+      writer.close();
+      assert.equal(await later, 1, 'the read started by the hold, after it ended, opened the file itself');
+    } finally {
+      writer.close();
+      reader.close();
+    }
+  });
+});
+
 test('FLIGHTDECK_STORE_WAIT is seconds; anything else is a usage error', () => {
   assert.equal(storeWaitMs({}), 60_000);
   assert.equal(storeWaitMs({ FLIGHTDECK_STORE_WAIT: '0.5' }), 500);

@@ -39,7 +39,9 @@
  *
  * Within one process there is one open handle per file (DuckDB itself would
  * let two instances of one process open a file for writing, unsafely): every
- * lease on a path shares it, opened for writing while any of them writes.
+ * lease on a path shares it, opened for writing while any of them writes,
+ * and their holds take turns on its one connection (a statement inside a
+ * hold runs at once; DuckDB runs one statement per connection at a time anyway).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { resolve } from 'node:path';
@@ -99,6 +101,8 @@ class LeaseCore {
   private yielding = false;
   private drained: (() => void)[] = [];
   private opening: Promise<void> | null = null;
+  /** the end of the last hold queued (see hold) */
+  private turn: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private lastUse = 0;
   users = 0;
@@ -121,13 +125,22 @@ class LeaseCore {
     const held = inside.getStore();
     // nested in a hold of this file that is still going on: already open (work a hold left behind, e.g. a timer, takes its own)
     if (held?.get(this)?.live) return fn();
-    await this.enter();
-    const token = { live: true };
+    // holds take turns: they share one connection, where two transactions must not interleave
+    const previous = this.turn;
+    let next!: () => void;
+    this.turn = new Promise<void>((r) => (next = r));
+    await previous;
     try {
-      return await inside.run(new Map([...(held ?? []), [this, token]]), fn);
+      await this.enter();
+      const token = { live: true };
+      try {
+        return await inside.run(new Map([...(held ?? []), [this, token]]), fn);
+      } finally {
+        token.live = false;
+        this.leave();
+      }
     } finally {
-      token.live = false;
-      this.leave();
+      next();
     }
   }
 

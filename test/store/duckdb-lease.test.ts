@@ -234,7 +234,7 @@ test('an idle lease lets go of the file for another process and takes it back wh
   });
 });
 
-test('in one process, leases on one file share one handle; holds nest; a transaction is one hold', async () => {
+test('in one process, leases on one file share one handle; holds nest; a transaction is one hold; holds of two leases take turns', async () => {
   await withStore(async (path) => {
     const writer = await openLeasedDatabase(path);
     const reader = await openLeasedDatabase(path, { readOnly: true });
@@ -249,6 +249,19 @@ test('in one process, leases on one file share one handle; holds nest; a transac
       assert.equal(seen, 1, 'the read inside the hold ran on the same connection, in the transaction');
       assert.equal(Number((await reader.all('SELECT count(*) AS n FROM items'))[0]!.n), 0);
       assert.equal(writer.isOpen, true);
+      // two transactions at once through two leases of the file: they take turns on its one connection
+      const other = await openLeasedDatabase(path);
+      const tx = (db: typeof writer, tag: string) =>
+        db.hold(async () => {
+          await db.run('BEGIN TRANSACTION');
+          await db.run('INSERT INTO items VALUES (?, 1, 0)', [tag]);
+          await new Promise((r) => setTimeout(r, 20));
+          await db.run('INSERT INTO items VALUES (?, 2, 0)', [tag]);
+          await db.run('COMMIT');
+        });
+      await Promise.all([tx(writer, 'p'), tx(other, 'q')]);
+      other.close();
+      assert.equal(Number((await reader.all('SELECT count(*) AS n FROM items'))[0]!.n), 4);
     } finally {
       writer.close();
       reader.close();

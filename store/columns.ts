@@ -84,7 +84,7 @@ export function insertSql<R>(dialect: SqlDialect, table: Table<R>, rows: number,
 export function lastByKey<R>(table: Table<R>, rows: readonly R[]): R[] {
   const byKey = new Map<string, R>();
   for (const r of rows) byKey.set(table.key.map((f) => String(r[f])).join('\u0000'), r);
-  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+  return [...byKey.entries()].toSorted(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
 }
 
 /** The parameters of one row, in the order `insertSql` names the columns. */

@@ -104,8 +104,9 @@ function outcomeWhere(db: SqlBackend, q: OutcomeFilter): { sql: string; params: 
   return { sql: conds.join(' AND '), params };
 }
 
+const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
 function summaryRow(r: Row): OutcomeSummary {
-  const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   return {
     fingerprint: String(r.fingerprint), verdict: String(r.verdict), reason: String(r.reason), weight: Number(r.weight), count: Number(r.count),
     impact: n(r.impact), costRatio: n(r.cost_ratio), baseMs: n(r.base_ms), headMs: n(r.head_ms), signature: r.signature === null ? null : String(r.signature),

@@ -20,7 +20,7 @@ test('each table’s column list names exactly the columns the migrations create
   try {
     for (const t of [WORKLOADS, TEMPLATES, RUNS, OUTCOME_ROWS, DIFFS, CLUSTERS, FLIGHT_RESULTS, APPROVALS] as unknown as Table<unknown>[]) {
       const rows = await store.query(`SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY column_name`, [t.name]);
-      assert.deepEqual(Object.keys(t.columns).map(snake).sort(), rows.map((r) => String(r.column_name)), t.name);
+      assert.deepEqual(Object.keys(t.columns).map(snake).toSorted(), rows.map((r) => String(r.column_name)), t.name);
     }
   } finally {
     store.close();

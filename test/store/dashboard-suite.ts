@@ -22,9 +22,10 @@ const SQL: Record<string, string> = {
 
 const scan = (...tables: string[]) => tables.map((t) => `Scan table=[${t}]`).join('\n  ');
 
+const base = (fp: string, o: Partial<OutcomeRecord>): OutcomeRecord => ({ ...outcome('r1', fp, 'regressed'), basePlanHash: `base-${fp}`, headPlanHash: `head-${fp}`, impact: null, ...o });
+
 /** four outcomes of run r1 (weights 1/2 … 1/16, exact in binary), one of r2 */
 function outcomes(): OutcomeRecord[] {
-  const base = (fp: string, o: Partial<OutcomeRecord>): OutcomeRecord => ({ ...outcome('r1', fp, 'regressed'), basePlanHash: `base-${fp}`, headPlanHash: `head-${fp}`, impact: null, ...o });
   return [
     base('a', { verdict: 'regressed', weight: 0.5, costRatio: 2, impact: 0.5, signature: 'S1', baseSimplified: scan('orders'), headSimplified: `Join\n  ${scan('orders', 'customers')}`, baseRules: ['r1'], headRules: ['r1', 'r2'], rulesDiff: ['+r2'], reason: 'cost ×2.00', headMs: 3 }),
     base('b', { verdict: 'improved', weight: 0.25, costRatio: 0.5, impact: -0.25, signature: 'S2', baseSimplified: scan('lineitem'), headSimplified: scan('lineitem'), baseRules: ['r3', 'r4'], headRules: ['r3'], rulesDiff: ['-r4'], reason: 'cost ×0.50', headMs: 1 }),

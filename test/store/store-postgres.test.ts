@@ -45,10 +45,10 @@ test('concurrent writers (separate pools) on the same and different runs: every 
 
   const writers = await Promise.all(Array.from({ length: WRITERS }, () => Store.open(url)));
   const reader = await Store.open(url, { readOnly: true });
-  let writing = true;
+  const state = { writing: true };
   const seen: number[] = [];
   const reading = (async () => {
-    while (writing) {
+    while (state.writing) {
       const run = (await reader.getRun('A'))!;
       const page = await reader.queryOutcomes({ runId: 'B', limit: 10, offset: 0 });
       assert.ok(page.rows.length <= 10 && page.total <= TEMPLATES);
@@ -67,7 +67,7 @@ test('concurrent writers (separate pools) on the same and different runs: every 
       }),
     );
   } finally {
-    writing = false;
+    state.writing = false;
     await reading;
   }
   try {
@@ -83,7 +83,7 @@ test('concurrent writers (separate pools) on the same and different runs: every 
     const mismatched = await check.query(`SELECT count(*) AS n FROM outcomes o JOIN diffs d USING (run_id, fingerprint) WHERE d.description <> o.worker`);
     assert.deepEqual(mismatched, [{ n: '0' }]);
     assert.ok(seen.length > 0, 'the reader read while the writers wrote');
-    assert.deepEqual(seen, [...seen].sort((x, y) => x - y), 'the reader never saw outcomes disappear');
+    assert.deepEqual(seen, seen.toSorted((x, y) => x - y), 'the reader never saw outcomes disappear');
   } finally {
     await reader.close();
     for (const s of writers) await s.close();

@@ -30,6 +30,8 @@ export const newRun = (id: string, workload = 'w') =>
 /** `YYYY-MM-DD HH:MM:SS[.ffffff]`, as both backends render a timestamp */
 export const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$/;
 
+const diff = (fp: string, description: string) => ({ runId: 'r', fingerprint: fp, edits: [], textDiff: '-', description });
+
 export async function withStore(c: StoreBackendCase, fn: (s: Store, location: string) => Promise<void>): Promise<void> {
   const location = await c.fresh();
   const s = await Store.open(location);
@@ -80,7 +82,7 @@ export function storeSuite(c: StoreBackendCase): void {
         assert.match(r1.finishedAt!, TIMESTAMP);
         await s.reopenRun('r1');
         assert.deepEqual([(await s.getRun('r1'))!.status, (await s.getRun('r1'))!.finishedAt], ['running', null]);
-        assert.deepEqual((await s.listRuns()).map((r) => r.id).sort(), ['r1', 'r2']);
+        assert.deepEqual((await s.listRuns()).map((r) => r.id).toSorted(), ['r1', 'r2']);
         assert.equal(await s.getRun('nope'), null);
       });
     });
@@ -96,7 +98,7 @@ export function storeSuite(c: StoreBackendCase): void {
         assert.deepEqual(outs[0], outcome('r1', '1', 'regressed', 'w2'));
         assert.deepEqual(await s.getOutcome('r1', '2'), outcome('r1', '2', 'identical'));
         assert.equal(await s.getOutcome('r1', '9'), null);
-        assert.deepEqual([...(await s.outcomeFingerprints('r1'))].sort(), ['1', '2']);
+        assert.deepEqual([...(await s.outcomeFingerprints('r1'))].toSorted(), ['1', '2']);
         assert.equal((await s.getRun('r1'))!.done, 2);
         assert.deepEqual((await s.getOutcomes('r1', { verdicts: ['identical'] })).map((o) => o.fingerprint), ['2']);
         // delivered again without a diff (its plans now match): the old diff goes too
@@ -115,7 +117,6 @@ export function storeSuite(c: StoreBackendCase): void {
     test('a large delivery writes every diff once, drops stale ones of its outcomes, and the last duplicate wins', async () => {
       await withStore(c, async (s) => {
         const fps = Array.from({ length: 730 }, (_, i) => String(i));
-        const diff = (fp: string, description: string) => ({ runId: 'r', fingerprint: fp, edits: [], textDiff: '-', description });
         await s.saveOutcomes(fps.map((fp) => outcome('r', fp, 'plan-changed')), fps.map((fp) => diff(fp, 'first')));
         assert.equal((await s.getDiff('r', '729'))!.description, 'first');
         const even = fps.filter((fp) => Number(fp) % 2 === 0);

@@ -43,7 +43,7 @@ const types = {
 };
 
 export async function openPostgresBackend(url: string, readOnly: boolean): Promise<SqlBackend> {
-  const settings = ['-c TimeZone=UTC', ...(readOnly ? ['-c default_transaction_read_only=on'] : [])];
+  const settings = ['-c TimeZone=UTC', '-c standard_conforming_strings=on', ...(readOnly ? ['-c default_transaction_read_only=on'] : [])];
   const pool = new pg.Pool({ connectionString: url, max: 4, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 15_000, options: settings.join(' '), types });
   // an idle connection the server drops must not crash the process; the next query reconnects
   pool.on('error', () => {});

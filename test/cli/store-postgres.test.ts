@@ -15,7 +15,7 @@ import { createPgDatabase, dropPgDatabases, pgStoreUnavailable } from '../helper
 import { makePlaybackFixture, NEW_BUILD, OLD_BUILD, type PlaybackFixture } from '../helpers/playback-fixture.ts';
 
 const skip = (await pgStoreUnavailable()) ?? undefined;
-if (skip) console.log(`# skipping the PostgreSQL CLI flow: ${skip}`);
+if (skip) console.log(`skipping the PostgreSQL CLI flow: ${skip}`);
 
 let fx: PlaybackFixture;
 let url: string;

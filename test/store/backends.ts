@@ -45,7 +45,7 @@ export function duckdbCase(): StoreBackendCase {
 
 export async function postgresCase(): Promise<StoreBackendCase> {
   const skip = (await pgStoreUnavailable()) ?? undefined;
-  if (skip) console.log(`# skipping the PostgreSQL store cases: ${skip}`);
+  if (skip) console.log(`skipping the PostgreSQL store cases: ${skip}`);
   return {
     name: 'postgresql',
     skip,

@@ -15,7 +15,7 @@ import { createPgDatabase, dropPgDatabases, PG_SERVER, pgStoreUnavailable } from
 import { newRun, outcome } from './store-suite.ts';
 
 const skip = (await pgStoreUnavailable()) ?? undefined;
-if (skip) console.log(`# skipping the PostgreSQL store tests: ${skip}`);
+if (skip) console.log(`skipping the PostgreSQL store tests: ${skip}`);
 after(() => dropPgDatabases());
 
 const TEMPLATES = 300;

@@ -27,6 +27,7 @@ export const DUCKDB_DIALECT: SqlDialect = {
   listContains: (list, item) => `list_contains(${list}, ${item})`,
   unnest: (list) => `unnest(${list})`,
   unnestTrimmed: (list, chars) => `unnest(list_transform(${list}, x -> ltrim(x, '${chars}')))`,
+  lockKey: null,
   countTables: 'SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = current_database() AND (? IS NULL OR table_name = ?)',
 };
 

@@ -30,6 +30,11 @@ export interface SqlDialect {
   unnest(list: string): string;
   /** one row per element with leading `+`/`-` stripped (rules_diff → rule ids) */
   unnestTrimmed(list: string, chars: string): string;
+  /**
+   * a statement taking a lock on the text `?` until the transaction ends (null: not needed, DuckDB has one writer connection),
+   * for a replace-all write (delete a set, insert the new one) that two writers must not interleave
+   */
+  readonly lockKey: string | null;
   /** how many tables the store's database has, named `?` (or any when the parameter is NULL; the parameter is given twice) */
   readonly countTables: string;
 }

@@ -89,6 +89,11 @@ export class Store {
     }
   }
 
+  /** a replace-all write (delete the set, write the new one): two writers of the same key take turns, so the last one's set is what stays */
+  private async lock(tx: SqlSession, key: string): Promise<void> {
+    if (this.db.dialect.lockKey) await tx.run(this.db.dialect.lockKey, [key]);
+  }
+
   schemaVersion(): Promise<number> {
     return schemaVersion(this.db);
   }
@@ -109,12 +114,10 @@ export class Store {
     const workloadFields = ['name', 'sources', 'entries', 'rejected', 'rejects'] as const;
     const d = this.db.dialect;
     await this.db.transaction(async (tx) => {
-      await tx.run('DELETE FROM templates WHERE workload = ?', [w.name]);
+      await this.lock(tx, `workload:${w.name}`);
       await tx.run(insertSql(d, WORKLOADS, 1, { replace: true, fields: workloadFields, fixed: { created_at: 'now()' } }), encodeRow(WORKLOADS, { ...w, createdAt: '' }, workloadFields));
-      for (let i = 0; i < templates.length; i += 200) {
-        const batch = templates.slice(i, i + 200);
-        await tx.run(insertSql(d, TEMPLATES, batch.length), batch.flatMap((t) => encodeRow<TemplateRow>(TEMPLATES, { ...t, workload: w.name })));
-      }
+      await tx.run('DELETE FROM templates WHERE workload = ?', [w.name]);
+      await this.upsert(tx, TEMPLATES, templates.map((t): TemplateRow => ({ ...t, workload: w.name })), 200);
     });
   }
 
@@ -255,8 +258,9 @@ export class Store {
 
   async saveClusters(runId: string, clusters: readonly ClusterRecord[]): Promise<void> {
     await this.db.transaction(async (tx) => {
+      await this.lock(tx, `clusters:${runId}`);
       await tx.run('DELETE FROM clusters WHERE run_id = ?', [runId]);
-      for (const c of clusters) await tx.run(insertSql(this.db.dialect, CLUSTERS, 1), encodeRow(CLUSTERS, { ...c, runId }));
+      await this.upsert(tx, CLUSTERS, clusters.map((c) => ({ ...c, runId })));
     });
   }
 

@@ -12,7 +12,7 @@ import { resolveStorePath, Store } from '../../store/store.ts';
 import { MIGRATIONS } from '../../store/migrations.ts';
 import type { DiffRecord, OutcomeRecord } from '../../store/records.ts';
 import { createPgDatabase, dropPgDatabases, PG_SERVER, pgStoreUnavailable } from '../helpers/pg-store.ts';
-import { newRun, outcome } from './store-suite.ts';
+import { newRun, outcome, template } from './store-suite.ts';
 
 const skip = (await pgStoreUnavailable()) ?? undefined;
 if (skip) console.log(`skipping the PostgreSQL store tests: ${skip}`);
@@ -96,6 +96,26 @@ test('stores opening a fresh database at once migrate it once', { skip }, async 
   try {
     assert.deepEqual(await stores[0]!.query('SELECT count(*) AS n FROM schema_migrations'), [{ n: String(MIGRATIONS.length) }]);
     for (const s of stores) assert.equal(await s.schemaVersion(), MIGRATIONS.at(-1)!.version);
+  } finally {
+    for (const s of stores) await s.close();
+  }
+});
+
+test('two stores importing one workload and clustering one run at once take turns: no collision, one whole result', { skip }, async () => {
+  const url = await createPgDatabase();
+  const stores = await Promise.all([Store.open(url), Store.open(url)]);
+  try {
+    const w = { name: 'w', sources: [], entries: 1, rejected: 0, rejects: [] };
+    const sets = [['1', '2', '3'], ['4', '5']].map((fps) => fps.map((fp) => template(fp, 1)));
+    const cluster = (signature: string) => ({ signature, description: 'd', templates: 1, weight: 1, impact: 0, verdicts: {}, example: 'x' });
+    for (let round = 0; round < 5; round++) {
+      await Promise.all(stores.map((s, i) => s.saveWorkload(w, sets[i]!)));
+      await Promise.all(stores.map((s, i) => s.saveClusters('r', i ? [cluster('a'), cluster('b')] : [cluster('a')])));
+      const fps = (await stores[0]!.getTemplates('w')).map((t) => t.fingerprint);
+      assert.ok(sets.some((set) => JSON.stringify(set.map((t) => t.fingerprint)) === JSON.stringify(fps)), fps.join());
+      const clusters = (await stores[0]!.getClusters('r')).map((c) => c.signature).join();
+      assert.ok(clusters === 'a' || clusters === 'a,b', clusters);
+    }
   } finally {
     for (const s of stores) await s.close();
   }

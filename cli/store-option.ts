@@ -3,7 +3,7 @@ import { DEFAULT_STORE_PATH, resolveStorePath, Store, type OpenStoreOptions } fr
 
 /** Every command that reads or writes the results store takes --store (or FLIGHTDECK_STORE). */
 export function withStoreOption(cmd: Command): Command {
-  return cmd.option('--store <path>', `results store (DuckDB file); default $FLIGHTDECK_STORE or ${DEFAULT_STORE_PATH}`);
+  return cmd.option('--store <path|url>', `results store: a DuckDB file, or postgresql://user@host:port/db for a store a team shares; default $FLIGHTDECK_STORE or ${DEFAULT_STORE_PATH}`);
 }
 
 /**
@@ -17,6 +17,6 @@ export async function withStore<T>(opts: { store?: string }, fn: (store: Store) 
   try {
     return await fn(store);
   } finally {
-    store.close();
+    await store.close();
   }
 }

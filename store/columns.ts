@@ -9,14 +9,14 @@
  * records.ts, its codec here (the compiler points at the missing one), and a
  * migration that adds the column.
  */
-import type { Params, Row } from '../compiler/builds/duckdb-database.ts';
+import type { ListItem, Params, Row, SqlDialect } from './sql-backend.ts';
 import type { ApprovalRecord, ClusterRecord, DiffRecord, FlightResultRecord, OutcomeRecord, RunRecord, StoredTemplate, WorkloadRecord } from './records.ts';
 
 type Param = Params[number];
 
 export interface Codec<T> {
-  /** the VALUES placeholder: `?`, or an expression of it such as from_json(?, …) */
-  readonly placeholder: string;
+  /** the VALUES placeholder: `?`, or an expression of it in the backend's dialect (a list from JSON text) */
+  placeholder(dialect: SqlDialect): string;
   encode(value: T): Param;
   decode(value: unknown): T;
 }
@@ -24,51 +24,67 @@ export interface Codec<T> {
 export type Columns<R> = { readonly [K in keyof R]-?: Codec<R[K]> };
 
 const isNull = (v: unknown) => v === null || v === undefined;
+const one = () => '?';
 
-export const text: Codec<string> = { placeholder: '?', encode: (v) => v, decode: (v) => String(v) };
-export const textOrNull: Codec<string | null> = { placeholder: '?', encode: (v) => v, decode: (v) => (isNull(v) ? null : String(v)) };
-export const num: Codec<number> = { placeholder: '?', encode: (v) => v, decode: (v) => Number(v) };
+export const text: Codec<string> = { placeholder: one, encode: (v) => v, decode: (v) => String(v) };
+export const textOrNull: Codec<string | null> = { placeholder: one, encode: (v) => v, decode: (v) => (isNull(v) ? null : String(v)) };
+export const num: Codec<number> = { placeholder: one, encode: (v) => v, decode: (v) => Number(v) };
 /** NaN and ±Infinity are stored as NULL (a ratio against a zero cost) */
 export const numOrNull: Codec<number | null> = {
-  placeholder: '?',
+  placeholder: one,
   encode: (v) => (v === null || !Number.isFinite(v) ? null : v),
   decode: (v) => (isNull(v) ? null : Number(v)),
 };
-export const bool: Codec<boolean> = { placeholder: '?', encode: (v) => v, decode: (v) => Boolean(v) };
+export const bool: Codec<boolean> = { placeholder: one, encode: (v) => v, decode: (v) => Boolean(v) };
 /** a JSON document in a VARCHAR column */
-export const json = <T>(): Codec<T> => ({ placeholder: '?', encode: (v) => JSON.stringify(v), decode: (v) => JSON.parse(String(v)) as T });
+export const json = <T>(): Codec<T> => ({ placeholder: one, encode: (v) => JSON.stringify(v), decode: (v) => JSON.parse(String(v)) as T });
 export const jsonOrNull = <T>(): Codec<T | null> => ({
-  placeholder: '?',
+  placeholder: one,
   encode: (v) => (v === null || v === undefined ? null : JSON.stringify(v)),
   decode: (v) => (isNull(v) || v === '' ? null : (JSON.parse(String(v)) as T)),
 });
-/** a DuckDB list column (VARCHAR[] / DOUBLE[]), passed as JSON */
-const list = <T extends string | number>(type: 'VARCHAR' | 'DOUBLE', item: (v: unknown) => T): Codec<readonly T[]> => ({
-  placeholder: `from_json(?, '["${type}"]')`,
+/** a list column (DuckDB VARCHAR[] / DOUBLE[], PostgreSQL text[] / double precision[]), passed as JSON text */
+const list = <T extends string | number>(type: ListItem, item: (v: unknown) => T): Codec<readonly T[]> => ({
+  placeholder: (d) => d.listParam(type),
   encode: (v) => JSON.stringify(v),
   decode: (v) => ((v as unknown[] | null) ?? []).map(item),
 });
-export const textList = list('VARCHAR', String);
-export const numList = list('DOUBLE', Number);
+export const textList = list('text', String);
+export const numList = list('double', Number);
 
 const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 export interface Table<R> {
   readonly name: string;
+  /** the primary key's fields: what an upsert replaces on */
+  readonly key: readonly (keyof R)[];
   readonly columns: Columns<R>;
 }
 
 /**
- * `INSERT [OR REPLACE] INTO name (col, …) VALUES (…), …` for `rows` rows of
- * the given fields (default: all of them); `fixed` adds columns whose value
- * is SQL (e.g. `created_at: 'now()'`).
+ * `INSERT INTO name (col, …) VALUES (…), …` for `rows` rows of the given
+ * fields (default: all of them); `fixed` adds columns whose value is SQL
+ * (e.g. `created_at: 'now()'`). With `replace`, a row whose key exists
+ * replaces it: `ON CONFLICT (key) DO UPDATE`, which DuckDB and PostgreSQL
+ * both accept (the rows of one statement must have distinct keys).
  */
-export function insertSql<R>(table: Table<R>, rows: number, options: { replace?: boolean; fields?: readonly (keyof R)[]; fixed?: Readonly<Record<string, string>> } = {}): string {
+export function insertSql<R>(dialect: SqlDialect, table: Table<R>, rows: number, options: { replace?: boolean; fields?: readonly (keyof R)[]; fixed?: Readonly<Record<string, string>> } = {}): string {
   const fields = options.fields ?? (Object.keys(table.columns) as (keyof R)[]);
   const fixed = Object.entries(options.fixed ?? {});
   const names = [...fields.map((f) => snake(String(f))), ...fixed.map(([c]) => c)];
-  const one = `(${[...fields.map((f) => table.columns[f].placeholder), ...fixed.map(([, sql]) => sql)].join(', ')})`;
-  return `INSERT ${options.replace ? 'OR REPLACE ' : ''}INTO ${table.name} (${names.join(', ')}) VALUES ${Array(rows).fill(one).join(', ')}`;
+  const row = `(${[...fields.map((f) => table.columns[f].placeholder(dialect)), ...fixed.map(([, sql]) => sql)].join(', ')})`;
+  const insert = `INSERT INTO ${table.name} (${names.join(', ')}) VALUES ${Array(rows).fill(row).join(', ')}`;
+  if (!options.replace) return insert;
+  const key = table.key.map((f) => snake(String(f)));
+  const set = names.filter((n) => !key.includes(n)).map((n) => `${n} = excluded.${n}`);
+  return `${insert} ON CONFLICT (${key.join(', ')}) ${set.length ? `DO UPDATE SET ${set.join(', ')}` : 'DO NOTHING'}`;
+}
+
+/** The rows with distinct keys, the last of each key kept (as sequential writes would leave it), sorted by key (so concurrent writers lock rows in one order). */
+export function lastByKey<R>(table: Table<R>, rows: readonly R[]): R[] {
+  const byKey = new Map<string, R>();
+  for (const r of rows) byKey.set(table.key.map((f) => String(r[f])).join('\u0000'), r);
+  return [...byKey.entries()].toSorted(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
 }
 
 /** The parameters of one row, in the order `insertSql` names the columns. */
@@ -89,6 +105,7 @@ type Sources = WorkloadRecord['sources'];
 
 export const WORKLOADS: Table<Required<WorkloadRecord>> = {
   name: 'workloads',
+  key: ['name'],
   columns: { name: text, sources: json<Sources>(), entries: num, rejected: num, rejects: json<Rejects>(), createdAt: text },
 };
 
@@ -97,6 +114,7 @@ export type TemplateRow = StoredTemplate & { readonly workload: string };
 
 export const TEMPLATES: Table<TemplateRow> = {
   name: 'templates',
+  key: ['workload', 'fingerprint'],
   columns: {
     workload: text, fingerprint: text, normalized: text, sql: text, count: num, errorCount: num, firstError: { ...textOrNull, encode: (v) => v ?? null } as Codec<string | null | undefined>, totalDurationMs: num, meanDurationMs: numOrNull,
     weight: num, durationShare: num, users: textList, projects: textList, priorities: numList, firstSeen: textOrNull, lastSeen: textOrNull, source: text,
@@ -105,6 +123,7 @@ export const TEMPLATES: Table<TemplateRow> = {
 
 export const RUNS: Table<RunRecord> = {
   name: 'runs',
+  key: ['id'],
   columns: {
     id: text, kind: text as Codec<RunRecord['kind']>, workload: text, catalog: text, baseSpec: text, headSpec: text, baseDescription: textOrNull,
     headDescription: textOrNull, status: text as Codec<RunRecord['status']>, queue: text, total: num, options: json<Record<string, unknown>>(),
@@ -116,6 +135,7 @@ type CompileError = OutcomeRecord['baseError'];
 
 export const OUTCOMES: Table<OutcomeRecord> = {
   name: 'outcomes',
+  key: ['runId', 'fingerprint'],
   columns: {
     runId: text, fingerprint: text, verdict: text as Codec<OutcomeRecord['verdict']>, reason: text, weight: num, count: num, baseStatus: text, headStatus: text,
     baseCost: numOrNull, headCost: numOrNull, costRatio: numOrNull, impact: numOrNull, basePlanHash: textOrNull, headPlanHash: textOrNull,
@@ -126,8 +146,21 @@ export const OUTCOMES: Table<OutcomeRecord> = {
   },
 };
 
+/** an outcome as written: the record, plus the tables either plan scans (for the dashboard's filter; computed on write, see tablesOf) */
+export type OutcomeRow = OutcomeRecord & { readonly tables: readonly string[] };
+
+export const OUTCOME_ROWS: Table<OutcomeRow> = { name: 'outcomes', key: OUTCOMES.key, columns: { ...OUTCOMES.columns, tables: textList } };
+
+/** the tables a printed plan scans (`table=[name]`), each once, in order of appearance */
+export function tablesOf(...plans: readonly (string | null)[]): string[] {
+  const out = new Set<string>();
+  for (const plan of plans) for (const m of (plan ?? '').matchAll(/table=\[([^\]]+)\]/g)) out.add(m[1]!);
+  return [...out];
+}
+
 export const DIFFS: Table<DiffRecord> = {
   name: 'diffs',
+  key: ['runId', 'fingerprint'],
   columns: { runId: text, fingerprint: text, edits: json<readonly unknown[]>(), textDiff: text, description: text },
 };
 
@@ -136,6 +169,7 @@ export type ClusterRow = ClusterRecord & { readonly runId: string };
 
 export const CLUSTERS: Table<ClusterRow> = {
   name: 'clusters',
+  key: ['runId', 'signature'],
   columns: {
     runId: text, signature: text, description: text, templates: num, weight: num, impact: num,
     verdicts: json<Readonly<Record<string, number>>>(), example: text,
@@ -144,6 +178,7 @@ export const CLUSTERS: Table<ClusterRow> = {
 
 export const FLIGHT_RESULTS: Table<FlightResultRecord> = {
   name: 'flight_results',
+  key: ['runId', 'fingerprint'],
   columns: {
     runId: text, fingerprint: text, correctness: text, performance: text, detail: text, ratio: numOrNull, ratioLow: numOrNull, ratioHigh: numOrNull,
     noise: numOrNull, pValue: numOrNull, baseMs: numOrNull, headMs: numOrNull, pairs: num, baseRows: numOrNull, headRows: numOrNull, emptyBoth: bool,
@@ -154,5 +189,6 @@ export const FLIGHT_RESULTS: Table<FlightResultRecord> = {
 
 export const APPROVALS: Table<ApprovalRecord> = {
   name: 'approvals',
+  key: ['fingerprint', 'headPlanHash'],
   columns: { fingerprint: text, headPlanHash: text, template: text, verdict: text, approvedBy: text, why: text, approvedAt: text, run: textOrNull },
 };

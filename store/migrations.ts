@@ -3,13 +3,52 @@
  * records the versions it has applied in `schema_migrations`; opening a store
  * applies the missing ones in order, each in a transaction. Never edit a
  * shipped migration: add the next one.
+ *
+ * One list for both backends. A migration is written in DuckDB's SQL, and
+ * `migrationSql` translates the one type name PostgreSQL spells differently
+ * (DOUBLE → DOUBLE PRECISION; VARCHAR, VARCHAR[], BIGINT, TIMESTAMP,
+ * sequences and `nextval` are the same on both). Where the statements
+ * themselves differ, a migration carries `{ duckdb, postgresql }`.
  */
+import type { SqlDialect } from './sql-backend.ts';
 
 export interface Migration {
   readonly version: number;
   readonly name: string;
-  readonly sql: string;
+  readonly sql: string | { readonly duckdb: string; readonly postgresql: string };
 }
+
+/** the migration's SQL for a backend */
+export function migrationSql(m: Migration, dialect: SqlDialect): string {
+  if (typeof m.sql !== 'string') return m.sql[dialect.name];
+  return dialect.name === 'duckdb' ? m.sql : m.sql.replace(/\bDOUBLE\b(?! PRECISION)/g, 'DOUBLE PRECISION');
+}
+
+/** migration 5's new tables (the same on both backends) */
+const DASHBOARD_TABLES = `
+      CREATE TABLE approvals (
+        fingerprint VARCHAR NOT NULL,
+        head_plan_hash VARCHAR NOT NULL,
+        template VARCHAR NOT NULL,
+        verdict VARCHAR NOT NULL,
+        approved_by VARCHAR NOT NULL,
+        why VARCHAR NOT NULL,
+        approved_at VARCHAR NOT NULL,
+        run VARCHAR,
+        PRIMARY KEY (fingerprint, head_plan_hash)
+      );
+      CREATE SEQUENCE audit_id START 1;
+      CREATE TABLE audit (
+        id BIGINT PRIMARY KEY DEFAULT nextval('audit_id'),
+        logged_at TIMESTAMP NOT NULL,
+        actor VARCHAR NOT NULL,            -- the token's name, never the token
+        role VARCHAR NOT NULL,
+        action VARCHAR NOT NULL,           -- approve | start-run | write-approvals-file | ...
+        target VARCHAR NOT NULL,           -- run id, run/fingerprint, run/cluster signature
+        why VARCHAR,
+        detail VARCHAR NOT NULL            -- JSON
+      );
+`;
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -162,33 +201,19 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 5,
     name: 'dashboard: tables each outcome touches, approvals kept in the store, the audit log',
-    sql: `
-      ALTER TABLE outcomes ADD COLUMN tables VARCHAR[];
-      UPDATE outcomes SET tables = list_distinct(list_concat(
-        regexp_extract_all(coalesce(base_simplified, ''), 'table=\\[([^\\]]+)\\]', 1),
-        regexp_extract_all(coalesce(head_simplified, ''), 'table=\\[([^\\]]+)\\]', 1)));
-      CREATE TABLE approvals (
-        fingerprint VARCHAR NOT NULL,
-        head_plan_hash VARCHAR NOT NULL,
-        template VARCHAR NOT NULL,
-        verdict VARCHAR NOT NULL,
-        approved_by VARCHAR NOT NULL,
-        why VARCHAR NOT NULL,
-        approved_at VARCHAR NOT NULL,
-        run VARCHAR,
-        PRIMARY KEY (fingerprint, head_plan_hash)
-      );
-      CREATE SEQUENCE audit_id START 1;
-      CREATE TABLE audit (
-        id BIGINT PRIMARY KEY DEFAULT nextval('audit_id'),
-        logged_at TIMESTAMP NOT NULL,
-        actor VARCHAR NOT NULL,            -- the token's name, never the token
-        role VARCHAR NOT NULL,
-        action VARCHAR NOT NULL,           -- approve | start-run | write-approvals-file | ...
-        target VARCHAR NOT NULL,           -- run id, run/fingerprint, run/cluster signature
-        why VARCHAR,
-        detail VARCHAR NOT NULL            -- JSON
-      );
-    `,
+    sql: {
+      duckdb: `
+        ALTER TABLE outcomes ADD COLUMN tables VARCHAR[];
+        UPDATE outcomes SET tables = list_distinct(list_concat(
+          regexp_extract_all(coalesce(base_simplified, ''), 'table=\\[([^\\]]+)\\]', 1),
+          regexp_extract_all(coalesce(head_simplified, ''), 'table=\\[([^\\]]+)\\]', 1)));
+        ${DASHBOARD_TABLES}`,
+      postgresql: `
+        ALTER TABLE outcomes ADD COLUMN tables VARCHAR[];
+        UPDATE outcomes SET tables = ARRAY(
+          SELECT m[1] FROM regexp_matches(coalesce(base_simplified, '') || ' ' || coalesce(head_simplified, ''), 'table=\\[([^\\]]+)\\]', 'g') WITH ORDINALITY AS x(m, n)
+          GROUP BY m[1] ORDER BY min(n));
+        ${DASHBOARD_TABLES}`,
+    },
   },
 ];

@@ -3,7 +3,8 @@
  * compiler ← corpus ← playback ← flighting ← release ← server/cli;
  * store under playback, flighting, release, server (and over corpus: it keeps its templates); ui imports types only.
  * Only compiler/parse imports node-sql-parser; only store/, compiler/builds/
- * and flighting/ import DuckDB; only playback/queue/bullmq* imports bullmq/ioredis.
+ * and flighting/ import DuckDB; only store/ imports pg (the PostgreSQL store);
+ * only playback/queue/bullmq* imports bullmq/ioredis.
  * ui/ (the browser bundle) takes only types, and only from server/ and store/.
  */
 import { test } from 'node:test';
@@ -31,6 +32,7 @@ const ALLOWED: Record<string, readonly string[]> = {
 const PACKAGE_OWNERS: { pkg: RegExp; allowed: (file: string) => boolean; what: string }[] = [
   { pkg: /^node-sql-parser/, allowed: (f) => f.startsWith('compiler/parse/') || f.startsWith('bench/'), what: 'compiler/parse/ (and bench/, the parse-floor peer)' },
   { pkg: /^(@duckdb\/|duckdb-old)/, allowed: (f) => /^(store|flighting|compiler\/builds)\//.test(f), what: 'store/, compiler/builds/, flighting/' },
+  { pkg: /^(pg|pg-.*)$/, allowed: (f) => f.startsWith('store/'), what: 'store/ (the PostgreSQL store backend)' },
   { pkg: /^(bullmq|ioredis)/, allowed: (f) => f.startsWith('playback/queue/bullmq'), what: 'playback/queue/bullmq*' },
 ];
 

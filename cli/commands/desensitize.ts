@@ -45,7 +45,7 @@ export function registerDesensitize(program: Command): void {
     .option('--threads <n>', 'DuckDB threads')
     .option('--workload <name>', 'fidelity: compile this stored workload on the source and on the snapshot')
     .option('--build <spec>', 'fidelity: the build to compile with (repeatable; default reference)', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option('--store <path>', 'results store holding --workload (default $FLIGHTDECK_STORE or .flightdeck/flightdeck.duckdb)')
+    .option('--store <path|url>', 'results store holding --workload: a DuckDB file or a postgresql:// URL (default $FLIGHTDECK_STORE or .flightdeck/flightdeck.duckdb)')
     .addHelpText('after', `
 Steps:
   flightdeck desensitize --new-key shop.key

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store } from '../../store/store.ts';
-import { CLUSTERS, DIFFS, OUTCOMES, RUNS, TEMPLATES, WORKLOADS, type Table } from '../../store/columns.ts';
+import { APPROVALS, CLUSTERS, DIFFS, FLIGHT_RESULTS, OUTCOME_ROWS, RUNS, TEMPLATES, WORKLOADS, type Table } from '../../store/columns.ts';
 import { SEED_RUN, seedStore } from './seed.ts';
 
 const snake = (f: string) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -18,9 +18,9 @@ test('each table’s column list names exactly the columns the migrations create
   const dir = mkdtempSync(join(tmpdir(), 'fd-columns-'));
   const store = await Store.open(join(dir, 's.duckdb'));
   try {
-    for (const t of [WORKLOADS, TEMPLATES, RUNS, OUTCOMES, DIFFS, CLUSTERS] as Table<unknown>[]) {
+    for (const t of [WORKLOADS, TEMPLATES, RUNS, OUTCOME_ROWS, DIFFS, CLUSTERS, FLIGHT_RESULTS, APPROVALS] as unknown as Table<unknown>[]) {
       const rows = await store.query(`SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY column_name`, [t.name]);
-      assert.deepEqual(Object.keys(t.columns).map(snake).sort(), rows.map((r) => String(r.column_name)), t.name);
+      assert.deepEqual(Object.keys(t.columns).map(snake).toSorted(), rows.map((r) => String(r.column_name)), t.name);
     }
   } finally {
     store.close();

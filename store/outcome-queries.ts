@@ -1,0 +1,115 @@
+/**
+ * The dashboard's queries over a run's outcomes (the types are in
+ * outcome-query.ts): one page, filtered and sorted; the counts behind each
+ * filter; outcomes by verdict per run; cost ratios for the distribution
+ * chart. Written once for both backends: the few expressions that differ
+ * come from the backend's dialect, and every value a user gives is a bound
+ * parameter — only the sort column (from a closed list), the direction and
+ * clamped integers are spliced into the SQL.
+ */
+import type { Params, Row, SqlBackend } from './sql-backend.ts';
+import { likePattern, MAX_PAGE, OUTCOME_SORTS, type Facet, type FacetCount, type OutcomePage, type OutcomeQuery, type OutcomeSummary, type VerdictCount } from './outcome-query.ts';
+
+export type OutcomeFilter = Omit<OutcomeQuery, 'limit' | 'offset' | 'sort' | 'order'>;
+
+/** outcomes with their run and template (for the SQL text) */
+const OUTCOME_FROM = 'FROM outcomes o JOIN runs r ON r.id = o.run_id LEFT JOIN templates t ON t.workload = r.workload AND t.fingerprint = o.fingerprint';
+
+export async function queryOutcomes(db: SqlBackend, q: OutcomeQuery): Promise<OutcomePage> {
+  const where = outcomeWhere(db, q);
+  const sort = q.sort && Object.hasOwn(OUTCOME_SORTS, q.sort) ? OUTCOME_SORTS[q.sort] : OUTCOME_SORTS.weight;
+  const order = q.order === 'asc' ? 'ASC' : 'DESC';
+  const limit = clamp(q.limit, MAX_PAGE);
+  const offset = clamp(q.offset);
+  const [count] = await db.all(`SELECT count(*) AS n ${OUTCOME_FROM} WHERE ${where.sql}`, where.params);
+  const rows = await db.allJson(
+    `SELECT o.fingerprint, o.verdict, o.reason, o.weight, o.count, o.impact, o.cost_ratio, o.base_ms, o.head_ms, o.signature, o.approved,
+            coalesce(o.tables, ${db.dialect.emptyTextList}) AS tables, left(coalesce(t.sql, ''), 240) AS sql
+     ${OUTCOME_FROM} WHERE ${where.sql}
+     ORDER BY ${sort} ${order} NULLS LAST, o.fingerprint LIMIT ${limit} OFFSET ${offset}`,
+    where.params,
+  );
+  return { total: Number(count!.n), rows: rows.map(summaryRow) };
+}
+
+export async function outcomeFacet(db: SqlBackend, facet: Facet, q: OutcomeFilter): Promise<FacetCount[]> {
+  const where = outcomeWhere(db, q);
+  const d = db.dialect;
+  const value = {
+    verdict: 'o.verdict',
+    cluster: 'o.signature',
+    table: d.unnest(`coalesce(o.tables, ${d.emptyTextList})`),
+    rule: d.unnestTrimmed(`coalesce(o.rules_diff, ${d.emptyTextList})`, '+-'),
+  }[facet];
+  const rows = await db.all(
+    `SELECT value, count(*) AS n, sum(weight) AS w FROM (SELECT ${value} AS value, o.weight ${OUTCOME_FROM} WHERE ${where.sql}) f
+     WHERE value IS NOT NULL GROUP BY value ORDER BY n DESC, value LIMIT 200`,
+    where.params,
+  );
+  return rows.map((r) => ({ value: String(r.value), count: Number(r.n), weight: Number(r.w) }));
+}
+
+export async function verdictCounts(db: SqlBackend, runIds: readonly string[]): Promise<Map<string, VerdictCount[]>> {
+  const out = new Map<string, VerdictCount[]>(runIds.map((id) => [id, []]));
+  if (!runIds.length) return out;
+  const rows = await db.all(
+    `SELECT run_id, verdict, count(*) AS n, sum(weight) AS w, coalesce(sum(impact), 0) AS i FROM outcomes
+     WHERE run_id IN (${runIds.map(() => '?').join(', ')}) GROUP BY run_id, verdict ORDER BY run_id, n DESC, verdict`,
+    [...runIds],
+  );
+  for (const r of rows) out.get(String(r.run_id))?.push({ verdict: String(r.verdict), count: Number(r.n), weight: Number(r.w), impact: Number(r.i) });
+  return out;
+}
+
+export async function costRatios(db: SqlBackend, runId: string, limit: number): Promise<{ fingerprint: string; costRatio: number; verdict: string }[]> {
+  const rows = await db.all(
+    `SELECT fingerprint, cost_ratio, verdict FROM outcomes WHERE run_id = ? AND cost_ratio IS NOT NULL AND coalesce(base_plan_hash, '') <> coalesce(head_plan_hash, '')
+     ORDER BY weight DESC, fingerprint LIMIT ${clamp(limit)}`,
+    [runId],
+  );
+  return rows.map((r) => ({ fingerprint: String(r.fingerprint), costRatio: Number(r.cost_ratio), verdict: String(r.verdict) }));
+}
+
+/** a non-negative integer (at most `max`): the only numbers spliced into SQL */
+export function clamp(n: number, max = Number.MAX_SAFE_INTEGER): number {
+  return Number.isFinite(n) ? Math.max(0, Math.min(max, Math.trunc(n))) : 0;
+}
+
+/** the WHERE clause of an outcome query: only placeholders, never a user's text */
+function outcomeWhere(db: SqlBackend, q: OutcomeFilter): { sql: string; params: Params } {
+  const d = db.dialect;
+  const conds = ['o.run_id = ?'];
+  const params: (string | number)[] = [q.runId];
+  if (q.verdicts?.length) {
+    conds.push(`o.verdict IN (${q.verdicts.map(() => '?').join(', ')})`);
+    params.push(...q.verdicts);
+  }
+  if (q.cluster) {
+    conds.push('o.signature = ?');
+    params.push(q.cluster);
+  }
+  if (q.table) {
+    conds.push(d.listContains('o.tables', '?'));
+    params.push(q.table);
+  }
+  if (q.rule) {
+    conds.push(`(${d.listContains('o.base_rules', '?')} OR ${d.listContains('o.head_rules', '?')})`);
+    params.push(q.rule, q.rule);
+  }
+  if (q.text) {
+    const like = likePattern(q.text);
+    conds.push(`(t.sql ILIKE ? ESCAPE '\\' OR o.fingerprint ILIKE ? ESCAPE '\\' OR o.reason ILIKE ? ESCAPE '\\')`);
+    params.push(like, like, like);
+  }
+  return { sql: conds.join(' AND '), params };
+}
+
+const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+function summaryRow(r: Row): OutcomeSummary {
+  return {
+    fingerprint: String(r.fingerprint), verdict: String(r.verdict), reason: String(r.reason), weight: Number(r.weight), count: Number(r.count),
+    impact: n(r.impact), costRatio: n(r.cost_ratio), baseMs: n(r.base_ms), headMs: n(r.head_ms), signature: r.signature === null ? null : String(r.signature),
+    approved: Boolean(r.approved), tables: ((r.tables as unknown[] | null) ?? []).map(String), sql: String(r.sql),
+  };
+}

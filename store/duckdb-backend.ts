@@ -7,15 +7,21 @@
  * at once. Read-only opens work on a read-only file or folder, never create
  * a store, and say `not-found` for a mistyped path.
  *
+ * So the file is opened as a lease (duckdb-lease.ts): held only while a
+ * statement or a transaction runs, let go when another flightdeck process
+ * waits for it or after a short idle time. A CLI playback, `flightdeck runs`
+ * and `flightdeck serve` therefore share one store file, each waiting its
+ * turn (bounded by FLIGHTDECK_STORE_WAIT) instead of failing.
+ *
  * One connection per store: every statement and transaction is queued, so a
- * transaction never interleaves with another statement of the same process.
- * The backend takes a `Database` (compiler/builds/duckdb-database.ts), so a
- * wrapper with the same shape (e.g. a cross-process lease) swaps in at the
- * one line in `openDuckDbBackend`.
+ * transaction never interleaves with another statement of the same process;
+ * a transaction is one hold of the lease, so the file cannot change hands
+ * between its BEGIN and its COMMIT.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { openDatabase, type Database } from '../compiler/builds/duckdb-database.ts';
+import { openLeasedDatabase, type LeasedDatabase } from './duckdb-lease.ts';
+import { describeProcess, isBusyError } from './store-busy.ts';
 import { FlightdeckError } from '../compiler/errors.ts';
 import { fromSystemError, refuseNonFile } from '../compiler/system-errors.ts';
 import type { Params, Row, SqlBackend, SqlDialect, SqlSession } from './sql-backend.ts';
@@ -31,7 +37,7 @@ export const DUCKDB_DIALECT: SqlDialect = {
   countTables: 'SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = current_database() AND (? IS NULL OR table_name = ?)',
 };
 
-export async function openDuckDbBackend(path: string, readOnly: boolean): Promise<SqlBackend> {
+export async function openDuckDbBackend(path: string, readOnly: boolean, idleMs?: number): Promise<SqlBackend> {
   if (path !== ':memory:') {
     refuseNonFile(path, 'a store');
     if (readOnly && !existsSync(path)) {
@@ -45,9 +51,9 @@ export async function openDuckDbBackend(path: string, readOnly: boolean): Promis
       }
     }
   }
-  let db: Database;
+  let db: LeasedDatabase;
   try {
-    db = await openDatabase(path, { readOnly, mustExist: readOnly });
+    db = await openLeasedDatabase(path, { readOnly, mustExist: readOnly, ...(idleMs === undefined ? {} : { idleMs }) });
   } catch (err) {
     throw openError(path, err);
   }
@@ -62,7 +68,7 @@ export class DuckDbBackend implements SqlBackend {
   private readonly direct: SqlSession;
 
   constructor(
-    private readonly db: Database,
+    private readonly db: LeasedDatabase,
     readonly name: string,
   ) {
     this.direct = { run: (sql, params) => this.named(() => this.db.run(sql, params)), all: (sql, params) => this.named(() => this.db.all(sql, params)) };
@@ -82,17 +88,20 @@ export class DuckDbBackend implements SqlBackend {
 
   /** All of fn or nothing. The error that made it fail is the one thrown, never the ROLLBACK's own (after a failed COMMIT there is no transaction left to roll back). */
   transaction<T>(fn: (tx: SqlSession) => Promise<T>): Promise<T> {
-    return this.exclusive(async () => {
-      await this.direct.run('BEGIN TRANSACTION');
-      try {
-        const result = await fn(this.direct);
-        await this.direct.run('COMMIT');
-        return result;
-      } catch (err) {
-        await this.db.run('ROLLBACK').catch(() => {});
-        throw err;
-      }
-    });
+    // queued first, then one hold: a transaction waiting its turn does not keep the file from other processes
+    return this.exclusive(() =>
+      this.db.hold(async () => {
+        await this.direct.run('BEGIN TRANSACTION');
+        try {
+          const result = await fn(this.direct);
+          await this.direct.run('COMMIT');
+          return result;
+        } catch (err) {
+          await this.db.run('ROLLBACK').catch(() => {});
+          throw err;
+        }
+      }),
+    );
   }
 
   /** one writer process per file: DuckDB's own file lock already keeps other migrators out */
@@ -128,6 +137,7 @@ export class DuckDbBackend implements SqlBackend {
 
 /** Why the store could not be opened, in words a user can act on. */
 function openError(path: string, err: unknown): Error {
+  if (isBusyError(err)) return err;
   const cause = (err as Error).cause ?? err;
   const message = cause instanceof Error ? cause.message : String(cause);
   const lock = /Could not set lock on file .*Conflicting lock is held in (.*?) \(PID (\d+)\)/is.exec(message);
@@ -145,17 +155,4 @@ function openError(path: string, err: unknown): Error {
     return new FlightdeckError('environment-error', `${path} is not a flightdeck store (not a DuckDB database file): check --store`, { cause });
   }
   return err as Error;
-}
-
-/** `PID 123 (node bin/flightdeck.js playback …)`, from /proc where there is one; a password in a URL is never printed. */
-function describeProcess(pid: number, executable: string): string {
-  let command = executable;
-  try {
-    command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
-  } catch {
-    // no /proc (macOS) or the process is gone: DuckDB's executable name will do
-  }
-  command = command.replace(/(\w+:\/\/[^:@/\s]*:)[^@\s]*@/g, '$1***@').replace(/\s+/g, ' ').trim();
-  if (command.length > 160) command = `${command.slice(0, 157)}…`;
-  return `another process (PID ${pid}: ${command})`;
 }

@@ -41,6 +41,13 @@ export interface OpenStoreOptions {
    * PostgreSQL sessions are read-only).
    */
   readonly readOnly?: boolean;
+  /**
+   * DuckDB file only: let go of the file after this long without use (default
+   * 200 ms; it is let go at once anyway when another process waits for it).
+   * A long-lived reader such as the dashboard server keeps its warm cache
+   * with a longer one.
+   */
+  readonly idleMs?: number;
 }
 
 export class Store {
@@ -53,7 +60,7 @@ export class Store {
 
   static async open(path: string = resolveStorePath(), options: OpenStoreOptions = {}): Promise<Store> {
     const readOnly = options.readOnly ?? false;
-    const db = isPostgresUrl(path) ? await openPostgresBackend(path, readOnly) : await openDuckDbBackend(path, readOnly);
+    const db = isPostgresUrl(path) ? await openPostgresBackend(path, readOnly) : await openDuckDbBackend(path, readOnly, options.idleMs);
     try {
       await checkSchema(db, readOnly);
     } catch (err) {

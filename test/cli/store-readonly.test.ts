@@ -98,10 +98,25 @@ test('reading commands work on a read-only store file in a read-only folder (chm
   }
 });
 
-/** A process holding the store open (read-write or read-only) until its stdin closes; `args` go on its command line. */
-async function holdStore(path: string, readOnly: boolean, args: readonly string[] = []): Promise<{ pid: number; release: () => Promise<void> }> {
+/**
+ * A process with the store open (read-write or read-only) until its stdin
+ * closes; `args` go on its command line. `busy`: it sits inside one hold of
+ * the file the whole time (as a long transaction would), so nobody else gets
+ * the file; otherwise it is an idle Store, which lets go of the file.
+ */
+async function holdStore(path: string, readOnly: boolean, args: readonly string[] = [], busy = false): Promise<{ pid: number; release: () => Promise<void> }> {
   const script = join(mkdtempSync(join(tmpdir(), 'fd-holder-')), 'store-holder.mjs');
-  writeFileSync(script, `const { Store } = await import(${JSON.stringify(new URL('../../store/store.ts', import.meta.url).href)});
+  writeFileSync(script, busy
+    ? `const { openLeasedDatabase } = await import(${JSON.stringify(new URL('../../store/duckdb-lease.ts', import.meta.url).href)});
+    const db = await openLeasedDatabase(${JSON.stringify(path)}, { readOnly: ${readOnly} });
+    await db.hold(() => new Promise((resolve) => {
+      process.stdout.write('holding\\n');
+      process.stdin.resume();
+      process.stdin.on('end', resolve);
+    }));
+    db.close();
+    process.exit(0);`
+    : `const { Store } = await import(${JSON.stringify(new URL('../../store/store.ts', import.meta.url).href)});
     const s = await Store.open(${JSON.stringify(path)}, { readOnly: ${readOnly} });
     process.stdout.write('holding\\n');
     process.stdin.resume();
@@ -123,7 +138,7 @@ async function holdStore(path: string, readOnly: boolean, args: readonly string[
   };
 }
 
-test('beside a reader, reading commands work; beside a writer, they name the store and the process holding it (no password printed)', async () => {
+test('beside a reader and beside an idle writer, reading commands work; beside a writer that keeps the file, they wait their bound and name the store and the process holding it (no password printed)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'fd-ro-'));
   try {
     const store = join(dir, 'store.duckdb');
@@ -136,14 +151,23 @@ test('beside a reader, reading commands work; beside a writer, they name the sto
     } finally {
       await reader.release();
     }
-    // the holder's command line carries a password in a URL, as `playback --queue redis://:pw@host` would
-    const writer = await holdStore(store, false, ['--queue', 'redis://:hunter2@127.0.0.1:6379']);
+    // a writer between statements lets go of the file: the dashboard and `runs` work beside a playback
+    const idle = await holdStore(store, false);
     try {
       const r = runCli(['runs', '--store', store]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /^r1 +done/);
+    } finally {
+      await idle.release();
+    }
+    // the holder's command line carries a password in a URL, as `playback --queue redis://:pw@host` would
+    const writer = await holdStore(store, false, ['--queue', 'redis://:hunter2@127.0.0.1:6379'], true);
+    try {
+      const r = runCli(['runs', '--store', store], { env: { FLIGHTDECK_STORE_WAIT: '1' } });
       assert.equal(r.status, 2);
       assert.match(
         r.stderr,
-        new RegExp(`^error: environment-error: the store ${store} is busy: another process \\(PID ${writer.pid}: \\S*node --import tsx \\S*store-holder\\.mjs --queue redis://:\\*\\*\\*@127\\.0\\.0\\.1:6379\\) has it open for writing, and DuckDB lets no other process open the file meanwhile, not even to read; wait for it to finish, or use another store with --store\\n$`),
+        new RegExp(`^error: environment-error: the store ${store} is busy: another process \\(PID ${writer.pid}: \\S*node --import tsx \\S*store-holder\\.mjs --queue redis://:\\*\\*\\*@127\\.0\\.0\\.1:6379\\) has it open for writing and did not let go of it within 1\\.0 s; .* set FLIGHTDECK_STORE_WAIT \\(seconds\\) to wait longer, or use another store with --store\\n$`),
       );
       assert.doesNotMatch(r.stderr, /hunter2/);
     } finally {

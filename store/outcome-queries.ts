@@ -8,15 +8,27 @@
  * clamped integers are spliced into the SQL.
  */
 import type { Params, Row, SqlBackend } from './sql-backend.ts';
-import { likePattern, MAX_PAGE, OUTCOME_SORTS, type Facet, type FacetCount, type OutcomePage, type OutcomeQuery, type OutcomeSummary, type VerdictCount } from './outcome-query.ts';
+import { MAX_PAGE, OUTCOME_SORTS, type Facet, type FacetCount, type OutcomePage, type OutcomeQuery, type OutcomeSummary, type VerdictCount } from './outcome-query.ts';
 
 export type OutcomeFilter = Omit<OutcomeQuery, 'limit' | 'offset' | 'sort' | 'order'>;
 
-/** outcomes with their run and template (for the SQL text) */
-const OUTCOME_FROM = 'FROM outcomes o JOIN runs r ON r.id = o.run_id LEFT JOIN templates t ON t.workload = r.workload AND t.fingerprint = o.fingerprint';
+/**
+ * Only the outcomes table is scanned: the text filter reaches the templates
+ * through a semi-join on the run's workload, and a page's SQL is fetched for
+ * its rows alone (joining 100,000 templates to sort 100,000 outcomes cost
+ * more than the rest of the query together).
+ */
+const OUTCOME_FROM = 'FROM outcomes o';
+
+async function runWorkload(db: SqlBackend, runId: string): Promise<string | null> {
+  const [run] = await db.all('SELECT workload FROM runs WHERE id = ?', [runId]);
+  return run ? String(run.workload) : null;
+}
 
 export async function queryOutcomes(db: SqlBackend, q: OutcomeQuery): Promise<OutcomePage> {
-  const where = outcomeWhere(db, q);
+  const workload = await runWorkload(db, q.runId);
+  if (workload === null) return { total: 0, rows: [] };
+  const where = outcomeWhere(db, q, workload);
   const sort = q.sort && Object.hasOwn(OUTCOME_SORTS, q.sort) ? OUTCOME_SORTS[q.sort] : OUTCOME_SORTS.weight;
   const order = q.order === 'asc' ? 'ASC' : 'DESC';
   const limit = clamp(q.limit, MAX_PAGE);
@@ -24,16 +36,26 @@ export async function queryOutcomes(db: SqlBackend, q: OutcomeQuery): Promise<Ou
   const [count] = await db.all(`SELECT count(*) AS n ${OUTCOME_FROM} WHERE ${where.sql}`, where.params);
   const rows = await db.allJson(
     `SELECT o.fingerprint, o.verdict, o.reason, o.weight, o.count, o.impact, o.cost_ratio, o.base_ms, o.head_ms, o.signature, o.approved,
-            coalesce(o.tables, ${db.dialect.emptyTextList}) AS tables, left(coalesce(t.sql, ''), 240) AS sql
+            coalesce(o.tables, ${db.dialect.emptyTextList}) AS tables
      ${OUTCOME_FROM} WHERE ${where.sql}
      ORDER BY ${sort} ${order} NULLS LAST, o.fingerprint LIMIT ${limit} OFFSET ${offset}`,
     where.params,
   );
-  return { total: Number(count!.n), rows: rows.map(summaryRow) };
+  const sql = new Map<string, string>();
+  if (rows.length) {
+    const texts = await db.all(
+      `SELECT fingerprint, left(sql, 240) AS sql FROM templates WHERE workload = ? AND fingerprint IN (${rows.map(() => '?').join(', ')})`,
+      [workload, ...rows.map((r) => String(r.fingerprint))],
+    );
+    for (const t of texts) sql.set(String(t.fingerprint), String(t.sql));
+  }
+  return { total: Number(count!.n), rows: rows.map((r) => summaryRow(r, sql.get(String(r.fingerprint)) ?? '')) };
 }
 
 export async function outcomeFacet(db: SqlBackend, facet: Facet, q: OutcomeFilter): Promise<FacetCount[]> {
-  const where = outcomeWhere(db, q);
+  const workload = await runWorkload(db, q.runId);
+  if (workload === null) return [];
+  const where = outcomeWhere(db, q, workload);
   const d = db.dialect;
   const value = {
     verdict: 'o.verdict',
@@ -76,7 +98,7 @@ export function clamp(n: number, max = Number.MAX_SAFE_INTEGER): number {
 }
 
 /** the WHERE clause of an outcome query: only placeholders, never a user's text */
-function outcomeWhere(db: SqlBackend, q: OutcomeFilter): { sql: string; params: Params } {
+function outcomeWhere(db: SqlBackend, q: OutcomeFilter, workload: string): { sql: string; params: Params } {
   const d = db.dialect;
   const conds = ['o.run_id = ?'];
   const params: (string | number)[] = [q.runId];
@@ -97,19 +119,22 @@ function outcomeWhere(db: SqlBackend, q: OutcomeFilter): { sql: string; params: 
     params.push(q.rule, q.rule);
   }
   if (q.text) {
-    const like = likePattern(q.text);
-    conds.push(`(t.sql ILIKE ? ESCAPE '\\' OR o.fingerprint ILIKE ? ESCAPE '\\' OR o.reason ILIKE ? ESCAPE '\\')`);
-    params.push(like, like, like);
+    // a substring, not a pattern: the user's `%` and `_` match themselves
+    const term = q.text.toLowerCase();
+    conds.push(
+      `(${d.containsLower('o.fingerprint')} OR ${d.containsLower('o.reason')} OR o.fingerprint IN (SELECT fingerprint FROM templates WHERE workload = ? AND ${d.containsLower('sql')}))`,
+    );
+    params.push(term, term, workload, term);
   }
   return { sql: conds.join(' AND '), params };
 }
 
 const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
-function summaryRow(r: Row): OutcomeSummary {
+function summaryRow(r: Row, sql: string): OutcomeSummary {
   return {
     fingerprint: String(r.fingerprint), verdict: String(r.verdict), reason: String(r.reason), weight: Number(r.weight), count: Number(r.count),
     impact: n(r.impact), costRatio: n(r.cost_ratio), baseMs: n(r.base_ms), headMs: n(r.head_ms), signature: r.signature === null ? null : String(r.signature),
-    approved: Boolean(r.approved), tables: ((r.tables as unknown[] | null) ?? []).map(String), sql: String(r.sql),
+    approved: Boolean(r.approved), tables: ((r.tables as unknown[] | null) ?? []).map(String), sql,
   };
 }

@@ -90,8 +90,3 @@ export interface AuditEntry {
   readonly why: string | null;
   readonly detail: Readonly<Record<string, unknown>>;
 }
-
-/** `%term%` for LIKE with `\` as the escape character: a user's `%` and `_` match themselves */
-export function likePattern(term: string): string {
-  return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}

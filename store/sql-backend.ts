@@ -35,6 +35,8 @@ export interface SqlDialect {
    * for a replace-all write (delete a set, insert the new one) that two writers must not interleave
    */
   readonly lockKey: string | null;
+  /** the text expression `text` contains the `?` parameter (given lower-cased), ignoring case */
+  containsLower(text: string): string;
   /** how many tables the store's database has, named `?` (or any when the parameter is NULL; the parameter is given twice) */
   readonly countTables: string;
 }

@@ -18,10 +18,10 @@
 /** A parameter's value: text as the log gives it (unquoted), `null` for NULL; or, for EXECUTE, a SQL expression. */
 export type ParameterValue = { readonly text: string | null } | { readonly sql: string };
 
-/** `parameters: $1 = '42', $2 = NULL` → values by number (quotes removed, doubled quotes undone). */
+/** `parameters: $1 = '42', $2 = NULL` (PostgreSQL 17: `Parameters:`) → values by number (quotes removed, doubled quotes undone). */
 export function parseParameterDetail(detail: string): Map<string, ParameterValue> {
   const values = new Map<string, ParameterValue>();
-  const m = /parameters:\s*([\s\S]*)$/.exec(detail);
+  const m = /parameters:\s*([\s\S]*)$/i.exec(detail);
   if (!m) return values;
   const re = /\$(\d+)\s*=\s*(?:'((?:[^']|'')*)'|(NULL))/g;
   for (const p of m[1]!.matchAll(re)) values.set(p[1]!, { text: p[3] ? null : p[2]!.replace(/''/g, "'") });

@@ -109,7 +109,7 @@ export class PgSessionJoiner {
       else {
         flush(s, out, 'ok');
         if (text) {
-          const portal = m.context && /portal \S* ?with parameters: /.test(m.context) ? m.context.replace(/^[\s\S]*?portal \S* ?with /, '') : undefined;
+          const portal = m.context && /portal \S* ?with parameters: /i.test(m.context) ? m.context.replace(/^[\s\S]*?portal \S* ?with /, '') : undefined;
           const raw = portal ? substituteValues(text, parseParameterDetail(portal)) : text;
           const where = m.statementLine ? { ...m, source: { ...m.source, line: m.statementLine } } : m;
           entriesOf({ raw, logged: text, message: where, prepared: portal !== undefined }, s, 'error', undefined, position, out, error);

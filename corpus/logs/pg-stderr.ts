@@ -15,7 +15,10 @@
  * checkpointer writes `... [811] LOG:  checkpoint starting`): such a line is
  * a new message, never a continuation. PostgreSQL writes each further line
  * of a message after a tab it adds; that tab is dropped (once), so the SQL
- * read here is the SQL of the same server's csvlog, byte for byte. Messages
+ * read here is the SQL of the same server's csvlog, byte for byte. A line
+ * with neither the prefix nor that tab is not the server's (another
+ * program's stderr caught by the logging collector, as archive_command's
+ * `cp: cannot stat …`): it is an `unrecognised-line` reject, never SQL. Messages
  * are joined per session (`%c`, else `%p`) by pg-session.ts.
  */
 import { reject, type LogRecord } from './types.ts';
@@ -126,16 +129,18 @@ export async function* readPgStderr(source: ByteSource, logLinePrefix: string = 
       if (rec) finish(rec);
       const g = m.groups!;
       rec = { sev: g.sev!, msg: g.msg!, line: n, session: g.sid ?? g.pid ?? '', ts: g.ts, user: g.user, db: g.db, app: g.app };
-    } else if (rec) {
-      // PostgreSQL starts each further line of a message with a tab of its own
-      const text = line.startsWith('\t') ? line.slice(1) : line;
+    } else if (rec && (line.startsWith('\t') || !line.trim())) {
+      // PostgreSQL starts each further line of a message with a tab of its own (an empty line is one whose tab was trimmed away)
+      const text = line.slice(1);
       if (rec.bytes !== undefined) rec.bytes += line.length + 1;
       else if (rec.msg.length + text.length >= limit) {
         rec.bytes = rec.msg.length + line.length + 1;
         rec.msg = '';
       } else rec.msg += '\n' + text;
     } else if (line.trim()) {
-      out.push(reject('unrecognised-line', `line does not start with the log_line_prefix '${logLinePrefix}'`, file, n));
+      // not PostgreSQL's (a program's stderr the logging collector caught, e.g. archive_command's `cp: cannot stat …`): the message goes on after it
+      const why = rec ? ` nor with the tab PostgreSQL puts before a message's further lines` : '';
+      out.push(reject('unrecognised-line', `line does not start with the log_line_prefix '${logLinePrefix}'${why}`, file, n));
     }
     while (out.length) yield out.shift()!;
   }

@@ -46,6 +46,10 @@ export function prefixRegex(logLinePrefix: string = DEFAULT_LOG_LINE_PREFIX): Re
   for (let i = 0; i < logLinePrefix.length; i++) {
     const ch = logLinePrefix[i]!;
     if (ch === '%' && i + 1 < logLinePrefix.length) {
+      // a padded escape (`%10p` right-aligns, `%-10p` left-aligns in 10 characters): spaces before or after the value
+      const pad = /^-?\d+/.exec(logLinePrefix.slice(i + 1))?.[0] ?? '';
+      i += pad.length;
+      if (i + 1 >= logLinePrefix.length) break;
       const code = logLinePrefix[++i]!;
       if (code === 'q') {
         if (!optional) re += '(?:';
@@ -57,7 +61,8 @@ export function prefixRegex(logLinePrefix: string = DEFAULT_LOG_LINE_PREFIX): Re
       const name = /^\(\?<(\w+)>/.exec(esc)?.[1];
       if (name && named.has(name)) esc = esc.replace(`(?<${name}>`, '(?:');
       else if (name) named.add(name);
-      re += esc;
+      if (pad && code !== '%') re += pad.startsWith('-') ? `${esc} *` : ` *${esc}`;
+      else re += esc;
     } else re += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   }
   if (optional) re += ')?';

@@ -8,7 +8,9 @@
  * `%m [%p] %q%u@%d ` (both fit them), so the sample goes on past its first
  * 50 lines until lines of sessions (with a `user@db` or `user=` part) are
  * seen, and the prefix that parses the most of them, session parts
- * included, wins. A log that looks like PostgreSQL's but matches no known prefix
+ * included, wins; between prefixes that parse the same lines, the one that
+ * explains more of each line (more escapes and literals matched: Debian's
+ * `%u@%d ` loses to `%u@%d/%a ` on `app@shop/psql` lines). A log that looks like PostgreSQL's but matches no known prefix
  * (and no prefix the user gave) is refused with its first line, the prefixes
  * tried and a prefix suggested from that line, instead of being read as
  * nothing but unrecognised lines.
@@ -16,7 +18,7 @@
 import { FlightdeckError } from '../../compiler/errors.ts';
 import { DEFAULT_LOG_LINE_PREFIX, prefixRegex } from './pg-stderr.ts';
 
-/** the prefixes tried, most common first (a tie goes to the earlier one) */
+/** the prefixes tried, most common first (a tie in lines matched and in how much of them is explained goes to the earlier one) */
 export const KNOWN_PREFIXES: readonly string[] = [
   DEFAULT_LOG_LINE_PREFIX,
   '%m [%p] %q%u@%d ',
@@ -58,6 +60,14 @@ export interface PrefixMatch {
   readonly sampled: number;
   /** sample lines of sessions (a `user@db` or `user=` part before the severity): the prefix was told from them */
   readonly sessionLines: number;
+  /**
+   * how much of the sample's prefixes this prefix explains: over the lines
+   * it matches, its escapes and literal characters the line holds (the part
+   * after `%q` only when the line has it). Breaks a tie between prefixes
+   * that parse the same lines: `%u@%d/%a` over `%u@%d` (whose `%d` would
+   * swallow `shop/psql`) on `app@shop/psql` lines.
+   */
+  readonly explained: number;
 }
 
 /** true for a line a session wrote under a prefix with its user or database (`app@shop`, `user=app`) */
@@ -93,15 +103,29 @@ export function scorePrefix(prefix: string, lines: readonly string[], sessionLin
   const whole = prefixRegex(prefix);
   const q = prefix.indexOf('%q');
   const short = q >= 0 ? prefixRegex(prefix.slice(0, q)) : null;
+  // the whole prefix with the part after %q required: a line that has it is explained by all of it
+  const full = q >= 0 ? prefixRegex(prefix.slice(0, q) + prefix.slice(q + 2)) : whole;
+  const fullSize = prefixSize(prefix);
+  const shortSize = q >= 0 ? prefixSize(prefix.slice(0, q)) : fullSize;
   let matched = 0;
   let wholeCount = 0;
+  let explained = 0;
   for (const l of lines) {
     if (whole.test(l)) {
       matched++;
       wholeCount++;
-    } else if (short?.test(l)) matched++;
+      explained += full === whole || full.test(l) ? fullSize : shortSize;
+    } else if (short?.test(l)) {
+      matched++;
+      explained += shortSize;
+    }
   }
-  return { prefix, matched, whole: wholeCount, sampled: lines.length, sessionLines };
+  return { prefix, matched, whole: wholeCount, sampled: lines.length, sessionLines, explained };
+}
+
+/** A prefix's size: each escape (`%p`, `%-10p`) and each literal character counts one; `%q` nothing. */
+function prefixSize(prefix: string): number {
+  return prefix.replace(/%q/g, '').replace(/%-?\d*[\s\S]/g, 'E').length;
 }
 
 /**
@@ -115,7 +139,8 @@ export function detectLogLinePrefix(head: string, candidates: readonly string[] 
   const sessions = lines.filter(isSessionLine).length;
   for (const prefix of candidates) {
     const s = scorePrefix(prefix, lines, sessions);
-    if (!best || s.matched > best.matched || (s.matched === best.matched && s.whole > best.whole)) best = s;
+    // most lines matched, then most matched whole, then the prefix that explains more of them (a tie goes to the earlier one)
+    if (!best || (s.matched - best.matched || s.whole - best.whole || s.explained - best.explained) > 0) best = s;
   }
   return best && best.matched * 2 >= lines.length && best.whole > 0 ? best : null;
 }

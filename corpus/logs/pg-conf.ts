@@ -4,11 +4,14 @@
  * quotes, a quoted value takes `''` or `\'` for a quote and backslash escapes,
  * names are case-insensitive, and the last assignment wins. `include`,
  * `include_if_exists` and `include_dir` are followed where they stand,
- * relative to the including file (an include cycle is refused), and
- * `postgresql.auto.conf` beside the file (what ALTER SYSTEM writes, next to
- * the data directory's postgresql.conf) is read last: it overrides.
+ * relative to the including file (an include cycle is refused; an
+ * include_dir's `.conf` entries are every one that is not a directory,
+ * symlinks included, as PostgreSQL stats them), and `postgresql.auto.conf`
+ * (what ALTER SYSTEM writes into the data directory: under `data_directory`
+ * when the conf sets it, as Debian's /etc/postgresql/15/main does, else
+ * beside the file) is read last: it overrides.
  */
-import { readdir, readFile, realpath } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { FlightdeckError } from '../../compiler/errors.ts';
 
@@ -85,16 +88,23 @@ export function parsePgConfEntries(text: string, file = 'postgresql.conf'): PgCo
 
 /**
  * The settings of a postgresql.conf as the server reads them: includes
- * followed in place, then postgresql.auto.conf beside it (when there is one).
+ * followed in place, then postgresql.auto.conf (when there is one) from the
+ * data_directory the conf sets, else (not there, or not set) beside the conf.
  */
 export async function readPgConf(path: string): Promise<ReadonlyMap<string, PgSetting>> {
   const settings = new Map<string, PgSetting>();
   const text = await readConf(path, null);
   await apply(path, text!, settings, []);
-  const auto = join(dirname(path), 'postgresql.auto.conf');
-  if (resolve(auto) !== resolve(path)) {
+  // the server reads it from its data directory: where data_directory says (Debian keeps the conf in /etc), else beside the conf
+  const dataDir = settings.get('data_directory');
+  const places = [...(dataDir?.value ? [resolve(dirname(dataDir.file), dataDir.value)] : []), dirname(path)];
+  for (const dir of new Set(places.map((d) => resolve(d)))) {
+    const auto = join(dir, 'postgresql.auto.conf');
+    if (auto === resolve(path)) continue;
     const autoText = await readConf(auto, null, true);
-    if (autoText !== null) await apply(auto, autoText, settings, []);
+    if (autoText === null) continue;
+    await apply(auto, autoText, settings, []);
+    break;
   }
   return settings;
 }
@@ -128,18 +138,29 @@ async function apply(file: string, text: string, settings: Map<string, PgSetting
   }
 }
 
-/** The `.conf` files of an include_dir, in name order (files starting with `.` left out, as PostgreSQL does). */
+/**
+ * The `.conf` files of an include_dir, in name order (names starting with `.`
+ * left out, as PostgreSQL does): every entry that is not a directory once
+ * followed, so a symlink to a file counts; one that cannot be stat'ed (a
+ * dangling symlink) is an error, as in PostgreSQL.
+ */
 async function confDir(dir: string, at: { file: string; line: number }): Promise<string[]> {
+  let names: string[];
   try {
-    const names = await readdir(dir, { withFileTypes: true });
-    return names
-      .filter((d) => d.isFile() && d.name.endsWith('.conf') && !d.name.startsWith('.'))
-      .map((d) => d.name)
-      .toSorted((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-      .map((n) => join(dir, n));
+    names = await readdir(dir);
   } catch (err) {
     throw confError(at.file, at.line, `cannot read include_dir ${dir}: ${(err as Error).message}`);
   }
+  const files: string[] = [];
+  for (const name of names.filter((n) => n.endsWith('.conf') && !n.startsWith('.')).toSorted((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const path = join(dir, name);
+    try {
+      if (!(await stat(path)).isDirectory()) files.push(path);
+    } catch (err) {
+      throw confError(at.file, at.line, `include_dir ${dir}: cannot stat ${path}: ${(err as Error).message}`);
+    }
+  }
+  return files;
 }
 
 /** A file's text; null when it is missing and may be (include_if_exists, postgresql.auto.conf). */

@@ -2,7 +2,10 @@
  * The logs to read, in the order to read them, from what the user named: a
  * folder's log files (PostgreSQL's `postgresql-*.log`, `*.csv`, rotated
  * `.1`, `.2.gz`, …) are read in time order — by the first timestamp inside
- * each, else by modification time — and when a server wrote the same log
+ * each, else by modification time, then rotation suffix — and so are
+ * PostgreSQL logs of one format named one by one (a shell glob
+ * `postgresql-*.log`): each such set is one server's log, read through one
+ * session joiner (its `groups`). When a server wrote the same log
  * twice (`log_destination = 'stderr,csvlog'`), only one copy is read: the
  * csvlog (it has the session and application columns), unless `--format`
  * picks the stderr one. Every count would double otherwise.
@@ -27,6 +30,8 @@ export interface LogPlan {
   readonly logs: readonly string[];
   /** one line each: copies skipped */
   readonly warnings: readonly string[];
+  /** the logs read as one server's (one folder's, or PostgreSQL logs of one format named one by one): path → group; a log not in it is read alone */
+  readonly groups: ReadonlyMap<string, string>;
 }
 
 /** A PostgreSQL timestamp (`2024-03-01 10:00:00.123 UTC`, `… +02`, `… -03:30`) as epoch ms, or undefined. */
@@ -43,18 +48,25 @@ export function parsePgTime(text: string): number | undefined {
  * of a server's log. `logs` are files, in the order expandLogPath gave them.
  */
 export async function planLogs(logs: readonly string[], options: ReadLogOptions, fromFolder: ReadonlySet<string>): Promise<LogPlan> {
-  if (logs.length < 2) return { logs, warnings: [] };
+  if (logs.length < 2) return { logs, warnings: [], groups: new Map(logs.filter((l) => fromFolder.has(l)).map((l) => [l, `folder:${dirname(l)}`])) };
   const planned: PlannedLog[] = [];
   for (const path of logs) planned.push(path === STDIN ? { path } : await sniff(path, options));
-  // time order within each folder; files named one by one keep the order given
-  const byFolder = new Map<string, PlannedLog[]>();
+  // a folder's logs are one group; PostgreSQL logs named one by one, one group per format when there are several
+  const groupOf = new Map<string, string>();
+  const named = new Map<string, number>();
+  for (const p of planned) if (!fromFolder.has(p.path) && isPgLog(p)) named.set(p.format!, (named.get(p.format!) ?? 0) + 1);
   for (const p of planned) {
-    if (!fromFolder.has(p.path)) continue;
-    const d = dirname(p.path);
-    byFolder.set(d, [...(byFolder.get(d) ?? []), p]);
+    if (fromFolder.has(p.path)) groupOf.set(p.path, `folder:${dirname(p.path)}`);
+    else if (isPgLog(p) && named.get(p.format!)! > 1) groupOf.set(p.path, `named:${p.format}`);
+  }
+  // time order within each group; other files keep the order given
+  const byGroup = new Map<string, PlannedLog[]>();
+  for (const p of planned) {
+    const g = groupOf.get(p.path);
+    if (g !== undefined) byGroup.set(g, [...(byGroup.get(g) ?? []), p]);
   }
   const mtimes = new Map<string, number>();
-  for (const list of byFolder.values()) {
+  for (const list of byGroup.values()) {
     for (const p of list) if (p.firstTime === undefined) mtimes.set(p.path, (await stat(p.path)).mtimeMs);
     list.sort((a, b) => (a.firstTime ?? mtimes.get(a.path)!) - (b.firstTime ?? mtimes.get(b.path)!) || rotationOrder(a.path, b.path));
   }
@@ -62,20 +74,25 @@ export async function planLogs(logs: readonly string[], options: ReadLogOptions,
   const placed = new Set<string>();
   for (const p of planned) {
     if (placed.has(p.path)) continue;
-    const list = fromFolder.has(p.path) ? byFolder.get(dirname(p.path))! : [p];
-    for (const q of list) {
+    const g = groupOf.get(p.path);
+    for (const q of g !== undefined ? byGroup.get(g)! : [p]) {
       ordered.push(q);
       placed.add(q.path);
     }
   }
-  return dropCopies(ordered, options.format);
+  const plan = dropCopies(ordered, options.format);
+  return { ...plan, groups: new Map([...groupOf].filter(([path]) => plan.logs.includes(path))) };
+}
+
+function isPgLog(p: PlannedLog): boolean {
+  return p.path !== STDIN && (p.format === 'pg-stderr' || p.format === 'pg-csvlog');
 }
 
 /**
  * csvlog and stderr logs of the same server: same name but for the
  * extension, or starting at the same second. Keep one format.
  */
-function dropCopies(logs: readonly PlannedLog[], format: LogFormat | undefined): LogPlan {
+function dropCopies(logs: readonly PlannedLog[], format: LogFormat | undefined): Omit<LogPlan, 'groups'> {
   const csv = logs.filter((l) => l.format === 'pg-csvlog');
   const stderr = logs.filter((l) => l.format === 'pg-stderr');
   if (!csv.length || !stderr.length) return { logs: logs.map((l) => l.path), warnings: [] };

@@ -204,7 +204,7 @@ export async function importLogs(paths: readonly string[], options: ImportOption
     }
   };
 
-  // the logs of one folder are one server's: one joiner per format spans its rotated files, one prefix is detected for them
+  // the logs of one folder (or PostgreSQL logs named one by one) are one server's: one joiner per format spans its rotated files, one prefix is detected for them
   let group: string | null = null;
   let joiners = new Map<string, PgSessionJoiner>();
   let folderPrefix: string | undefined;
@@ -224,7 +224,7 @@ export async function importLogs(paths: readonly string[], options: ImportOption
     return j;
   };
   for (const path of planned.logs) {
-    const g = fromFolder.has(path) ? `folder:${dirname(path)}` : `file:${path}`;
+    const g = planned.groups.get(path) ?? `file:${path}`;
     if (g !== group) {
       endGroup();
       group = g;

@@ -90,8 +90,13 @@ function prefilter(map: SchemaMap): RegExp | null {
 const TABLE_BEFORE = new Set(['from', 'join', 'into', 'update', 'using', 'table', 'only', 'copy', 'truncate', 'references']);
 /** words that start a FROM/USING list, whose commas are followed by table references */
 const LIST_START = new Set(['from', 'using']);
-/** words that end a FROM/USING list at its depth */
-const LIST_END = new Set(['where', 'group', 'having', 'window', 'order', 'limit', 'offset', 'union', 'intersect', 'except', 'fetch', 'for', 'returning', 'set', 'values', 'select', 'on']);
+/**
+ * words that end a FROM/USING list at its depth (its closing parenthesis
+ * does too). Not ON: a join condition is part of the list, and a comma after
+ * it at the list's depth is followed by the next table (`a JOIN b ON … , c`);
+ * the condition's own commas are inside parentheses.
+ */
+const LIST_END = new Set(['where', 'group', 'having', 'window', 'order', 'limit', 'offset', 'union', 'intersect', 'except', 'fetch', 'for', 'returning', 'set', 'values', 'select']);
 /** functions whose arguments hold a FROM that is not a table list (`extract(year from t.d)`) */
 const FROM_FUNCTIONS = new Set(['extract', 'substring', 'substr', 'trim', 'overlay', 'position', 'normalize']);
 
@@ -114,8 +119,9 @@ export function mapSchemas(sql: string, map: SchemaMap): string {
     const isTable = tableNext;
     tableNext = false;
     if (t.kind === 'op') {
-      if (t.value === '(') openers.push(prevWord);
-      else if (t.value === ')') {
+      // brackets nest like parentheses: an array's commas are no FROM list's (`ON a.x = ARRAY[1, t.y], c`)
+      if (t.value === '(' || t.value === '[') openers.push(t.value === '(' ? prevWord : '[');
+      else if (t.value === ')' || t.value === ']') {
         lists.delete(depth);
         openers.pop();
       } else if (t.value === ';') {

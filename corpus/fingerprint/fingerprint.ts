@@ -16,7 +16,7 @@
  */
 import { FIXED_TEXT, lexSql, Tok, type LexProblem, type TokenSink } from './lexer.ts';
 import { normalizingStages } from './normalize-forms.ts';
-import { mayNotBeReadOnly, statementKind, type StatementKind } from './statement-kind.ts';
+import { mayNotBeReadOnly, quotedSideEffectName, statementKind, type StatementKind } from './statement-kind.ts';
 
 export type { StatementKind } from './statement-kind.ts';
 
@@ -70,7 +70,7 @@ class HashSink implements TokenSink {
       b = Math.imul(Math.imul(b ^ 60, PRIME_B) ^ 62, PRIME_B);
     } else {
       const fold = type === Tok.Ident;
-      if (fold && !this.suspect && mayNotBeReadOnly(sql, start, end)) this.suspect = true;
+      if (!this.suspect && (fold ? mayNotBeReadOnly(sql, start, end) : type === Tok.QuotedIdent && quotedSideEffectName(sql, start, end))) this.suspect = true;
       for (let i = start; i < end; i++) {
         let c = sql.charCodeAt(i);
         if (fold && c >= 65 && c <= 90) c += 32;

@@ -13,9 +13,10 @@
  *   as PostgreSQL takes the locks in subqueries too) → `lock`;
  * - a SELECT that calls a function that changes state (`nextval`, `setval`,
  *   advisory locks, `pg_terminate_backend`, `pg_notify`, large objects
- *   `lo_*`, `set_config`, `dblink_exec`, …, see SIDE_EFFECT_FUNCTION) →
- *   `side-effect-select`: replaying it would advance a sequence, take a
- *   lock or end a session, so it is a write for flighting.
+ *   `lo_*`, `lowrite`, `set_config`, `dblink_exec`, `pg_logical_emit_message`,
+ *   …, see SIDE_EFFECT_FUNCTION; a quoted name `"nextval"(…)` is the same
+ *   call) → `side-effect-select`: replaying it would advance a sequence,
+ *   take a lock or end a session, so it is a write for flighting.
  *
  * A write wins over a side-effect call, which wins over a lock. Strings, comments and quoted identifiers never
  * count: the lexer hands them over as constants or quoted names.
@@ -45,23 +46,35 @@ const DML_VERBS = new Set(['insert', 'update', 'delete', 'merge']);
  * Functions whose call changes state outside the query's result: sequences,
  * advisory locks, other backends, notifications, large objects, settings,
  * remote writes, server administration. Matched by name (any schema) when
- * a `(` follows.
+ * a `(` follows: unquoted in any case, quoted (`"nextval"(…)`) as written,
+ * which is lower case for these.
  */
 export const SIDE_EFFECT_FUNCTION =
-  /^(?:nextval|setval|set_config|pg_notify|dblink_exec|dblink_send_query|pg_(?:try_)?advisory_(?:xact_)?(?:lock|unlock)(?:_shared|_all)?|pg_terminate_backend|pg_cancel_backend|lo_(?:creat|create|import|export|unlink|open|write|put|truncate|truncate64|from_bytea|lseek|lseek64|close)|pg_reload_conf|pg_rotate_logfile|pg_switch_wal|pg_create_restore_point|pg_stat_reset\w*|pg_create_\w+_replication_slot|pg_drop_replication_slot|pg_replication_origin_\w+|pg_logical_slot_get_\w+|pg_promote|pg_wal_replay_(?:pause|resume)|pg_import_system_collations|pg_backup_(?:start|stop)|txid_current|pg_current_xact_id)$/;
+  /^(?:nextval|setval|set_config|pg_notify|dblink_exec|dblink_send_query|pg_(?:try_)?advisory_(?:xact_)?(?:lock|unlock)(?:_shared|_all)?|pg_terminate_backend|pg_cancel_backend|lo_(?:creat|create|import|export|unlink|open|write|put|truncate|truncate64|from_bytea|lseek|lseek64|close)|lowrite|pg_reload_conf|pg_rotate_logfile|pg_switch_wal|pg_create_restore_point|pg_stat_reset\w*|pg_create_\w+_replication_slot|pg_drop_replication_slot|pg_replication_origin_\w+|pg_logical_slot_get_\w+|pg_logical_emit_message|pg_promote|pg_wal_replay_(?:pause|resume)|pg_import_system_collations|pg_backup_(?:start|stop)|txid_current|pg_current_xact_id)$/;
 
-/** A cheap look at a word before SIDE_EFFECT_FUNCTION: every name there is nextval/setval or has a `_`. */
+/** A cheap look at a word before SIDE_EFFECT_FUNCTION: every name there is nextval/setval/lowrite or has a `_`. */
 function maySideEffect(sql: string, start: number, end: number): boolean {
   if (end - start < 6) return false;
   const c = sql.charCodeAt(start) | 32;
   // n s p l d t
   if (c !== 110 && c !== 115 && c !== 112 && c !== 108 && c !== 100 && c !== 116) return false;
-  if (!wordIs(sql, start, end, 'nextval') && !wordIs(sql, start, end, 'setval')) {
+  if (!wordIs(sql, start, end, 'nextval') && !wordIs(sql, start, end, 'setval') && !wordIs(sql, start, end, 'lowrite')) {
     let underscore = false;
     for (let i = start + 2; i < end && !underscore; i++) underscore = sql.charCodeAt(i) === 95;
     if (!underscore) return false;
   }
   return SIDE_EFFECT_FUNCTION.test(sql.slice(start, end).toLowerCase());
+}
+
+/**
+ * Is the quoted identifier at sql[start,end) (quotes included) the name of a
+ * SIDE_EFFECT_FUNCTION? `"nextval"('s')` calls nextval; a quoted name keeps
+ * its case, so `"NEXTVAL"` is another function.
+ */
+export function quotedSideEffectName(sql: string, start: number, end: number): boolean {
+  if (end - start < 8) return false;
+  const name = sql.slice(start + 1, end - 1);
+  return name === name.toLowerCase() && SIDE_EFFECT_FUNCTION.test(name);
 }
 
 /** Case-insensitive compare of sql[start,end) with a lower-case ASCII word. */
@@ -128,6 +141,12 @@ class KindWatch implements TokenSink {
     const sql = this.sql;
     const call = this.afterSideEffectName;
     this.afterSideEffectName = false;
+    if (type === Tok.QuotedIdent) {
+      if (!this.sideEffect && quotedSideEffectName(sql, start, end)) this.afterSideEffectName = true;
+      this.afterFor = 0;
+      this.prevOpen = false;
+      return;
+    }
     if (type === Tok.Ident) {
       const len = end - start;
       if (!this.sideEffect && maySideEffect(sql, start, end)) this.afterSideEffectName = true;

@@ -233,3 +233,16 @@ test('review: SELECTs that change state are writes (side-effect-select), never p
   // a write in a WITH wins
   assert.equal(kind("with d as (delete from t returning *) select nextval('s') from d"), 'delete');
 });
+
+test('review 2: pg_logical_emit_message and lowrite change state; a quoted function name is still a call', () => {
+  for (const sql of [
+    "select pg_logical_emit_message(true, 'app', 'x')",
+    "select lowrite(0, 'x')",
+    "select \"nextval\"('s')",
+    "select pg_catalog.\"setval\"('s', 1)",
+    "select x from t where id = \"pg_advisory_lock\" (1)",
+  ]) assert.equal(kind(sql), 'side-effect-select', sql);
+  // a quoted column of the name, or another case (a quoted name keeps its case), is not
+  assert.equal(kind('select "nextval" from t'), 'select');
+  assert.equal(kind('select "NEXTVAL"(1) from t'), 'select');
+});

@@ -122,8 +122,11 @@ function dropCopies(logs: readonly PlannedLog[], format: LogFormat | undefined):
 
 /** `x.log` before `x.log.1`? No: rotation numbers count back in time, so `.2` comes before `.1` before none. */
 function rotationOrder(a: string, b: string): number {
-  const n = (p: string) => Number(/\.(\d+)(?:\.gz)?$/i.exec(p)?.[1] ?? 0);
-  return n(b) - n(a) || (a < b ? -1 : a > b ? 1 : 0);
+  return rotationNumber(b) - rotationNumber(a) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function rotationNumber(path: string): number {
+  return Number(/\.(\d+)(?:\.gz)?$/i.exec(path)?.[1] ?? 0);
 }
 
 async function sniff(path: string, options: ReadLogOptions): Promise<PlannedLog> {

@@ -5,7 +5,6 @@
  * counted per reason, with the first line numbers of each, and the import
  * goes on.
  */
-import { dirname } from 'node:path';
 import { fingerprintSql, normalizeSql } from '../fingerprint/fingerprint.ts';
 import { describeKind } from '../fingerprint/statement-kind.ts';
 import { expandLogPath, readLog, type ReadLogOptions } from '../logs/read-log.ts';

@@ -99,13 +99,13 @@ test('review: only table references are mapped; a table or alias named like a sc
   assert.equal(mapSchemas('delete from only public.t where public.t.a = 1', m), 'delete from only main.t where main.t.a = 1');
 });
 
+const mapped = (sql: string) => mapSchemas(sql, DEFAULT_SCHEMA_MAP);
 test('review 2: a FROM list goes on past a JOIN … ON condition: the table after its comma is mapped', () => {
-  const m = (sql: string) => mapSchemas(sql, DEFAULT_SCHEMA_MAP);
-  assert.equal(m('SELECT 1 FROM public.a LEFT JOIN public.b ON public.a.id = public.b.id, public.c'), 'SELECT 1 FROM main.a LEFT JOIN main.b ON main.a.id = main.b.id, main.c');
-  assert.equal(m('SELECT * FROM a JOIN b ON a.id = b.id, public.c WHERE 1=1'), 'SELECT * FROM a JOIN b ON a.id = b.id, main.c WHERE 1=1');
-  assert.equal(m('SELECT * FROM a JOIN b ON a.id IN (1, 2), public.c'), 'SELECT * FROM a JOIN b ON a.id IN (1, 2), main.c');
+  assert.equal(mapped('SELECT 1 FROM public.a LEFT JOIN public.b ON public.a.id = public.b.id, public.c'), 'SELECT 1 FROM main.a LEFT JOIN main.b ON main.a.id = main.b.id, main.c');
+  assert.equal(mapped('SELECT * FROM a JOIN b ON a.id = b.id, public.c WHERE 1=1'), 'SELECT * FROM a JOIN b ON a.id = b.id, main.c WHERE 1=1');
+  assert.equal(mapped('SELECT * FROM a JOIN b ON a.id IN (1, 2), public.c'), 'SELECT * FROM a JOIN b ON a.id IN (1, 2), main.c');
   // the list still ends where it ends: a comma after WHERE, or in a function's arguments, is no table list's
-  assert.equal(m('SELECT * FROM a JOIN b ON f(a.x, public.y) = 1 WHERE g(1, public.z)'), 'SELECT * FROM a JOIN b ON f(a.x, public.y) = 1 WHERE g(1, public.z)');
-  assert.equal(m('SELECT (SELECT 1 FROM a JOIN b ON a.id = b.id), public.c FROM d'), 'SELECT (SELECT 1 FROM a JOIN b ON a.id = b.id), public.c FROM d');
-  assert.equal(m('SELECT 1 FROM a JOIN public ON a.x = ARRAY[1, public.y], public.c'), 'SELECT 1 FROM a JOIN public ON a.x = ARRAY[1, public.y], main.c');
+  assert.equal(mapped('SELECT * FROM a JOIN b ON f(a.x, public.y) = 1 WHERE g(1, public.z)'), 'SELECT * FROM a JOIN b ON f(a.x, public.y) = 1 WHERE g(1, public.z)');
+  assert.equal(mapped('SELECT (SELECT 1 FROM a JOIN b ON a.id = b.id), public.c FROM d'), 'SELECT (SELECT 1 FROM a JOIN b ON a.id = b.id), public.c FROM d');
+  assert.equal(mapped('SELECT 1 FROM a JOIN public ON a.x = ARRAY[1, public.y], public.c'), 'SELECT 1 FROM a JOIN public ON a.x = ARRAY[1, public.y], main.c');
 });

@@ -131,6 +131,8 @@ export interface PlanNodeView {
   readonly changedArgs?: readonly string[];
   /** index of the matched node in the other tree */
   readonly partner?: number;
+  /** an `update` whose node also moved (its parent or its place among its siblings changed) */
+  readonly moved?: boolean;
   /** estimated rows, when the plan text says (`estimated_cardinality=[…]`) */
   readonly estimatedRows?: number;
   /** flown: actual rows and time of this operator, when the flight recorded them */

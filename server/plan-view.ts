@@ -22,6 +22,7 @@ interface NodeMark {
   edit: EditType;
   changedArgs?: readonly string[];
   partner?: number;
+  moved?: boolean;
 }
 
 /** `estimated_cardinality=[18]` (DuckDB builds) or `rows=[1200]` (the reference printer), when numeric */
@@ -35,16 +36,16 @@ export function estimatedRows(label: string): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-/** Per side, each node's mark from the edit script (a node both moved and updated shows as `move`, with its changed arguments). */
+/** Per side, each node's mark from the edit script (a node both updated and moved is an `update` with `moved`). */
 function marksFrom(edits: readonly PlanEdit[]): { base: Map<number, NodeMark>; head: Map<number, NodeMark> } {
   const base = new Map<number, NodeMark>();
   const head = new Map<number, NodeMark>();
   const put = (side: Map<number, NodeMark>, index: number | undefined, mark: NodeMark) => {
     if (index === undefined) return;
     const prev = side.get(index);
-    if (!prev || prev.edit === 'keep' || (prev.edit === 'update' && mark.edit === 'move')) {
-      side.set(index, { ...mark, ...(prev?.changedArgs && !mark.changedArgs ? { changedArgs: prev.changedArgs } : {}) });
-    }
+    if (!prev) side.set(index, mark);
+    else if (prev.edit === 'update' && mark.edit === 'move') side.set(index, { ...prev, moved: true });
+    else if (prev.edit === 'move' && mark.edit === 'update') side.set(index, { ...mark, moved: true });
   };
   for (const e of edits) {
     const args = e.changedArgs ? { changedArgs: e.changedArgs } : {};
@@ -100,6 +101,7 @@ function toView(node: PlanTreeNode, marks: Map<number, NodeMark>, actuals: reado
     edit: mark.edit,
     ...(mark.changedArgs?.length ? { changedArgs: mark.changedArgs } : {}),
     ...(mark.partner !== undefined ? { partner: mark.partner } : {}),
+    ...(mark.moved ? { moved: true } : {}),
     ...(est !== undefined ? { estimatedRows: est } : {}),
     ...(act ? { actualRows: act.rows, actualMs: Math.round(act.timeMs * 1000) / 1000 } : {}),
     ...(act && mostChanged === node.index ? { mostChanged: true } : {}),
@@ -147,6 +149,6 @@ export function buildPlanDiffView(outcome: OutcomeRecord, flight: FlightResultRe
     textDiff: diff.textDiff,
     description: diff.description,
     counts: diff.counts,
-    actualsNote,
+    ...(flight ? { actualsNote } : {}),
   };
 }

@@ -184,6 +184,8 @@ export interface StartRunRequest {
   readonly select?: string;
   /** flight: how long to spend, e.g. `60s` */
   readonly budget?: string;
+  /** per-query compile (and, for flights, execution) time limit, e.g. `10s` */
+  readonly timeout?: string;
   /** `local` (the server's process) or a redis:// URL (BullMQ workers) */
   readonly queue?: string;
   /** why the run was started (kept in the audit log) */

@@ -71,7 +71,9 @@ class Poller {
       if (!runs) return;
       const counts = await this.store.verdictCounts(runs.map((r) => r.id));
       for (const r of runs) {
-        const progress: RunProgress = { runId: r.id, status: r.status, done: r.done, total: r.total, verdicts: counts.get(r.id) ?? [] };
+        const verdicts = counts.get(r.id) ?? [];
+        // done from the same read as the counts, so the two always agree
+        const progress: RunProgress = { runId: r.id, status: r.status, done: verdicts.reduce((n, v) => n + v.count, 0), total: r.total, verdicts };
         const json = JSON.stringify(progress);
         if (this.last.get(r.id) !== json) {
           this.last.set(r.id, json);

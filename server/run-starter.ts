@@ -29,6 +29,7 @@ export interface StartedRun {
 }
 
 type Log = (message: string) => void;
+type Track = <Q extends JobQueue<QueueJob, QueueJobResult>>(queue: Promise<Q>) => Promise<Q>;
 
 export class RunStarter {
   private readonly active = new Map<string, { done: Promise<void>; queues: JobQueue<QueueJob, QueueJobResult>[] }>();
@@ -53,11 +54,13 @@ export class RunStarter {
     };
     fileMust(req.catalog, 'catalog');
     fileMust(req.snapshot, 'snapshot');
+    const timeoutMs = req.timeout ? parseDuration(req.timeout, 'timeout') : undefined;
+    const timeout = timeoutMs !== undefined ? { timeoutMs } : {};
     if (req.workload && !(await this.store.getWorkload(req.workload))) throw new HttpError('not-found', `no workload '${req.workload}' in the store`);
     if (req.kind === 'playback') {
       const id = newRunId();
-      this.background(id, req, async (track) => {
-        await startPlayback(this.store, await track(openPlaybackQueue(req.queue, this.log)), { workload: req.workload!, catalogPath: resolve(req.catalog!), baseSpec: req.base!, headSpec: req.head!, runId: id });
+      await this.background(id, req, async (track, onProgress) => {
+        await startPlayback(this.store, await track(openPlaybackQueue(req.queue, this.log)), { workload: req.workload!, catalogPath: resolve(req.catalog!), baseSpec: req.base!, headSpec: req.head!, runId: id, onProgress, ...timeout });
       });
       return { id };
     }
@@ -73,36 +76,45 @@ export class RunStarter {
     }
     const flightId = newFlightId();
     const playbackId = req.run ? undefined : newRunId();
-    const fly = async (track: <Q extends JobQueue<QueueJob, QueueJobResult>>(q: Promise<Q>) => Promise<Q>, runId: string) => {
+    const fly = async (track: Track, runId: string, onProgress?: () => void) => {
       await startFlight(this.store, await track(openFlightQueue(req.queue, this.log)), {
-        runId, snapshotPath, selection, flightId, ...(budgetMs !== undefined ? { perf: { budgetMs } } : {}),
+        runId, snapshotPath, selection, flightId, ...(onProgress ? { onProgress } : {}), ...timeout, ...(budgetMs !== undefined ? { perf: { budgetMs } } : {}),
       });
     };
     if (playbackId) {
-      this.background(playbackId, req, async (track) => {
-        await startPlayback(this.store, await track(openPlaybackQueue(undefined, this.log)), { workload: req.workload!, catalogPath: snapshotPath, baseSpec: req.base!, headSpec: req.head!, runId: playbackId });
+      await this.background(playbackId, req, async (track, onProgress) => {
+        await startPlayback(this.store, await track(openPlaybackQueue(undefined, this.log)), { workload: req.workload!, catalogPath: snapshotPath, baseSpec: req.base!, headSpec: req.head!, runId: playbackId, onProgress, ...timeout });
         await this.guard(flightId, req, () => fly(track, playbackId));
       });
       return { id: playbackId, flightId };
     }
-    this.background(flightId, req, (track) => fly(track, req.run!));
+    await this.background(flightId, req, (track, onProgress) => fly(track, req.run!, onProgress));
     return { id: flightId };
   }
 
-  private background(id: string, req: StartRunRequest, body: (track: <Q extends JobQueue<QueueJob, QueueJobResult>>(q: Promise<Q>) => Promise<Q>) => Promise<void>): void {
+  /**
+   * Run `body` in the background; resolves once the run is in the store (its
+   * first progress report) or has failed (then it is recorded as failed), so
+   * a client that asks for the id at once finds it.
+   */
+  private background(id: string, req: StartRunRequest, body: (track: Track, onProgress: () => void) => Promise<void>): Promise<void> {
     const queues: JobQueue<QueueJob, QueueJobResult>[] = [];
-    const track = async <Q extends JobQueue<QueueJob, QueueJobResult>>(q: Promise<Q>): Promise<Q> => {
+    const track: Track = async (q) => {
       const opened = await q;
       queues.push(opened);
       return opened;
     };
-    const done = this.guard(id, req, () => body(track))
+    let created!: () => void;
+    const inStore = new Promise<void>((resolve) => (created = resolve));
+    const done = this.guard(id, req, () => body(track, () => created()))
       .catch(() => {})
       .finally(async () => {
         for (const q of queues) await q.close().catch(() => {});
         this.active.delete(id);
+        created();
       });
     this.active.set(id, { done, queues });
+    return inStore;
   }
 
   /** run `fn`; when it fails, the run `id` ends `failed` with the error (created first if it never was) */

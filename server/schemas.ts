@@ -77,6 +77,7 @@ export const StartRunBody = z
     snapshot: path.optional(),
     select: z.string().max(100).optional(),
     budget: z.string().max(40).optional(),
+    timeout: z.string().max(40).optional(),
     queue: z.string().max(2000).regex(/^(local|rediss?:\/\/\S+)$/, 'expected `local` or a redis:// URL').optional(),
     why: z.string().max(2000).optional(),
   })

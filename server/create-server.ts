@@ -106,9 +106,25 @@ export async function createServer(options: ServerOptions): Promise<FlightdeckSe
     if (api.code === 'internal') req.log.error({ error: redactSecrets(err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err)) }, 'internal error');
     return sendError(reply, api);
   });
+  // requests still reading the store when the server closes are waited for (at most 10 s), so the store is never closed under a query
+  let inFlight = 0;
+  let idle: (() => void) | null = null;
+  app.addHook('onRequest', async (_req, reply) => {
+    inFlight++;
+    // `close` comes for every response, finished or cut (also the hijacked event streams)
+    reply.raw.once('close', () => {
+      if (--inFlight === 0) idle?.();
+    });
+  });
   app.addHook('onClose', async () => {
-    hub.close();
+    await hub.close();
     await ctx.runs.close();
+    if (inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        idle = resolve;
+        setTimeout(resolve, 10_000).unref();
+      });
+    }
   });
 
   app.get('/api/health', async (): Promise<Health> => ({ ok: true, ...describeStore(options.store.path), version: VERSION }));

@@ -63,8 +63,16 @@ class Poller {
     for (const l of [...this.listeners]) l(e);
   }
 
-  private async tick(): Promise<void> {
-    if (this.busy) return;
+  /** the read in flight, if any (awaited before the store is closed) */
+  current: Promise<void> = Promise.resolve();
+
+  private tick(): Promise<void> {
+    if (this.busy) return this.current;
+    this.current = this.read();
+    return this.current;
+  }
+
+  private async read(): Promise<void> {
     this.busy = true;
     try {
       const runs = this.key === ALL_RUNS ? await this.watchedRuns() : await this.oneRun(this.key);
@@ -118,6 +126,8 @@ class Poller {
 
 export class ProgressHub {
   private readonly pollers = new Map<string, Poller>();
+  /** pollers stopped while a read may still be in flight */
+  private readonly stopped = new Set<Poller>();
 
   constructor(
     private readonly store: Store,
@@ -131,6 +141,8 @@ export class ProgressHub {
     if (!poller) {
       const created: Poller = new Poller(this.store, key, this.pollMs, this.onError, () => {
         created.stop();
+        this.stopped.add(created);
+        void created.current.finally(() => this.stopped.delete(created));
         if (this.pollers.get(key) === created) this.pollers.delete(key);
       });
       poller = created;
@@ -147,8 +159,11 @@ export class ProgressHub {
     return this.pollers.size;
   }
 
-  close(): void {
-    for (const p of this.pollers.values()) p.stop();
+  /** Stop every poller and wait for reads in flight (the store may be closed after this, not during a read). */
+  async close(): Promise<void> {
+    const all = [...this.pollers.values(), ...this.stopped];
+    for (const p of all) p.stop();
     this.pollers.clear();
+    await Promise.all(all.map((p) => p.current.catch(() => {})));
   }
 }

@@ -25,11 +25,24 @@ export async function serveUntilStopped(store: Store, o: { host: string; port: n
   });
   process.stdout.write('press Ctrl-C to stop\n');
   await new Promise<void>((done) => {
+    let stopping = false;
     const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+      // a second Ctrl-C does not wait for the graceful close
+      if (stopping) process.exit(130);
+      stopping = true;
       process.stdout.write('stopping the dashboard…\n');
-      void server.close().finally(done);
+      // runs started here are stopped (they end failed, resumable); a close that hangs is cut short
+      const cut = setTimeout(() => {
+        process.stderr.write('warning: the dashboard did not close within 10 s; stopping anyway\n');
+        done();
+      }, 10_000);
+      cut.unref();
+      void server.close().finally(() => {
+        clearTimeout(cut);
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        done();
+      });
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);

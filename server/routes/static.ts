@@ -15,7 +15,7 @@ export const MISSING_UI_PAGE = '<!doctype html><meta charset="utf-8"><title>flig
 export async function registerStaticRoutes(app: FastifyInstance, uiDir: string): Promise<void> {
   const built = existsSync(join(uiDir, 'index.html'));
   if (built) {
-    await app.register(fastifyStatic, { root: uiDir, wildcard: true, index: false });
+    await app.register(fastifyStatic, { root: uiDir, wildcard: true, index: ['index.html'] });
   }
   app.setNotFoundHandler((req: FastifyRequest, reply: FastifyReply) => {
     const path = req.url.split('?')[0]!;

@@ -96,11 +96,12 @@ function fromMeasurement(m: Measurement, judged: ReturnType<typeof judgeTemplate
   };
 }
 
+const operatorActuals = (o: ExecuteProfile['operators'][number]) => ({ name: o.name, depth: o.depth, rows: o.rows, timeMs: o.timeMs });
+
 /** every operator's actuals on both sides (the dashboard maps them onto the plan trees); null without both profiles */
 function profiledOperators(base: ExecuteProfile | undefined, head: ExecuteProfile | undefined): FlightOperators | null {
   if (!base || !head) return null;
-  const strip = (p: ExecuteProfile) => p.operators.map((o) => ({ name: o.name, depth: o.depth, rows: o.rows, timeMs: o.timeMs }));
-  return { base: strip(base), head: strip(head) };
+  return { base: base.operators.map(operatorActuals), head: head.operators.map(operatorActuals) };
 }
 
 function opsChange(base: ExecuteProfile | undefined, head: ExecuteProfile | undefined): (OperatorChange & { readonly description: string; readonly by: 'time' | 'rows' }) | null {

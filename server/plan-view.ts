@@ -109,11 +109,12 @@ function toView(node: PlanTreeNode, marks: Map<number, NodeMark>, actuals: reado
   };
 }
 
+const numberOrNull = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+
 /** the pre-order ids flighting named as the most changed operator (operator-change.ts) */
 function mostChangedIds(flight: FlightResultRecord | null): { base: number | null; head: number | null } {
   const c = flight?.operatorChange as { baseId?: unknown; headId?: unknown } | null | undefined;
-  const id = (v: unknown) => (typeof v === 'number' ? v : null);
-  return { base: id(c?.baseId), head: id(c?.headId) };
+  return { base: numberOrNull(c?.baseId), head: numberOrNull(c?.headId) };
 }
 
 export function buildPlanDiffView(outcome: OutcomeRecord, flight: FlightResultRecord | null): PlanDiffView {

@@ -60,7 +60,7 @@ class Poller {
   }
 
   private emit(e: ProgressEvent): void {
-    for (const l of [...this.listeners]) l(e);
+    for (const l of this.listeners) l(e);
   }
 
   /** the read in flight, if any (awaited before the store is closed) */
@@ -114,7 +114,7 @@ class Poller {
     const runs = await this.store.listRuns();
     const watched = runs.filter((r) => r.status === 'running' || (this.last.has(r.id) && !this.finished.has(r.id)));
     // forget finished runs once announced, so the map stays the size of what runs
-    for (const id of [...this.finished]) {
+    for (const id of this.finished) {
       if (!watched.some((r) => r.id === id)) {
         this.finished.delete(id);
         this.last.delete(id);

@@ -7,7 +7,7 @@
  * (it ends `failed` with its error) and logged — never thrown into the server.
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { resolve as resolvePath } from 'node:path';
 import { parseBuildSpec } from '../compiler/builds/spec.ts';
 import { processFlightJob, type FlightJob, type FlightJobResult } from '../flighting/flight-job.ts';
 import { checkSnapshot, newFlightId, startFlight, type FlightQueue } from '../flighting/run-flight.ts';
@@ -49,9 +49,6 @@ export class RunStarter {
     if (this.closing) throw new HttpError('busy', 'the server is shutting down');
     if (req.base) parseBuildSpec(req.base);
     if (req.head) parseBuildSpec(req.head);
-    const fileMust = (path: string | undefined, what: string) => {
-      if (path !== undefined && !existsSync(resolve(path))) throw new HttpError('bad-request', `${what}: no such file on the server`, `body.${what}`);
-    };
     fileMust(req.catalog, 'catalog');
     fileMust(req.snapshot, 'snapshot');
     const timeoutMs = req.timeout ? parseDuration(req.timeout, 'timeout') : undefined;
@@ -60,13 +57,13 @@ export class RunStarter {
     if (req.kind === 'playback') {
       const id = newRunId();
       await this.background(id, req, async (track, onProgress) => {
-        await startPlayback(this.store, await track(openPlaybackQueue(req.queue, this.log)), { workload: req.workload!, catalogPath: resolve(req.catalog!), baseSpec: req.base!, headSpec: req.head!, runId: id, onProgress, ...timeout });
+        await startPlayback(this.store, await track(openPlaybackQueue(req.queue, this.log)), { workload: req.workload!, catalogPath: resolvePath(req.catalog!), baseSpec: req.base!, headSpec: req.head!, runId: id, onProgress, ...timeout });
       });
       return { id };
     }
     const selection = parseSelection(req.select ?? 'changed');
     const budgetMs = req.budget ? parseDuration(req.budget, 'budget') : undefined;
-    const snapshotPath = resolve(req.snapshot!);
+    const snapshotPath = resolvePath(req.snapshot!);
     // a snapshot without a clean masking report is refused before anything runs (the API never flies unmasked data)
     await checkSnapshot(snapshotPath, false);
     if (req.run) {
@@ -151,6 +148,10 @@ export class RunStarter {
     for (const a of this.active.values()) for (const q of a.queues) await q.close().catch(() => {});
     await this.drain();
   }
+}
+
+function fileMust(path: string | undefined, what: string): void {
+  if (path !== undefined && !existsSync(resolvePath(path))) throw new HttpError('bad-request', `${what}: no such file on the server`, `body.${what}`);
 }
 
 const queueName = (url: string | undefined) => (url && url !== 'local' ? redactSecrets(url) : 'local');

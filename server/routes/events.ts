@@ -17,7 +17,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ServerContext, op
   // streams still open when the server closes are ended, so close() does not wait for the clients
   const streams = new Set<() => void>();
   app.addHook('preClose', (done) => {
-    for (const close of [...streams]) close();
+    for (const close of streams) close();
     done();
   });
   app.get('/api/events', async (req, reply) => {

@@ -36,6 +36,7 @@ export const COMMANDS: readonly LazyCommand[] = [
   { name: 'runs', term: 'runs [options]', description: 'list playback runs and flights in the store', load: async () => (await import('./commands/runs.ts')).registerRuns },
   { name: 'report', term: 'report [options]', description: 'write a run’s reports: report.md (CI summary), junit.xml, report.json', load: async () => (await import('./commands/runs.ts')).registerRuns },
   { name: 'desensitize', term: 'desensitize [options]', description: 'mask real data into a snapshot, with a report proving what was masked and that nothing leaked', load: async () => (await import('./commands/desensitize.ts')).registerDesensitize },
+  { name: 'serve', term: 'serve [options]', description: 'serve the dashboard: the JSON API and the web app, on one port', load: async () => (await import('./commands/serve.ts')).registerServe },
   { name: 'demo', term: 'demo [options]', description: 'end-to-end demo: TPC-H through every build kind; shop data desensitized, its log played back through two changes and flown on the snapshot', load: async () => (await import('./commands/demo.ts')).registerDemo },
 ];
 

@@ -157,6 +157,7 @@ function evidence(c: CorrectnessDecision, p: PerformanceDecision | undefined, ti
     emptyBoth: c.base.ok && c.head.ok && c.base.result?.rowCount === 0 && c.head.result?.rowCount === 0,
     mismatch: c.mismatch ?? null,
     operatorChange: p?.operatorChange ?? null,
+    operators: p?.operators ?? null,
     crossCheck: c.crossCheck ?? null,
     baseExec: execStatus(c.base),
     headExec: execStatus(c.head),

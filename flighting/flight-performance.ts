@@ -6,7 +6,7 @@
  * the flight, turns it into stored evidence, and re-applies BH over every
  * template of the flight once all jobs are in (a job sees only its batch).
  */
-import type { FlightResultRecord, Verdict } from '../store/records.ts';
+import type { FlightOperators, FlightResultRecord, Verdict } from '../store/records.ts';
 import type { ExecuteFailureStatus, ExecuteProfile, ExecuteResult } from './execute/execute-result.ts';
 import type { Correctness } from './flight-correctness.ts';
 import { flightVerdict, type Performance } from './flight-verdict.ts';
@@ -42,7 +42,7 @@ export const DEFAULT_PERF_SETTINGS: PerfSettings = {
 };
 
 /** The measured half of a flight result (the same fields), its call and its one line. */
-export interface PerformanceDecision extends Pick<FlightResultRecord, 'ratio' | 'ratioLow' | 'ratioHigh' | 'noise' | 'pValue' | 'baseMs' | 'headMs' | 'pairs' | 'operatorChange'> {
+export interface PerformanceDecision extends Pick<FlightResultRecord, 'ratio' | 'ratioLow' | 'ratioHigh' | 'noise' | 'pValue' | 'baseMs' | 'headMs' | 'pairs' | 'operatorChange' | 'operators'> {
   readonly performance: Performance;
   readonly detail: string;
   /** the measurement stopped because a side failed (a timeout, out of memory…): that side's failure */
@@ -72,7 +72,7 @@ export async function measurePerformance(run: (side: Side) => Promise<ExecuteRes
   }
 }
 
-const EMPTY = { performance: 'not-measured', ratio: null, ratioLow: null, ratioHigh: null, noise: null, pValue: null, baseMs: null, headMs: null, pairs: 0, operatorChange: null } as const;
+const EMPTY = { performance: 'not-measured', ratio: null, ratioLow: null, ratioHigh: null, noise: null, pValue: null, baseMs: null, headMs: null, pairs: 0, operatorChange: null, operators: null } as const;
 
 function fromMeasurement(m: Measurement, judged: ReturnType<typeof judgeTemplate>): PerformanceDecision {
   const a = judged.analysis;
@@ -91,8 +91,17 @@ function fromMeasurement(m: Measurement, judged: ReturnType<typeof judgeTemplate
     headMs: m.head.medianLatencyMs,
     pairs: m.pairs,
     operatorChange: ops,
+    operators: profiledOperators(m.base.operatorMedians ?? m.base.profile, m.head.operatorMedians ?? m.head.profile),
     detail: `time ${pct(a.ratio.ratio)}${interval} (A/A noise ${noise}, ${m.pairs} pairs, ${m.stop})${ops ? `; most changed: ${ops.description}` : ''}`,
   };
+}
+
+const operatorActuals = (o: ExecuteProfile['operators'][number]) => ({ name: o.name, depth: o.depth, rows: o.rows, timeMs: o.timeMs });
+
+/** every operator's actuals on both sides (the dashboard maps them onto the plan trees); null without both profiles */
+function profiledOperators(base: ExecuteProfile | undefined, head: ExecuteProfile | undefined): FlightOperators | null {
+  if (!base || !head) return null;
+  return { base: base.operators.map(operatorActuals), head: head.operators.map(operatorActuals) };
 }
 
 function opsChange(base: ExecuteProfile | undefined, head: ExecuteProfile | undefined): (OperatorChange & { readonly description: string; readonly by: 'time' | 'rows' }) | null {

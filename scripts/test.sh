@@ -26,9 +26,11 @@ echo "== typecheck ui/ (the web app: its own tsconfig, DOM types, no Node)"
 npx tsc -p ui --noEmit
 echo "== lint"
 npx oxlint --quiet ui/src
-npx oxlint --quiet compiler corpus playback flighting store cli bench scripts test bin
+npx oxlint --quiet compiler corpus playback flighting store server cli bench scripts test bin
 echo "== build dist/ (the JavaScript the CLI and build processes run; tests themselves run the sources)"
 node bin/dist.js
+echo "== build ui/dist (the web app the dashboard serves and the browser tests drive)"
+npx vite build --config ui/vite.config.ts --logLevel warn
 if [ -z "${1:-}" ]; then
   echo "== dogfood: playback of the shipped workloads, base ref vs work tree, gated"
   bash scripts/dogfood.sh

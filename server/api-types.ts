@@ -11,7 +11,7 @@
  *   GET  /api/runs/:run/outcomes?verdict=a,b&cluster&table&rule&q&sort&order&limit&offset → Page<OutcomeSummary>
  *   GET  /api/runs/:run/facets?(same filters)  → Facets                (counts for each filter's values)
  *   GET  /api/runs/:run/templates/:fp         → TemplateDetail
- *   POST /api/runs                            → { id }                 (reviewer: start a playback or a flight)
+ *   POST /api/runs                            → StartRunResponse (202) (reviewer: start a playback or a flight)
  *   POST /api/approvals                       → ApprovalResult         (reviewer: one template or a whole cluster)
  *   GET  /api/approvals                       → the approvals file (JSON download)
  *   POST /api/approvals/write                 → { path, approvals }    (reviewer: write the store's approvals into the repository's file)
@@ -131,6 +131,8 @@ export interface PlanNodeView {
   readonly changedArgs?: readonly string[];
   /** index of the matched node in the other tree */
   readonly partner?: number;
+  /** an `update` whose node also moved (its parent or its place among its siblings changed) */
+  readonly moved?: boolean;
   /** estimated rows, when the plan text says (`estimated_cardinality=[…]`) */
   readonly estimatedRows?: number;
   /** flown: actual rows and time of this operator, when the flight recorded them */
@@ -149,6 +151,12 @@ export interface PlanDiffView {
   readonly textDiff: string;
   readonly description: string;
   readonly counts: Readonly<Record<'insert' | 'remove' | 'move' | 'update' | 'keep', number>>;
+  /**
+   * flown templates: why no node carries actual rows and time (the executed
+   * operators do not line up with the printed plan), or null when they do;
+   * absent for templates that were not flown
+   */
+  readonly actualsNote?: string | null;
 }
 
 export interface TemplateDetail {
@@ -176,8 +184,19 @@ export interface StartRunRequest {
   readonly select?: string;
   /** flight: how long to spend, e.g. `60s` */
   readonly budget?: string;
+  /** per-query compile (and, for flights, execution) time limit, e.g. `10s` */
+  readonly timeout?: string;
   /** `local` (the server's process) or a redis:// URL (BullMQ workers) */
   readonly queue?: string;
+  /** why the run was started (kept in the audit log) */
+  readonly why?: string;
+}
+
+/** POST /api/runs answers 202 with the run to follow */
+export interface StartRunResponse {
+  readonly id: string;
+  /** a flight of a workload: the playback `id` runs first, then this flight */
+  readonly flightId?: string;
 }
 
 export interface ApprovalRequest {

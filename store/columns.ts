@@ -10,7 +10,7 @@
  * migration that adds the column.
  */
 import type { ListItem, Params, Row, SqlDialect } from './sql-backend.ts';
-import type { ApprovalRecord, ClusterRecord, DiffRecord, FlightResultRecord, OutcomeRecord, RunRecord, StoredTemplate, WorkloadRecord } from './records.ts';
+import type { ApprovalRecord, ClusterRecord, DiffRecord, FlightOperators, FlightResultRecord, OutcomeRecord, RunRecord, StoredTemplate, WorkloadRecord } from './records.ts';
 
 type Param = Params[number];
 
@@ -182,7 +182,7 @@ export const FLIGHT_RESULTS: Table<FlightResultRecord> = {
   columns: {
     runId: text, fingerprint: text, correctness: text, performance: text, detail: text, ratio: numOrNull, ratioLow: numOrNull, ratioHigh: numOrNull,
     noise: numOrNull, pValue: numOrNull, baseMs: numOrNull, headMs: numOrNull, pairs: num, baseRows: numOrNull, headRows: numOrNull, emptyBoth: bool,
-    mismatch: jsonOrNull<unknown>(), operatorChange: jsonOrNull<unknown>(), crossCheck: textOrNull, baseExec: text, headExec: text,
+    mismatch: jsonOrNull<unknown>(), operatorChange: jsonOrNull<unknown>(), operators: jsonOrNull<FlightOperators>(), crossCheck: textOrNull, baseExec: text, headExec: text,
     timings: json<FlightResultRecord['timings']>(),
   },
 };

@@ -216,4 +216,11 @@ export const MIGRATIONS: readonly Migration[] = [
         ${DASHBOARD_TABLES}`,
     },
   },
+  {
+    version: 6,
+    name: "flight results: every operator's actual rows and time, per side, for the dashboard's plan trees",
+    sql: `
+      ALTER TABLE flight_results ADD COLUMN operators VARCHAR; -- JSON {base: [{name, depth, rows, timeMs}], head: [...]}, pre-order
+    `,
+  },
 ];

@@ -141,6 +141,8 @@ export interface FlightResultRecord {
   readonly mismatch: unknown;
   /** the operator whose actual time or rows changed most */
   readonly operatorChange: unknown;
+  /** every profiled operator of each side, in pre-order (medians over the timed rounds); null when nothing was profiled */
+  readonly operators: FlightOperators | null;
   /** for reference builds: how each side compared with DuckDB running the original SQL */
   readonly crossCheck: string | null;
   /** execution status per side: ok | error | timeout | resource | crash | not-executable | unsupported */
@@ -148,6 +150,19 @@ export interface FlightResultRecord {
   readonly headExec: string;
   /** where the time of this template went, ms: execute, compare, statistics */
   readonly timings: { readonly executeMs: number; readonly compareMs: number; readonly statisticsMs: number };
+}
+
+/** one operator of an execution profile: name as the engine prints it, depth in the profiled tree, actual rows and time */
+export interface OperatorActuals {
+  readonly name: string;
+  readonly depth: number;
+  readonly rows: number;
+  readonly timeMs: number;
+}
+
+export interface FlightOperators {
+  readonly base: readonly OperatorActuals[];
+  readonly head: readonly OperatorActuals[];
 }
 
 export interface DiffRecord {

@@ -13,7 +13,9 @@ import { evaluateGate } from '../../playback/gate.ts';
 import { formatCheckValue } from '../../playback/report/gate-text.ts';
 import { DEFAULT_POLICY } from '../../playback/policy.ts';
 import { createCounter, createProgress } from '../progress.ts';
-import { parsePositive, runCommand } from '../run-command.ts';
+import { parsePositive, parsePositiveInt, runCommand } from '../run-command.ts';
+import { DEFAULT_APPROVALS_FILE } from '../../playback/approvals.ts';
+import { serveUntilStopped } from './serve.ts';
 import { formatSummary, writeRunReports } from './playback.ts';
 import { desensitizeShop } from './demo-desensitize.ts';
 import { flyRun } from './demo-flight.ts';
@@ -28,7 +30,9 @@ const COMPILE_BUILDS = ['reference', 'reference#none', 'duckdb@1.3.2', 'duckdb@1
  * engine upgrade (DuckDB 1.3.2 → 1.5.6) and an optimizer change (our
  * compiler without → with cost-based join ordering), and each run flown:
  * its changed templates (and a control group) executed by both builds on
- * the snapshot, results compared and speed measured.
+ * the snapshot, results compared and speed measured. Then it serves the
+ * dashboard on the demo's store (the URL and a one-time token printed),
+ * until Ctrl-C; `--no-serve` ends after the reports.
  */
 export function registerDemo(program: Command): void {
   program
@@ -37,7 +41,9 @@ export function registerDemo(program: Command): void {
     .option('--out <dir>', 'working folder (data, store, reports)', '.flightdeck/demo')
     .option('--scale <sf>', 'TPC-H scale factor', '0.1')
     .option('--log-lines <n>', 'lines of shop production log', '200000')
-    .action((opts: { out: string; scale: string; logLines: string }) =>
+    .option('--no-serve', 'end after the reports instead of serving the dashboard on the demo store')
+    .option('--port <n>', 'the dashboard port', '8080')
+    .action((opts: { out: string; scale: string; logLines: string; serve: boolean; port: string }) =>
       runCommand(async () => {
         const scale = parsePositive('--scale', opts.scale);
         const out = resolve(opts.out);
@@ -50,7 +56,18 @@ export function registerDemo(program: Command): void {
         if (!snapshot) return 1;
         process.stdout.write(`\n== 3. the shop workload played back on the snapshot through an engine upgrade and an optimizer change, and flown\n`);
         await playbackAndFly(out, snapshot);
-        process.stdout.write(`\ndemo finished in ${((performance.now() - started) / 1000).toFixed(0)} s; explore with: flightdeck runs --store ${join(out, 'store.duckdb')}\n`);
+        const storePath = join(out, 'store.duckdb');
+        process.stdout.write(`\ndemo finished in ${((performance.now() - started) / 1000).toFixed(0)} s; explore with: flightdeck runs --store ${storePath}\n`);
+        if (opts.serve) {
+          const port = parsePositiveInt('--port', opts.port);
+          process.stdout.write(`\n== 4. the dashboard on the demo's store\n`);
+          const store = await Store.open(storePath);
+          try {
+            await serveUntilStopped(store, { host: '127.0.0.1', port, approvalsPath: resolve(DEFAULT_APPROVALS_FILE) });
+          } finally {
+            store.close();
+          }
+        }
         return 0;
       }),
     );

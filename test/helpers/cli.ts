@@ -33,10 +33,12 @@ export function waitForOutput(child: ChildProcess & { output: () => string }, re
     const t = setInterval(() => {
       if (re.test(child.output())) {
         clearInterval(t);
+        clearTimeout(limit);
         resolve();
       }
     }, 50);
-    setTimeout(() => {
+    // cleared once the output came: a pending timer would keep the test process alive for timeoutMs
+    const limit = setTimeout(() => {
       clearInterval(t);
       reject(new Error(`timed out waiting for ${re} in:\n${child.output()}`));
     }, timeoutMs);

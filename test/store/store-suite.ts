@@ -146,7 +146,7 @@ export function storeSuite(c: StoreBackendCase): void {
         assert.deepEqual(await s.getClusters('r'), [cluster]);
         const result: FlightResultRecord = {
           runId: 'r', fingerprint: '1', correctness: 'same', performance: 'slower', detail: 'x1.3', ratio: 1.3, ratioLow: 1.2, ratioHigh: 1.4, noise: 0.03, pValue: 0.001,
-          baseMs: 10, headMs: 13, pairs: 20, baseRows: 5, headRows: 5, emptyBoth: false, mismatch: null, operatorChange: { op: 'HashJoin' }, crossCheck: null,
+          baseMs: 10, headMs: 13, pairs: 20, baseRows: 5, headRows: 5, emptyBoth: false, mismatch: null, operatorChange: { op: 'HashJoin' }, operators: { base: [{ name: 'HASH_JOIN', depth: 0, rows: 5, timeMs: 1.5 }], head: [] }, crossCheck: null,
           baseExec: 'ok', headExec: 'ok', timings: { executeMs: 1, compareMs: 2, statisticsMs: 3 },
         };
         await s.saveFlightResults([outcome('r', '1', 'regressed')], [result, { ...result, detail: 'again' }]);

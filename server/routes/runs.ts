@@ -1,0 +1,106 @@
+/**
+ * Runs and what they hold: the runs list with counts by verdict, one run's
+ * overview, its outcomes (filtered, sorted, paged) and their facet counts,
+ * one template's detail with its plan diff view. Starting a run is in
+ * start-run.ts.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { StoredTemplate } from '../../store/records.ts';
+import { requireRole } from '../access.ts';
+import { notFound, parseInput } from '../api-error.ts';
+import type { Facets, Page, RunSummary, TemplateDetail, TemplateInfo } from '../api-types.ts';
+import type { ServerContext } from '../context.ts';
+import { buildPlanDiffView } from '../plan-view.ts';
+import { runOverview, runSummary } from '../run-view.ts';
+import { FacetsQuery, OutcomesQuery, RunParams, RunsQuery, TemplateParams } from '../schemas.ts';
+
+export function registerRunRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const { store, tokens } = ctx;
+
+  const getRun = async (id: string) => {
+    const run = await store.getRun(id);
+    if (!run) throw notFound(`no run '${id}' in the store`);
+    return run;
+  };
+
+  app.get('/api/runs', async (req): Promise<Page<RunSummary>> => {
+    requireRole(tokens, req, 'viewer');
+    const q = parseInput('query', RunsQuery, req.query);
+    const all = (await store.listRuns()).filter((r) => (!q.kind || r.kind === q.kind) && (!q.status || r.status === q.status));
+    const page = all.slice(q.offset, q.offset + q.limit);
+    const counts = await store.verdictCounts(page.map((r) => r.id));
+    const now = Date.now();
+    return { total: all.length, limit: q.limit, offset: q.offset, rows: page.map((r) => runSummary(r, counts.get(r.id) ?? [], now)) };
+  });
+
+  app.get('/api/runs/:run', async (req) => {
+    requireRole(tokens, req, 'viewer');
+    const { run } = parseInput('params', RunParams, req.params);
+    return runOverview(store, await getRun(run));
+  });
+
+  app.get('/api/runs/:run/outcomes', async (req) => {
+    requireRole(tokens, req, 'viewer');
+    const { run } = parseInput('params', RunParams, req.params);
+    const q = parseInput('query', OutcomesQuery, req.query);
+    await getRun(run);
+    const page = await store.queryOutcomes({ runId: run, ...filters(q), sort: q.sort, order: q.order, limit: q.limit, offset: q.offset });
+    return { total: page.total, limit: q.limit, offset: q.offset, rows: page.rows };
+  });
+
+  app.get('/api/runs/:run/facets', async (req): Promise<Facets> => {
+    requireRole(tokens, req, 'viewer');
+    const { run } = parseInput('params', RunParams, req.params);
+    const q = parseInput('query', FacetsQuery, req.query);
+    await getRun(run);
+    const f = { runId: run, ...filters(q) };
+    // each facet counts under the other filters, so picking a verdict does not hide the other verdicts
+    const without = (k: 'verdicts' | 'cluster' | 'table' | 'rule') => ({ ...f, [k]: undefined });
+    return {
+      verdict: await store.outcomeFacet('verdict', without('verdicts')),
+      cluster: await store.outcomeFacet('cluster', without('cluster')),
+      table: await store.outcomeFacet('table', without('table')),
+      rule: await store.outcomeFacet('rule', without('rule')),
+    };
+  });
+
+  app.get('/api/runs/:run/templates/:fp', async (req): Promise<TemplateDetail> => {
+    requireRole(tokens, req, 'viewer');
+    const { run: runId, fp } = parseInput('params', TemplateParams, req.params);
+    const run = await getRun(runId);
+    const outcome = await store.getOutcome(runId, fp);
+    if (!outcome) throw notFound(`no template '${fp}' in run ${runId}`);
+    const [template] = await store.getTemplates(run.workload, [fp]);
+    const flight = run.kind === 'flight' ? await store.getFlightResult(runId, fp) : null;
+    const cluster = outcome.signature ? ((await store.getClusters(runId)).find((c) => c.signature === outcome.signature) ?? null) : null;
+    const approval = outcome.headPlanHash ? (await store.listApprovals()).find((a) => a.fingerprint === fp && a.headPlanHash === outcome.headPlanHash) : undefined;
+    const verdicts = (await store.verdictCounts([runId])).get(runId) ?? [];
+    return {
+      runId,
+      run: runSummary(run, verdicts),
+      template: template ? templateInfo(template) : null,
+      outcome,
+      plans: buildPlanDiffView(outcome, flight),
+      cluster,
+      flight,
+      approval: approval ? { by: approval.approvedBy, why: approval.why, at: approval.approvedAt } : null,
+    };
+  });
+}
+
+function filters(q: { verdict?: string[]; cluster?: string; table?: string; rule?: string; q?: string }) {
+  return {
+    ...(q.verdict?.length ? { verdicts: q.verdict } : {}),
+    ...(q.cluster ? { cluster: q.cluster } : {}),
+    ...(q.table ? { table: q.table } : {}),
+    ...(q.rule ? { rule: q.rule } : {}),
+    ...(q.q ? { text: q.q } : {}),
+  };
+}
+
+function templateInfo(t: StoredTemplate): TemplateInfo {
+  return {
+    fingerprint: t.fingerprint, sql: t.sql, normalized: t.normalized, count: t.count, errorCount: t.errorCount, firstError: t.firstError ?? null,
+    weight: t.weight, users: t.users, source: t.source,
+  };
+}

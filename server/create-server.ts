@@ -26,6 +26,7 @@ import { registerEventRoutes } from './routes/events.ts';
 import { registerRunRoutes } from './routes/runs.ts';
 import { registerStartRunRoute } from './routes/start-run.ts';
 import { registerStaticRoutes } from './routes/static.ts';
+import { RunPolicy, type RunPolicyOptions } from './run-policy.ts';
 import { RunStarter } from './run-starter.ts';
 
 export interface ServerOptions {
@@ -38,7 +39,9 @@ export interface ServerOptions {
   /** where the request log goes (JSON lines); default: no log */
   readonly logStream?: Writable;
   readonly logLevel?: 'info' | 'warn' | 'error';
-  /** live progress: how often a watched run is read from the store (default 500 ms) */
+  /** what runs started from the API may use: command builds, data folders, queues (default: none, the working directory, local) */
+  readonly runPolicy?: RunPolicyOptions;
+  /** live progress: how often a watched run is read from the store (default 1 s) */
   readonly pollMs?: number;
   /** live progress: a comment line this often keeps idle streams open (default 15 s) */
   readonly heartbeatMs?: number;
@@ -87,12 +90,12 @@ export async function createServer(options: ServerOptions): Promise<FlightdeckSe
     routerOptions: { ignoreTrailingSlash: true },
   });
   const log = (message: string) => app.log.warn(redactSecrets(message));
-  const hub = new ProgressHub(options.store, options.pollMs ?? 500, (err) => log(`live progress: ${err instanceof Error ? err.message : String(err)}`));
+  const hub = new ProgressHub(options.store, options.pollMs ?? 1000, (err) => log(`live progress: ${err instanceof Error ? err.message : String(err)}`));
   const ctx: ServerContext = {
     store: options.store,
     tokens: options.tokens,
     approvalsPath: options.approvalsPath,
-    runs: new RunStarter(options.store, log),
+    runs: new RunStarter(options.store, log, new RunPolicy(options.runPolicy)),
     hub,
     version: VERSION,
   };

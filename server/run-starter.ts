@@ -6,9 +6,6 @@
  * and runs in the background; whatever fails later is recorded on the run
  * (it ends `failed` with its error) and logged — never thrown into the server.
  */
-import { existsSync } from 'node:fs';
-import { resolve as resolvePath } from 'node:path';
-import { parseBuildSpec } from '../compiler/builds/spec.ts';
 import { processFlightJob, type FlightJob, type FlightJobResult } from '../flighting/flight-job.ts';
 import { checkSnapshot, newFlightId, startFlight, type FlightQueue } from '../flighting/run-flight.ts';
 import { parseSelection } from '../flighting/select.ts';
@@ -20,6 +17,7 @@ import { newRunId, startPlayback } from '../playback/run-playback.ts';
 import type { Store } from '../store/store.ts';
 import { HttpError, redactSecrets } from './api-error.ts';
 import type { StartRunRequest } from './api-types.ts';
+import { RunPolicy } from './run-policy.ts';
 
 export interface StartedRun {
   /** the run to follow: the playback, or the flight */
@@ -38,6 +36,7 @@ export class RunStarter {
   constructor(
     private readonly store: Store,
     private readonly log: Log,
+    private readonly policy: RunPolicy = new RunPolicy(),
   ) {}
 
   /** runs started here that are still going */
@@ -47,23 +46,24 @@ export class RunStarter {
 
   async start(req: StartRunRequest): Promise<StartedRun> {
     if (this.closing) throw new HttpError('busy', 'the server is shutting down');
-    if (req.base) parseBuildSpec(req.base);
-    if (req.head) parseBuildSpec(req.head);
-    fileMust(req.catalog, 'catalog');
-    fileMust(req.snapshot, 'snapshot');
+    if (req.base) this.policy.build(req.base, 'body.base');
+    if (req.head) this.policy.build(req.head, 'body.head');
+    const catalogPath = req.catalog === undefined ? undefined : this.policy.file(req.catalog, 'body.catalog');
+    const snapshotFile = req.snapshot === undefined ? undefined : this.policy.file(req.snapshot, 'body.snapshot');
+    this.policy.queue(req.queue);
     const timeoutMs = req.timeout ? parseDuration(req.timeout, 'timeout') : undefined;
     const timeout = timeoutMs !== undefined ? { timeoutMs } : {};
     if (req.workload && !(await this.store.getWorkload(req.workload))) throw new HttpError('not-found', `no workload '${req.workload}' in the store`);
     if (req.kind === 'playback') {
       const id = newRunId();
       await this.background(id, req, async (track, onProgress) => {
-        await startPlayback(this.store, await track(openPlaybackQueue(req.queue, this.log)), { workload: req.workload!, catalogPath: resolvePath(req.catalog!), baseSpec: req.base!, headSpec: req.head!, runId: id, onProgress, ...timeout });
+        await startPlayback(this.store, await track(openPlaybackQueue(req.queue, this.log)), { workload: req.workload!, catalogPath: catalogPath!, baseSpec: req.base!, headSpec: req.head!, runId: id, onProgress, ...timeout });
       });
       return { id };
     }
     const selection = parseSelection(req.select ?? 'changed');
     const budgetMs = req.budget ? parseDuration(req.budget, 'budget') : undefined;
-    const snapshotPath = resolvePath(req.snapshot!);
+    const snapshotPath = snapshotFile!;
     // a snapshot without a clean masking report is refused before anything runs (the API never flies unmasked data)
     await checkSnapshot(snapshotPath, false);
     if (req.run) {
@@ -148,10 +148,6 @@ export class RunStarter {
     for (const a of this.active.values()) for (const q of a.queues) await q.close().catch(() => {});
     await this.drain();
   }
-}
-
-function fileMust(path: string | undefined, what: string): void {
-  if (path !== undefined && !existsSync(resolvePath(path))) throw new HttpError('bad-request', `${what}: no such file on the server`, `body.${what}`);
 }
 
 const queueName = (url: string | undefined) => (url && url !== 'local' ? redactSecrets(url) : 'local');

@@ -9,6 +9,7 @@ import { FlightdeckError } from '../compiler/errors.ts';
 import type { Store } from '../store/store.ts';
 import { loadTokensFile, newToken, parseTokensEnv, sha256, TokenRegistry, type TokenEntry } from './auth.ts';
 import { createServer, type FlightdeckServer } from './create-server.ts';
+import type { RunPolicyOptions } from './run-policy.ts';
 
 export interface ServeOptions {
   readonly store: Store;
@@ -17,6 +18,7 @@ export interface ServeOptions {
   readonly tokensFile?: string;
   readonly approvalsPath: string;
   readonly uiDir?: string;
+  readonly runPolicy?: RunPolicyOptions;
   /** where lines for people go (the URL, the one-time token) */
   readonly print: (line: string) => void;
   /** where the server's warnings and errors go (JSON lines) */
@@ -51,7 +53,7 @@ export async function serveDashboard(o: ServeOptions): Promise<RunningServer> {
     entries.push({ name: 'admin', role: 'releaser', hash: sha256(oneTimeToken) });
   }
   const app = await createServer({
-    store: o.store, tokens: new TokenRegistry(entries), approvalsPath: o.approvalsPath, ...(o.uiDir ? { uiDir: o.uiDir } : {}),
+    store: o.store, tokens: new TokenRegistry(entries), approvalsPath: o.approvalsPath, ...(o.uiDir ? { uiDir: o.uiDir } : {}), ...(o.runPolicy ? { runPolicy: o.runPolicy } : {}),
     ...(o.logStream ? { logStream: o.logStream as never, logLevel: 'warn' as const } : {}),
   });
   try {

@@ -15,7 +15,7 @@ import { DEFAULT_POLICY } from '../../playback/policy.ts';
 import { createCounter, createProgress } from '../progress.ts';
 import { parsePositive, parsePositiveInt, runCommand } from '../run-command.ts';
 import { DEFAULT_APPROVALS_FILE } from '../../playback/approvals.ts';
-import { serveUntilStopped } from './serve.ts';
+import { SERVER_IDLE_MS, serveUntilStopped } from './serve.ts';
 import { formatSummary, writeRunReports } from './playback.ts';
 import { desensitizeShop } from './demo-desensitize.ts';
 import { flyRun } from './demo-flight.ts';
@@ -61,9 +61,10 @@ export function registerDemo(program: Command): void {
         if (opts.serve) {
           const port = parsePositiveInt('--port', opts.port);
           process.stdout.write(`\n== 4. the dashboard on the demo's store\n`);
-          const store = await Store.open(storePath);
+          const store = await Store.open(storePath, { idleMs: SERVER_IDLE_MS });
           try {
-            await serveUntilStopped(store, { host: '127.0.0.1', port, approvalsPath: resolve(DEFAULT_APPROVALS_FILE) });
+            // runs started from the demo's dashboard may use the demo's own data and its snapshot
+            await serveUntilStopped(store, { host: '127.0.0.1', port, approvalsPath: resolve(DEFAULT_APPROVALS_FILE), runPolicy: { dataDirs: [out] } });
           } finally {
             store.close();
           }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_APPROVALS_FILE } from '../../playback/approvals.ts';
 import { newToken, parseRole, parseTokenName, tokenFileLine } from '../../server/auth.ts';
 import { serveDashboard } from '../../server/serve.ts';
+import type { RunPolicyOptions } from '../../server/run-policy.ts';
 import { resolveStorePath, Store } from '../../store/store.ts';
 import { parsePositiveInt, runCommand, usageError } from '../run-command.ts';
 import { withStoreOption } from '../store-option.ts';
@@ -15,12 +16,15 @@ interface ServeOpts {
   approvals: string;
   newToken?: string;
   role?: string;
+  allowBuild: string[];
+  dataDir: string[];
+  queue: string[];
 }
 
 /** Serve until SIGINT/SIGTERM, then close the server (open streams, runs in progress) and the store. */
-export async function serveUntilStopped(store: Store, o: { host: string; port: number; tokensFile?: string; approvalsPath: string }): Promise<void> {
+export async function serveUntilStopped(store: Store, o: { host: string; port: number; tokensFile?: string; approvalsPath: string; runPolicy?: RunPolicyOptions }): Promise<void> {
   const server = await serveDashboard({
-    store, host: o.host, port: o.port, approvalsPath: o.approvalsPath, ...(o.tokensFile ? { tokensFile: o.tokensFile } : {}),
+    store, host: o.host, port: o.port, approvalsPath: o.approvalsPath, ...(o.tokensFile ? { tokensFile: o.tokensFile } : {}), ...(o.runPolicy ? { runPolicy: o.runPolicy } : {}),
     print: (line) => process.stdout.write(`${line}\n`), logStream: process.stderr,
   });
   process.stdout.write('press Ctrl-C to stop\n');
@@ -49,6 +53,15 @@ export async function serveUntilStopped(store: Store, o: { host: string; port: n
   });
 }
 
+/**
+ * The server keeps a DuckDB store file (and its warm cache) between requests
+ * for this long; a CLI command that needs the file gets it at once anyway
+ * (it announces itself and the server lets go after the request in hand).
+ */
+export const SERVER_IDLE_MS = 10_000;
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
 export function registerServe(program: Command): void {
   withStoreOption(
     program
@@ -59,7 +72,10 @@ export function registerServe(program: Command): void {
       .option('--tokens <file>', 'tokens file: JSON [{"name", "role": viewer|reviewer|releaser, "tokenSha256"}]; or FLIGHTDECK_TOKENS=name:role:token,…')
       .option('--approvals <file>', 'the approvals file POST /api/approvals/write merges into', DEFAULT_APPROVALS_FILE)
       .option('--new-token <name>', 'print a fresh token for NAME and the line to add to the tokens file, then exit')
-      .option('--role <role>', 'with --new-token: viewer, reviewer or releaser', 'viewer'),
+      .option('--role <role>', 'with --new-token: viewer, reviewer or releaser', 'viewer')
+      .option('--allow-build <spec>', 'a command: build that runs started from the dashboard may use, exactly as written (repeatable; reference and duckdb builds need no permission)', collect, [])
+      .option('--data-dir <folder>', 'a folder whose catalogs and snapshots runs started from the dashboard may use (repeatable; default: the working directory)', collect, [])
+      .option('--queue <url>', 'a redis:// queue runs started from the dashboard may use besides local (repeatable)', collect, []),
   ).action((opts: ServeOpts) =>
     runCommand(async () => {
       if (opts.newToken !== undefined) {
@@ -73,9 +89,10 @@ export function registerServe(program: Command): void {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port must be a port number (0–65535), got '${opts.port}'`);
       if (port !== 0) parsePositiveInt('--port', opts.port);
-      const store = await Store.open(resolveStorePath(opts.store));
+      const store = await Store.open(resolveStorePath(opts.store), { idleMs: SERVER_IDLE_MS });
       try {
-        await serveUntilStopped(store, { host: opts.host, port, approvalsPath: resolve(opts.approvals), ...(opts.tokens ? { tokensFile: resolve(opts.tokens) } : {}) });
+        const runPolicy = { commandBuilds: opts.allowBuild, dataDirs: opts.dataDir.map((d) => resolve(d)), queues: opts.queue };
+        await serveUntilStopped(store, { host: opts.host, port, approvalsPath: resolve(opts.approvals), runPolicy, ...(opts.tokens ? { tokensFile: resolve(opts.tokens) } : {}) });
       } finally {
         store.close();
       }

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import type { OutcomeRecord } from '../../store/records.ts';
+import { dirname, join } from 'node:path';
 import { EXPECTED, makePlaybackFixture, NEW_BUILD, OLD_BUILD } from '../helpers/playback-fixture.ts';
 import { SEED_RUN, seedFingerprint } from '../store/seed.ts';
 import { startServerFixture, TOKENS } from './server-fixture.ts';
@@ -100,10 +101,21 @@ test('SSE: progress while outcomes are written outside the API, then done; one p
 
 test('start a playback through the API: 202 with the id at once, live progress to done, outcomes read back; audited; bad requests refused', async () => {
   const fx = await makePlaybackFixture();
-  const f = await startServerFixture({ storePath: fx.storePath, pollMs: 50 });
+  const f = await startServerFixture({ storePath: fx.storePath, pollMs: 50, runPolicy: { commandBuilds: [OLD_BUILD, NEW_BUILD], dataDirs: [dirname(fx.catalogPath)], queues: [] } });
   try {
     const body = { kind: 'playback', workload: 'fake', catalog: fx.catalogPath, base: OLD_BUILD, head: NEW_BUILD, timeout: '2s', why: 'try the new optimizer' };
     assert.equal((await f.call('POST', '/api/runs', { role: 'viewer', body })).status, 403);
+    // starting a run is not a shell: a command build the server was not started with, a file outside its data folders, an unconfigured queue
+    const command = await f.call('POST', '/api/runs', { role: 'reviewer', body: { ...body, head: 'command:sh -c id' } });
+    assert.deepEqual([command.status, command.json.error.code, command.json.error.field], [403, 'forbidden', 'body.head']);
+    assert.match(command.json.error.message, /--allow-build 'command:sh -c id'/);
+    const outside = await f.call('POST', '/api/runs', { role: 'reviewer', body: { ...body, catalog: '/etc/hostname' } });
+    assert.deepEqual([outside.status, outside.json.error.field], [403, 'body.catalog']);
+    const escape = await f.call('POST', '/api/runs', { role: 'reviewer', body: { ...body, catalog: join(dirname(fx.catalogPath), '..', '..', 'etc', 'hostname') } });
+    assert.equal(escape.status, 403);
+    const queue = await f.call('POST', '/api/runs', { role: 'reviewer', body: { ...body, queue: 'redis://:secret@10.0.0.9:6379' } });
+    assert.deepEqual([queue.status, queue.json.error.field], [403, 'body.queue']);
+    assert.doesNotMatch(queue.body, /secret/);
     const missing = await f.call('POST', '/api/runs', { role: 'reviewer', body: { ...body, head: undefined } });
     assert.deepEqual([missing.status, missing.json.error.field], [400, 'body.head']);
     const noWorkload = await f.call('POST', '/api/runs', { role: 'reviewer', body: { ...body, workload: 'nope' } });
@@ -142,9 +154,9 @@ test('start a playback through the API: 202 with the id at once, live progress t
 
 test('a run that fails in the background ends failed with its error; the server keeps serving', async () => {
   const fx = await makePlaybackFixture();
-  const f = await startServerFixture({ storePath: fx.storePath });
+  const f = await startServerFixture({ storePath: fx.storePath, runPolicy: { commandBuilds: ['command:/nonexistent/build --x', NEW_BUILD], dataDirs: [dirname(fx.catalogPath)] } });
   try {
-    // a command build that does not exist: the run is accepted, then fails when the build starts
+    // an allowed command build that does not exist: the run is accepted, then fails when the build starts
     const body = { kind: 'playback', workload: 'fake', catalog: fx.catalogPath, base: 'command:/nonexistent/build --x', head: NEW_BUILD, timeout: '2s' };
     const started = await f.call('POST', '/api/runs', { role: 'reviewer', body });
     assert.equal(started.status, 202);

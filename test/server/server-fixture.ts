@@ -10,6 +10,7 @@ import { Writable } from 'node:stream';
 import { sha256, TokenRegistry } from '../../server/auth.ts';
 import { createServer, type FlightdeckServer } from '../../server/create-server.ts';
 import type { Role } from '../../server/api-types.ts';
+import type { RunPolicyOptions } from '../../server/run-policy.ts';
 import { Store } from '../../store/store.ts';
 import { seedStore } from '../store/seed.ts';
 
@@ -29,7 +30,7 @@ export interface ServerFixture {
   close(): Promise<void>;
 }
 
-export async function startServerFixture(options: { storePath?: string; templates?: number; uiDir?: string; pollMs?: number } = {}): Promise<ServerFixture> {
+export async function startServerFixture(options: { storePath?: string; templates?: number; uiDir?: string; pollMs?: number; runPolicy?: RunPolicyOptions } = {}): Promise<ServerFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'fd-server-'));
   const storePath = options.storePath ?? join(dir, 'store.duckdb');
   if (!options.storePath) await seedStore(storePath, options.templates ?? 8);
@@ -42,7 +43,7 @@ export async function startServerFixture(options: { storePath?: string; template
       cb();
     },
   });
-  const app = await createServer({ store, tokens, approvalsPath: join(dir, 'flightdeck.approvals.json'), uiDir: options.uiDir ?? join(dir, 'no-ui'), logStream, pollMs: options.pollMs ?? 50, heartbeatMs: 200 });
+  const app = await createServer({ store, tokens, approvalsPath: join(dir, 'flightdeck.approvals.json'), uiDir: options.uiDir ?? join(dir, 'no-ui'), logStream, pollMs: options.pollMs ?? 50, heartbeatMs: 200, ...(options.runPolicy ? { runPolicy: options.runPolicy } : {}) });
   return {
     app,
     store,

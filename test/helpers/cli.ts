@@ -27,6 +27,17 @@ export function spawnCli(args: readonly string[], options: { env?: Record<string
   return Object.assign(child, { output: () => out.replace(STALE_NOTICE, '') });
 }
 
+/**
+ * runCli without blocking this process: for tests where this process itself
+ * holds something the command needs (a store file another part of the test
+ * serves), which a synchronous spawn would keep it from letting go of.
+ */
+export async function runCliAsync(args: readonly string[], options: { env?: Record<string, string> } = {}): Promise<{ status: number; output: string }> {
+  const child = spawnCli(args, options);
+  const status = await waitForExit(child);
+  return { status, output: child.output() };
+}
+
 /** Resolves when the child prints a line matching `re` (or rejects after timeoutMs). */
 export function waitForOutput(child: ChildProcess & { output: () => string }, re: RegExp, timeoutMs = 30_000): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -1,43 +1,45 @@
 /**
- * Live progress of running runs from /api/events (server-sent events).
- * EventSource cannot send headers, so the token goes in `?token=`. One
- * stream per running run, at most MAX_STREAMS at a time (browsers allow six
- * HTTP/1.1 connections per origin and the page still needs to fetch); when
- * a run reports `done`, `onDone` lets the page fetch the final numbers.
+ * Live progress of running runs from /api/events (server-sent events): one
+ * stream for every running run — including runs started after the page was
+ * opened, by the CLI, `flightdeck demo` or another dashboard — so the page
+ * holds one connection whatever runs (browsers allow six per origin).
+ * EventSource cannot send headers, so the token goes in `?token=`. A run
+ * the page does not list yet, or one that reports `done`, calls `onChange`
+ * so the page fetches its list again.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { RunProgress } from '../../../server/api-types.ts';
 import { useAuth } from './hooks.ts';
 
-const MAX_STREAMS = 3;
-
-export function useRunProgress(runIds: readonly string[], onDone: (runId: string) => void): ReadonlyMap<string, RunProgress> {
+export function useRunProgress(listed: readonly string[], onChange: (runId: string) => void): ReadonlyMap<string, RunProgress> {
   const { token } = useAuth();
   const [progress, setProgress] = useState<ReadonlyMap<string, RunProgress>>(new Map());
-  const key = runIds.slice(0, MAX_STREAMS).join(',');
+  // read inside the stream's handlers without reopening the stream when the list changes
+  const known = useRef<ReadonlySet<string>>(new Set());
+  known.current = new Set(listed);
+  const changed = useRef(onChange);
+  changed.current = onChange;
   useEffect(() => {
-    if (!key) return;
-    const sources = key.split(',').map((id) => {
-      const q = new URLSearchParams({ run: id });
-      if (token) q.set('token', token);
-      const es = new EventSource(`/api/events?${q}`);
-      es.addEventListener('progress', (ev) => {
-        try {
-          const p = JSON.parse((ev as MessageEvent<string>).data) as RunProgress;
-          setProgress((m) => new Map(m).set(p.runId, p));
-        } catch {
-          // a malformed event: keep the last good one
-        }
-      });
-      es.addEventListener('done', () => {
-        es.close();
-        onDone(id);
-      });
-      return es;
+    const q = new URLSearchParams();
+    if (token) q.set('token', token);
+    const es = new EventSource(`/api/events?${q}`);
+    es.addEventListener('progress', (ev) => {
+      try {
+        const p = JSON.parse((ev as MessageEvent<string>).data) as RunProgress;
+        setProgress((m) => new Map(m).set(p.runId, p));
+        if (!known.current.has(p.runId)) changed.current(p.runId);
+      } catch {
+        // a malformed event: keep the last good one
+      }
     });
-    return () => sources.forEach((s) => s.close());
-    // onDone is expected to be stable (a reload callback)
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, token]);
+    es.addEventListener('done', (ev) => {
+      try {
+        changed.current((JSON.parse((ev as MessageEvent<string>).data) as RunProgress).runId);
+      } catch {
+        changed.current('');
+      }
+    });
+    return () => es.close();
+  }, [token]);
   return progress;
 }

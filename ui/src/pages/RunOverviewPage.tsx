@@ -33,8 +33,9 @@ function RunOverview({ id }: { id: string }) {
   const overview = useApi<RunOverview>(`/api${runPath}`);
   const me = useMe();
   const { reload } = overview;
-  const onDone = useCallback(() => reload(), [reload]);
-  const progress = useRunProgress(overview.data?.run.status === 'running' ? [id] : [], onDone);
+  // this run's own progress and end; other runs' news is not this page's
+  const onChange = useCallback((runId: string) => runId === id && reload(), [reload, id]);
+  const progress = useRunProgress([id], onChange);
 
   if (overview.error && !overview.data) return <ErrorView error={overview.error} onRetry={overview.reload} />;
   if (!overview.data) return <Loading what={`run ${id}`} />;

@@ -31,10 +31,10 @@ export function RunsPage() {
       next.delete('page');
       return next;
     });
-  const running = useMemo(() => (runs.data?.rows ?? []).filter((r) => r.status === 'running').map((r) => r.id), [runs.data]);
+  const listed = useMemo(() => (runs.data?.rows ?? []).map((r) => r.id), [runs.data]);
   const { reload } = runs;
-  const onDone = useCallback(() => reload(), [reload]);
-  const progress = useRunProgress(running, onDone);
+  const onChange = useCallback(() => reload(), [reload]);
+  const progress = useRunProgress(listed, onChange);
 
   return (
     <section>

@@ -15,13 +15,22 @@ export function storeTime(text: string): number {
   return Date.parse(iso);
 }
 
+/** a store time (UTC, `YYYY-MM-DD HH:MM:SS[.f]`) as ISO 8601 with its `Z`, so every browser reads it as UTC; text that is not a time passes through */
+export function isoTime(text: string): string;
+export function isoTime(text: string | null): string | null;
+export function isoTime(text: string | null): string | null {
+  if (text === null) return null;
+  const ms = storeTime(text);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : text;
+}
+
 export function runSummary(run: RunRecord & { done: number }, verdicts: readonly VerdictCount[], now = Date.now()): RunSummary {
   const created = storeTime(run.createdAt);
   const end = run.finishedAt ? storeTime(run.finishedAt) : run.status === 'running' ? now : NaN;
   const durationMs = Number.isFinite(created) && Number.isFinite(end) ? Math.max(0, Math.round(end - created)) : null;
   return {
     id: run.id, kind: run.kind, workload: run.workload, baseSpec: run.baseSpec, headSpec: run.headSpec, baseDescription: run.baseDescription,
-    headDescription: run.headDescription, status: run.status, total: run.total, done: run.done, createdAt: run.createdAt, finishedAt: run.finishedAt,
+    headDescription: run.headDescription, status: run.status, total: run.total, done: run.done, createdAt: isoTime(run.createdAt), finishedAt: isoTime(run.finishedAt),
     durationMs, error: run.error, verdicts,
   };
 }

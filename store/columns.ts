@@ -189,6 +189,6 @@ export const FLIGHT_RESULTS: Table<FlightResultRecord> = {
 
 export const APPROVALS: Table<ApprovalRecord> = {
   name: 'approvals',
-  key: ['fingerprint', 'headPlanHash'],
+  key: ['fingerprint', 'headPlanHash', 'verdict'],
   columns: { fingerprint: text, headPlanHash: text, template: text, verdict: text, approvedBy: text, why: text, approvedAt: text, run: textOrNull },
 };

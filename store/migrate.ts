@@ -41,7 +41,7 @@ async function migrate(db: SqlBackend): Promise<void> {
     try {
       await db.transaction(async (tx) => {
         await tx.run(migrationSql(m, db.dialect));
-        await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, now())', [m.version, m.name]);
+        await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, CAST(? AS TIMESTAMP))', [m.version, m.name, new Date().toISOString().replace('T', ' ').replace('Z', '')]);
       });
     } catch (err) {
       if (err instanceof FlightdeckError) throw err;

@@ -35,7 +35,7 @@ const DASHBOARD_TABLES = `
         why VARCHAR NOT NULL,
         approved_at VARCHAR NOT NULL,
         run VARCHAR,
-        PRIMARY KEY (fingerprint, head_plan_hash)
+        PRIMARY KEY (fingerprint, head_plan_hash, verdict)  -- an approval covers one verdict, as in the approvals file
       );
       CREATE SEQUENCE audit_id START 1;
       CREATE TABLE audit (

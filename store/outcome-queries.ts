@@ -61,10 +61,11 @@ export async function outcomeFacet(db: SqlBackend, facet: Facet, q: OutcomeFilte
     verdict: 'o.verdict',
     cluster: 'o.signature',
     table: d.unnest(`coalesce(o.tables, ${d.emptyTextList})`),
-    rule: d.unnestTrimmed(`coalesce(o.rules_diff, ${d.emptyTextList})`, '+-'),
+    // fired by either build: what the rule filter matches (a rule both fired is one value per outcome, hence DISTINCT below)
+    rule: d.unnest(d.concatLists(`coalesce(o.base_rules, ${d.emptyTextList})`, `coalesce(o.head_rules, ${d.emptyTextList})`)),
   }[facet];
   const rows = await db.all(
-    `SELECT value, count(*) AS n, sum(weight) AS w FROM (SELECT ${value} AS value, o.weight ${OUTCOME_FROM} WHERE ${where.sql}) f
+    `SELECT value, count(*) AS n, sum(weight) AS w FROM (SELECT DISTINCT o.fingerprint, o.weight, ${value} AS value ${OUTCOME_FROM} WHERE ${where.sql}) f
      WHERE value IS NOT NULL GROUP BY value ORDER BY n DESC, value LIMIT 200`,
     where.params,
   );

@@ -27,7 +27,7 @@ export const POSTGRES_DIALECT: SqlDialect = {
   emptyTextList: `'{}'::text[]`,
   listContains: (list, item) => `${item} = ANY(${list})`,
   unnest: (list) => `unnest(${list})`,
-  unnestTrimmed: (list, chars) => `ltrim(unnest(${list}), '${chars}')`,
+  concatLists: (a, b) => `(${a} || ${b})`,
   containsLower: (text) => `strpos(lower(${text}), ?::text) > 0`,
   lockKey: 'SELECT pg_advisory_xact_lock(hashtext(?))',
   countTables: 'SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND (?::text IS NULL OR table_name = ?)',

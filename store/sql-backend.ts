@@ -28,8 +28,8 @@ export interface SqlDialect {
   listContains(list: string, item: string): string;
   /** one row per element of a text list expression (in a select list) */
   unnest(list: string): string;
-  /** one row per element with leading `+`/`-` stripped (rules_diff → rule ids) */
-  unnestTrimmed(list: string, chars: string): string;
+  /** two list expressions as one */
+  concatLists(a: string, b: string): string;
   /**
    * a statement taking a lock on the text `?` until the transaction ends (null: not needed, DuckDB has one writer connection),
    * for a replace-all write (delete a set, insert the new one) that two writers must not interleave

@@ -122,7 +122,7 @@ export class Store {
     const d = this.db.dialect;
     await this.db.transaction(async (tx) => {
       await this.lock(tx, `workload:${w.name}`);
-      await tx.run(insertSql(d, WORKLOADS, 1, { replace: true, fields: workloadFields, fixed: { created_at: 'now()' } }), encodeRow(WORKLOADS, { ...w, createdAt: '' }, workloadFields));
+      await tx.run(insertSql(d, WORKLOADS, 1, { replace: true, fields: workloadFields, fixed: { created_at: utcNowSql() } }), encodeRow(WORKLOADS, { ...w, createdAt: '' }, workloadFields));
       await tx.run('DELETE FROM templates WHERE workload = ?', [w.name]);
       await this.upsert(tx, TEMPLATES, templates.map((t): TemplateRow => ({ ...t, workload: w.name })), 200);
     });
@@ -161,11 +161,11 @@ export class Store {
   async createRun(run: Omit<RunRecord, 'createdAt' | 'finishedAt' | 'status' | 'error'>): Promise<void> {
     const fields = ['id', 'kind', 'workload', 'catalog', 'baseSpec', 'headSpec', 'baseDescription', 'headDescription', 'status', 'queue', 'total', 'options'] as const;
     const record: RunRecord = { ...run, status: 'running', createdAt: '', finishedAt: null, error: null };
-    await this.run(insertSql(this.db.dialect, RUNS, 1, { fields, fixed: { created_at: 'now()' } }), encodeRow(RUNS, record, fields));
+    await this.run(insertSql(this.db.dialect, RUNS, 1, { fields, fixed: { created_at: utcNowSql() } }), encodeRow(RUNS, record, fields));
   }
 
   async finishRun(id: string, status: 'done' | 'failed', error?: string): Promise<void> {
-    await this.run('UPDATE runs SET status = ?, finished_at = now(), error = ? WHERE id = ?', [status, error ?? null, id]);
+    await this.run(`UPDATE runs SET status = ?, finished_at = ${utcNowSql()}, error = ? WHERE id = ?`, [status, error ?? null, id]);
   }
 
   async reopenRun(id: string): Promise<void> {
@@ -316,14 +316,16 @@ export class Store {
   /**
    * Keep approvals in the store (a team's shared record; the approvals file
    * in the repository can be written from it) and mark the outcomes they
-   * cover, in every run, as approved. Returns how many outcomes were marked.
+   * cover, in every run, as approved: the same template, head plan AND
+   * verdict — approving a plan change never approves a result mismatch or a
+   * slowdown a flight found on that plan. Returns how many outcomes were marked.
    */
   async saveApprovals(approvals: readonly ApprovalRecord[]): Promise<number> {
     return this.db.transaction(async (tx) => {
       let marked = 0;
       for (const a of lastByKey(APPROVALS, approvals)) {
         await tx.run(insertSql(this.db.dialect, APPROVALS, 1, { replace: true }), encodeRow(APPROVALS, a));
-        const rows = await tx.all('UPDATE outcomes SET approved = true WHERE fingerprint = ? AND head_plan_hash = ? AND NOT approved RETURNING run_id', [a.fingerprint, a.headPlanHash]);
+        const rows = await tx.all('UPDATE outcomes SET approved = true WHERE fingerprint = ? AND head_plan_hash = ? AND verdict = ? AND NOT approved RETURNING run_id', [a.fingerprint, a.headPlanHash, a.verdict]);
         marked += rows.length;
       }
       return marked;
@@ -337,7 +339,7 @@ export class Store {
 
   /** Append one entry to the audit log (who, what, on what, why); returns its id. */
   async appendAudit(entry: Omit<AuditEntry, 'id' | 'at'>): Promise<number> {
-    const rows = await this.all('INSERT INTO audit (logged_at, actor, role, action, target, why, detail) VALUES (now(), ?, ?, ?, ?, ?, ?) RETURNING id', [entry.actor, entry.role, entry.action, entry.target, entry.why, JSON.stringify(entry.detail)]);
+    const rows = await this.all(`INSERT INTO audit (logged_at, actor, role, action, target, why, detail) VALUES (${utcNowSql()}, ?, ?, ?, ?, ?, ?) RETURNING id`, [entry.actor, entry.role, entry.action, entry.target, entry.why, JSON.stringify(entry.detail)]);
     return Number(rows[0]!.id);
   }
 
@@ -356,4 +358,15 @@ function groupByRun(outcomes: readonly OutcomeRecord[]): Map<string, string[]> {
   for (const o of outcomes) (byRun.get(o.runId) ?? byRun.set(o.runId, []).get(o.runId)!).push(o.fingerprint);
   for (const fingerprints of byRun.values()) fingerprints.sort();
   return byRun;
+}
+
+/**
+ * The current time in UTC as a TIMESTAMP literal. Times are written by the
+ * process (never the database's now()): DuckDB's now() lands in a TIMESTAMP
+ * column as the machine's local wall time, PostgreSQL's in the session's
+ * zone, so one store would hold times in different zones. Read them back as
+ * UTC (the server sends them with a `Z`). Our own text, never a user's.
+ */
+function utcNowSql(): string {
+  return `CAST('${new Date().toISOString().replace('T', ' ').replace('Z', '')}' AS TIMESTAMP)`;
 }

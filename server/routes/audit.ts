@@ -4,6 +4,7 @@ import { requireRole } from '../access.ts';
 import { parseInput } from '../api-error.ts';
 import type { AuditEntry, Page } from '../api-types.ts';
 import type { ServerContext } from '../context.ts';
+import { isoTime } from '../run-view.ts';
 import { PageQuery } from '../schemas.ts';
 
 export function registerAuditRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -11,6 +12,6 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ServerContext): v
     requireRole(ctx.tokens, req, 'viewer');
     const q = parseInput('query', PageQuery, req.query);
     const page = await ctx.store.listAudit(q.limit, q.offset);
-    return { total: page.total, limit: q.limit, offset: q.offset, rows: page.rows };
+    return { total: page.total, limit: q.limit, offset: q.offset, rows: page.rows.map((r) => ({ ...r, at: isoTime(r.at) })) };
   });
 }

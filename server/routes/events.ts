@@ -24,6 +24,12 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ServerContext, op
     const q = parseInput('query', EventsQuery, req.query);
     requireRole(ctx.tokens, req, 'viewer', { queryToken: true });
     if (q.run && !(await ctx.store.getRun(q.run))) throw notFound(`no run '${q.run}' in the store`);
+    // the client may have gone while the store was read (a busy store can take seconds): no stream, no poller for nobody
+    if (req.raw.destroyed || req.raw.socket?.destroyed) {
+      reply.hijack();
+      reply.raw.destroy();
+      return;
+    }
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {

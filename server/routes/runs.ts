@@ -73,7 +73,7 @@ export function registerRunRoutes(app: FastifyInstance, ctx: ServerContext): voi
     const [template] = await store.getTemplates(run.workload, [fp]);
     const flight = run.kind === 'flight' ? await store.getFlightResult(runId, fp) : null;
     const cluster = outcome.signature ? ((await store.getClusters(runId)).find((c) => c.signature === outcome.signature) ?? null) : null;
-    const approval = outcome.headPlanHash ? (await store.listApprovals()).find((a) => a.fingerprint === fp && a.headPlanHash === outcome.headPlanHash) : undefined;
+    const approval = outcome.headPlanHash ? (await store.listApprovals()).find((a) => a.fingerprint === fp && a.headPlanHash === outcome.headPlanHash && a.verdict === outcome.verdict) : undefined;
     const verdicts = (await store.verdictCounts([runId])).get(runId) ?? [];
     return {
       runId,

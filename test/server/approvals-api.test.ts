@@ -99,3 +99,40 @@ test('write the store approvals into the approvals file (reviewer), merged with 
     await f.close();
   }
 });
+
+test('approving a plan change approves that verdict only: a flight that found a result mismatch on the same plan still fails its gate', async () => {
+  const f = await startServerFixture();
+  try {
+    const fp = seedFingerprint(2);
+    const regressed = (await f.store.getOutcome(SEED_RUN, fp))!;
+    // a flight of the seeded run found wrong results on the same head plan
+    await f.store.createRun({ id: 'f1', kind: 'flight', workload: 'w', catalog: 'snap.duckdb', baseSpec: 'reference@main', headSpec: 'reference', baseDescription: null, headDescription: null, queue: 'local', total: 1, options: {} });
+    await f.store.saveOutcomes([{ ...regressed, runId: 'f1', verdict: 'result-mismatch', reason: 'differing columns: total' }]);
+    const ok = await f.call('POST', '/api/approvals', { role: 'reviewer', body: { run: SEED_RUN, fingerprint: fp, why: 'the regression is accepted' } });
+    assert.deepEqual([ok.status, ok.json.outcomesMarked], [200, 1]);
+    assert.equal((await f.store.getOutcome(SEED_RUN, fp))!.approved, true);
+    assert.equal((await f.store.getOutcome('f1', fp))!.approved, false, 'the mismatch is not approved by approving the regression');
+    const flightDetail = await f.call('GET', `/api/runs/f1/templates/${fp}`);
+    assert.equal(flightDetail.json.approval, null);
+  } finally {
+    await f.close();
+  }
+});
+
+test('times are UTC with their zone on the wire, whatever the server machine’s time zone', async () => {
+  const f = await startServerFixture();
+  try {
+    const before = Date.now();
+    await f.store.createRun({ id: 'tz', kind: 'playback', workload: 'w', catalog: 'c', baseSpec: 'reference', headSpec: 'reference', baseDescription: null, headDescription: null, queue: 'local', total: 0, options: {} });
+    await f.call('POST', '/api/approvals', { role: 'reviewer', body: { run: SEED_RUN, fingerprint: seedFingerprint(1), why: 'ok' } });
+    const run = (await f.call('GET', '/api/runs/tz')).json.run;
+    const audit = (await f.call('GET', '/api/audit')).json.rows[0];
+    for (const t of [run.createdAt, audit.at]) {
+      assert.match(t, /Z$/);
+      // the same instant as this process's clock, not shifted by a zone offset (a minute of slack for a slow machine)
+      assert.ok(Math.abs(Date.parse(t) - before) < 60_000, `${t} vs ${new Date(before).toISOString()}`);
+    }
+  } finally {
+    await f.close();
+  }
+});

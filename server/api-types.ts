@@ -108,9 +108,11 @@ export interface Facets {
 
 export interface TemplateInfo {
   readonly fingerprint: string;
-  /** the representative SQL (masked when the workload was desensitized) */
+  /** the representative SQL when the workload's literals were masked at import; else its normalized text (literals as `?`) */
   readonly sql: string;
   readonly normalized: string;
+  /** `masked`: literals masked at import, shown; `hidden`: the workload was not desensitized, literals are not shown (here, in plans, in messages) */
+  readonly literals: 'masked' | 'hidden';
   readonly count: number;
   readonly errorCount: number;
   readonly firstError: string | null;

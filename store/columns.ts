@@ -106,7 +106,7 @@ type Sources = WorkloadRecord['sources'];
 export const WORKLOADS: Table<Required<WorkloadRecord>> = {
   name: 'workloads',
   key: ['name'],
-  columns: { name: text, sources: json<Sources>(), entries: num, rejected: num, rejects: json<Rejects>(), createdAt: text },
+  columns: { name: text, sources: json<Sources>(), entries: num, rejected: num, rejects: json<Rejects>(), createdAt: text, masking: textOrNull },
 };
 
 /** a template row: the workload it belongs to, then the template */

@@ -48,6 +48,8 @@ const DASHBOARD_TABLES = `
         why VARCHAR,
         detail VARCHAR NOT NULL            -- JSON
       );
+      -- how the workload's literals were masked before they were stored (NULL: they were not; the dashboard then shows templates with their literals as ?)
+      ALTER TABLE workloads ADD COLUMN masking VARCHAR;
 `;
 
 export const MIGRATIONS: readonly Migration[] = [

@@ -20,9 +20,15 @@ export type OutcomeFilter = Omit<OutcomeQuery, 'limit' | 'offset' | 'sort' | 'or
  */
 const OUTCOME_FROM = 'FROM outcomes o';
 
-async function runWorkload(db: SqlBackend, runId: string): Promise<string | null> {
-  const [run] = await db.all('SELECT workload FROM runs WHERE id = ?', [runId]);
-  return run ? String(run.workload) : null;
+/**
+ * The run's workload, and which text of its templates may be shown and
+ * searched: the SQL when its literals were masked at import, else the
+ * normalized text (literals as `?`) — a search must not reveal whether an
+ * unmasked literal is there either.
+ */
+async function runWorkload(db: SqlBackend, runId: string): Promise<{ name: string; text: 'sql' | 'normalized' } | null> {
+  const [run] = await db.all('SELECT r.workload, w.masking FROM runs r LEFT JOIN workloads w ON w.name = r.workload WHERE r.id = ?', [runId]);
+  return run ? { name: String(run.workload), text: run.masking === null || run.masking === undefined ? 'normalized' : 'sql' } : null;
 }
 
 export async function queryOutcomes(db: SqlBackend, q: OutcomeQuery): Promise<OutcomePage> {
@@ -44,8 +50,8 @@ export async function queryOutcomes(db: SqlBackend, q: OutcomeQuery): Promise<Ou
   const sql = new Map<string, string>();
   if (rows.length) {
     const texts = await db.all(
-      `SELECT fingerprint, left(sql, 240) AS sql FROM templates WHERE workload = ? AND fingerprint IN (${rows.map(() => '?').join(', ')})`,
-      [workload, ...rows.map((r) => String(r.fingerprint))],
+      `SELECT fingerprint, left(${workload.text}, 240) AS sql FROM templates WHERE workload = ? AND fingerprint IN (${rows.map(() => '?').join(', ')})`,
+      [workload.name, ...rows.map((r) => String(r.fingerprint))],
     );
     for (const t of texts) sql.set(String(t.fingerprint), String(t.sql));
   }
@@ -99,7 +105,7 @@ export function clamp(n: number, max = Number.MAX_SAFE_INTEGER): number {
 }
 
 /** the WHERE clause of an outcome query: only placeholders, never a user's text */
-function outcomeWhere(db: SqlBackend, q: OutcomeFilter, workload: string): { sql: string; params: Params } {
+function outcomeWhere(db: SqlBackend, q: OutcomeFilter, workload: { name: string; text: 'sql' | 'normalized' }): { sql: string; params: Params } {
   const d = db.dialect;
   const conds = ['o.run_id = ?'];
   const params: (string | number)[] = [q.runId];
@@ -123,9 +129,9 @@ function outcomeWhere(db: SqlBackend, q: OutcomeFilter, workload: string): { sql
     // a substring, not a pattern: the user's `%` and `_` match themselves
     const term = q.text.toLowerCase();
     conds.push(
-      `(${d.containsLower('o.fingerprint')} OR ${d.containsLower('o.reason')} OR o.fingerprint IN (SELECT fingerprint FROM templates WHERE workload = ? AND ${d.containsLower('sql')}))`,
+      `(${d.containsLower('o.fingerprint')} OR ${d.containsLower('o.reason')} OR o.fingerprint IN (SELECT fingerprint FROM templates WHERE workload = ? AND ${d.containsLower(workload.text)}))`,
     );
-    params.push(term, term, workload, term);
+    params.push(term, term, workload.name, term);
   }
   return { sql: conds.join(' AND '), params };
 }

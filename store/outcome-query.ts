@@ -34,7 +34,7 @@ export interface OutcomeQuery {
   readonly table?: string;
   /** a rule id fired by either build */
   readonly rule?: string;
-  /** case-insensitive substring of the template's SQL, its fingerprint or the verdict's reason */
+  /** case-insensitive substring of the template's shown text (see OutcomeSummary.sql), its fingerprint or the verdict's reason */
   readonly text?: string;
   readonly sort?: OutcomeSort;
   readonly order?: 'asc' | 'desc';
@@ -56,7 +56,7 @@ export interface OutcomeSummary {
   readonly signature: string | null;
   readonly approved: boolean;
   readonly tables: readonly string[];
-  /** the template's (masked) SQL, cut to 240 characters */
+  /** the template's SQL when its workload was masked at import, else its normalized text (literals as `?`), cut to 240 characters */
   readonly sql: string;
 }
 

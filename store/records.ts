@@ -35,6 +35,12 @@ export interface WorkloadRecord {
   readonly rejected: number;
   readonly rejects: readonly { readonly reason: string; readonly count: number; readonly kept?: boolean; readonly examples: readonly { file: string; line: number; message: string }[] }[];
   readonly createdAt?: string;
+  /**
+   * How the literals were masked before they were stored (`corpus import
+   * --policy`, `corpus desensitize`): e.g. `policy shop.policy.json`; null
+   * or absent: not masked — who shows the templates must hide their literals.
+   */
+  readonly masking?: string | null;
 }
 
 /** A corpus Template as the store keeps it: its first entry's place as `file:line`. */

@@ -118,20 +118,20 @@ export class Store {
   // ---- workloads and templates ------------------------------------------------
 
   async saveWorkload(w: WorkloadRecord, templates: readonly StoredTemplate[]): Promise<void> {
-    const workloadFields = ['name', 'sources', 'entries', 'rejected', 'rejects'] as const;
+    const workloadFields = ['name', 'sources', 'entries', 'rejected', 'rejects', 'masking'] as const;
     const d = this.db.dialect;
     await this.db.transaction(async (tx) => {
       await this.lock(tx, `workload:${w.name}`);
-      await tx.run(insertSql(d, WORKLOADS, 1, { replace: true, fields: workloadFields, fixed: { created_at: utcNowSql() } }), encodeRow(WORKLOADS, { ...w, createdAt: '' }, workloadFields));
+      await tx.run(insertSql(d, WORKLOADS, 1, { replace: true, fields: workloadFields, fixed: { created_at: utcNowSql() } }), encodeRow(WORKLOADS, { ...w, createdAt: '', masking: w.masking ?? null }, workloadFields));
       await tx.run('DELETE FROM templates WHERE workload = ?', [w.name]);
       await this.upsert(tx, TEMPLATES, templates.map((t): TemplateRow => ({ ...t, workload: w.name })), 200);
     });
   }
 
   /** Keep an import as workload `name` (replacing it): its templates, sources and reject report. */
-  saveImport(name: string, r: ImportResult): Promise<void> {
+  saveImport(name: string, r: ImportResult, masking: string | null = null): Promise<void> {
     return this.saveWorkload(
-      { name, sources: r.files, entries: r.entries, rejected: r.rejected, rejects: r.rejects.map((x) => ({ ...x, examples: [...x.examples] })) },
+      { name, sources: r.files, entries: r.entries, rejected: r.rejected, rejects: r.rejects.map((x) => ({ ...x, examples: [...x.examples] })), masking },
       r.templates.map(({ firstSource, ...t }) => ({ ...t, source: `${firstSource.file}:${firstSource.line}` })),
     );
   }

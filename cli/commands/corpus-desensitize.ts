@@ -5,7 +5,7 @@
  * original literals are gone from the store.
  */
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { desensitizeWorkload, literalMaskingContext, scanWorkloadLeaks, type LiteralMaskingSummary } from '../../flighting/desensitize/mask-workload.ts';
 import { EXIT_FAILED, runCommand } from '../run-command.ts';
 import { withStore, withStoreOption } from '../store-option.ts';
@@ -23,7 +23,7 @@ export function registerCorpusDesensitize(corpus: Command): void {
     runCommand(async () => {
       const cx = await literalMaskingContext({ policyFile: resolve(opts.policy), keyFile: resolve(opts.keyFile), ...(opts.source ? { source: resolve(opts.source) } : {}) });
       return withStore(opts, async (store) => {
-        const summary = await desensitizeWorkload(store, opts.workload, cx);
+        const summary = await desensitizeWorkload(store, opts.workload, cx, `policy ${basename(opts.policy)}`);
         process.stdout.write(`workload ${opts.workload}: ${describeLiteralMasking(summary)}\n`);
         if (!opts.source) return 0;
         const scan = await scanWorkloadLeaks(store, opts.workload, resolve(opts.source), cx.policy);

@@ -177,7 +177,7 @@ async function importCommand(logs: string[], opts: ImportCliOptions): Promise<nu
     process.stderr.write(`error: nothing imported: ${why}${opts.format ? `; is --format ${opts.format} right?` : ''}; ${kept}\n`);
     return EXIT_FAILED;
   }
-  await withStore(opts, (store) => store.saveImport(opts.workload, result));
+  await withStore(opts, (store) => store.saveImport(opts.workload, result, masked ? `policy ${basename(opts.policy!)}` : null));
   process.stdout.write(report);
   if (masked) {
     process.stdout.write(`literals: ${describeLiteralMasking(masked.summary)}\n`);

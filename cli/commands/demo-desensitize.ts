@@ -7,7 +7,7 @@
  * plan fidelity per build. Playback and flights then run on the snapshot.
  */
 import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { importLogs } from '../../corpus/templates/import.ts';
 import { syntaxError } from '../../compiler/parse/parse.ts';
 import { loadKey, writeNewKey } from '../../flighting/desensitize/key.ts';
@@ -58,7 +58,7 @@ export async function desensitizeShop(out: string, workload: string): Promise<st
   const masked = maskImportResult(imported, masking);
   const store = await Store.open(join(out, 'store.duckdb'));
   try {
-    await store.saveImport(workload, masked.result);
+    await store.saveImport(workload, masked.result, `policy ${basename(policyPath)}`);
     const rejects = imported.rejects.filter((r) => !r.kept).map((r) => `${r.reason} ${r.count}`).join(', ');
     process.stdout.write(
       `imported ${imported.entries.toLocaleString('en-US')} log entries in ${((performance.now() - t1) / 1000).toFixed(1)} s as workload ${workload}: ${imported.templates.length} templates (rejected ${rejects}); ${describeLiteralMasking(masked.summary)}\n`,

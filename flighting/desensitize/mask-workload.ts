@@ -94,13 +94,13 @@ export function redactMessage(message: string): string {
   return message.replace(/"[^"]*"?/g, '"…"').replace(/'[^']*'?/g, "'…'");
 }
 
-/** Rewrite a stored workload in place: its templates' literals masked, the originals gone from the store's tables. */
-export async function desensitizeWorkload(store: Store, workload: string, cx: QueryMaskContext): Promise<LiteralMaskingSummary> {
+/** Rewrite a stored workload in place: its templates' literals masked, the originals gone from the store's tables; `maskingNote` (e.g. `policy shop.policy.json`) is recorded on the workload. */
+export async function desensitizeWorkload(store: Store, workload: string, cx: QueryMaskContext, maskingNote: string): Promise<LiteralMaskingSummary> {
   const w = await store.getWorkload(workload);
   if (!w) throw new FlightdeckError('not-found', `no workload '${workload}' in the store`);
   const templates: StoredTemplate[] = await store.getTemplates(workload);
   const { templates: masked, summary } = maskTemplates(templates, cx);
-  await store.saveWorkload({ name: w.name, sources: w.sources, entries: w.entries, rejected: w.rejected, rejects: redactRejects(w.rejects) }, masked);
+  await store.saveWorkload({ name: w.name, sources: w.sources, entries: w.entries, rejected: w.rejected, rejects: redactRejects(w.rejects), masking: maskingNote }, masked);
   await store.checkpoint();
   return summary;
 }

@@ -5,13 +5,13 @@
  * start-run.ts.
  */
 import type { FastifyInstance } from 'fastify';
-import type { StoredTemplate } from '../../store/records.ts';
 import { requireRole } from '../access.ts';
 import { notFound, parseInput } from '../api-error.ts';
-import type { Facets, Page, RunSummary, TemplateDetail, TemplateInfo } from '../api-types.ts';
+import type { Facets, Page, RunSummary, TemplateDetail } from '../api-types.ts';
 import type { ServerContext } from '../context.ts';
 import { buildPlanDiffView } from '../plan-view.ts';
 import { runOverview, runSummary } from '../run-view.ts';
+import { shownFlight, shownOutcome, shownTemplate } from '../shown-data.ts';
 import { FacetsQuery, OutcomesQuery, RunParams, RunsQuery, TemplateParams } from '../schemas.ts';
 
 export function registerRunRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -71,16 +71,19 @@ export function registerRunRoutes(app: FastifyInstance, ctx: ServerContext): voi
     const outcome = await store.getOutcome(runId, fp);
     if (!outcome) throw notFound(`no template '${fp}' in run ${runId}`);
     const [template] = await store.getTemplates(run.workload, [fp]);
-    const flight = run.kind === 'flight' ? await store.getFlightResult(runId, fp) : null;
+    // only masked data leaves the server (shown-data.ts)
+    const masked = Boolean((await store.getWorkload(run.workload))?.masking);
+    const flight = shownFlight(run.kind === 'flight' ? await store.getFlightResult(runId, fp) : null, run.options.allowUnmasked === true);
+    const shown = shownOutcome(outcome, masked);
     const cluster = outcome.signature ? ((await store.getClusters(runId)).find((c) => c.signature === outcome.signature) ?? null) : null;
     const approval = outcome.headPlanHash ? (await store.listApprovals()).find((a) => a.fingerprint === fp && a.headPlanHash === outcome.headPlanHash && a.verdict === outcome.verdict) : undefined;
     const verdicts = (await store.verdictCounts([runId])).get(runId) ?? [];
     return {
       runId,
       run: runSummary(run, verdicts),
-      template: template ? templateInfo(template) : null,
-      outcome,
-      plans: buildPlanDiffView(outcome, flight),
+      template: template ? shownTemplate(template, masked) : null,
+      outcome: shown,
+      plans: buildPlanDiffView(shown, flight),
       cluster,
       flight,
       approval: approval ? { by: approval.approvedBy, why: approval.why, at: approval.approvedAt } : null,
@@ -98,9 +101,3 @@ function filters(q: { verdict?: string[]; cluster?: string; table?: string; rule
   };
 }
 
-function templateInfo(t: StoredTemplate): TemplateInfo {
-  return {
-    fingerprint: t.fingerprint, sql: t.sql, normalized: t.normalized, count: t.count, errorCount: t.errorCount, firstError: t.firstError ?? null,
-    weight: t.weight, users: t.users, source: t.source,
-  };
-}

@@ -92,12 +92,39 @@ test('run overview and template detail; an unknown template is 404', async () =>
     assert.equal(o.json.costRatios.length, 8);
     const d = await f.call('GET', `/api/runs/${SEED_RUN}/templates/${seedFingerprint(3)}`);
     assert.equal(d.status, 200);
-    assert.equal(d.json.template.sql, 'select 1 from t3');
+    assert.equal(d.json.template.sql, 'select ? from t3', 'an unmasked workload is shown by its normalized text');
     assert.equal(d.json.plans.level, 'explain');
     assert.deepEqual([d.json.plans.base.edit, d.json.plans.head.edit, d.json.plans.head.partner], ['update', 'update', 0]);
     assert.equal(d.json.approval, null);
     const nf = await f.call('GET', `/api/runs/${SEED_RUN}/templates/nope`);
     assert.deepEqual([nf.status, nf.json.error.code], [404, 'not-found']);
+  } finally {
+    await f.close();
+  }
+});
+
+test('only masked data is served: a workload imported without a masking policy shows its normalized text, its plans and errors without quoted literals, and a search cannot find a literal', async () => {
+  const f = await startServerFixture();
+  try {
+    const fp = seedFingerprint(3);
+    const o = (await f.store.getOutcome(SEED_RUN, fp))!;
+    await f.store.saveOutcomes([{ ...o, baseExplain: "SEQ_SCAN(table=[customers], filters=[email='alice@example.com'])", headExplain: "FILTER(email='alice@example.com')\n  SEQ_SCAN(table=[customers])", headError: null }]);
+    const detail = (await f.call('GET', `/api/runs/${SEED_RUN}/templates/${fp}`)).json;
+    assert.equal(detail.template.literals, 'hidden');
+    assert.equal(detail.template.sql, 'select ? from t3');
+    const body = JSON.stringify(detail);
+    assert.doesNotMatch(body, /alice@example\.com/);
+    assert.match(detail.plans.base.label, /email='…'/);
+    const page = (await f.call('GET', `/api/runs/${SEED_RUN}/outcomes?q=${fp}`)).json;
+    assert.equal(page.rows[0].sql, 'select ? from t3');
+    assert.equal((await f.call('GET', `/api/runs/${SEED_RUN}/outcomes?q=${encodeURIComponent('select 1 from')}`)).json.total, 0, 'a literal of the stored SQL cannot be searched for');
+
+    // the same workload recorded as masked at import: shown as stored
+    const w = (await f.store.getWorkload('w'))!;
+    await f.store.saveWorkload({ ...w, masking: 'policy shop.policy.json' }, await f.store.getTemplates('w'));
+    const masked = (await f.call('GET', `/api/runs/${SEED_RUN}/templates/${fp}`)).json;
+    assert.deepEqual([masked.template.literals, masked.template.sql], ['masked', 'select 1 from t3']);
+    assert.match(JSON.stringify(masked.plans), /alice@example\.com/);
   } finally {
     await f.close();
   }

@@ -13,6 +13,7 @@ interface Mismatch {
   readonly against?: string;
   readonly columns?: readonly string[];
   readonly rowCountDelta?: number;
+  readonly sampleRowsHidden?: string;
   readonly sampleRows?: readonly { readonly side: 'base' | 'head'; readonly position: number; readonly row: readonly (string | number | null)[] }[];
   readonly orderOnly?: boolean;
   readonly reason?: string;
@@ -108,6 +109,7 @@ function MismatchView({ m }: { m: Mismatch }) {
         {m.rowCountDelta !== undefined && m.rowCountDelta !== 0 && ` · head has ${m.rowCountDelta > 0 ? '+' : ''}${m.rowCountDelta} rows`}
       </p>
       {m.columnTypeChanges?.length ? <p>Types changed: {m.columnTypeChanges.map((c) => `${c.name} ${c.base} → ${c.head}`).join(', ')}</p> : null}
+      {m.sampleRowsHidden && <p className="muted">Sample rows not shown: {m.sampleRowsHidden}.</p>}
       {m.sampleRows?.length ? (
         <div className="table-wrap">
           <table className="grid compact mono" data-testid="mismatch-rows">

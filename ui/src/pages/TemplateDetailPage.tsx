@@ -116,6 +116,11 @@ function TemplateDetail({ id, fp }: { id: string; fp: string }) {
 
       <h2>SQL</h2>
       {template ? <SqlView text={template.sql} /> : <p className="muted">The template is not in the store.</p>}
+      {template?.literals === 'hidden' && (
+        <p className="muted" data-testid="literals-hidden">
+          Literals hidden: this workload was imported without a masking policy, so its values are shown as ? here and blanked in plans and messages.
+        </p>
+      )}
 
       <h2>Plans</h2>
       <PlanDiff plans={plans} />

@@ -2,6 +2,7 @@
 import type { Store } from '../store/store.ts';
 import type { TokenRegistry } from './auth.ts';
 import type { ProgressHub } from './progress-hub.ts';
+import type { RunCache } from './run-cache.ts';
 import type { RunStarter } from './run-starter.ts';
 
 export interface ServerContext {
@@ -11,5 +12,7 @@ export interface ServerContext {
   readonly approvalsPath: string;
   readonly runs: RunStarter;
   readonly hub: ProgressHub;
+  /** answers about a run, kept while it is unchanged */
+  readonly cache: RunCache;
   readonly version: string;
 }

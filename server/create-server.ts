@@ -27,6 +27,7 @@ import { registerRunRoutes } from './routes/runs.ts';
 import { registerStartRunRoute } from './routes/start-run.ts';
 import { registerStaticRoutes } from './routes/static.ts';
 import { RunPolicy, type RunPolicyOptions } from './run-policy.ts';
+import { RunCache } from './run-cache.ts';
 import { RunStarter } from './run-starter.ts';
 
 export interface ServerOptions {
@@ -97,6 +98,7 @@ export async function createServer(options: ServerOptions): Promise<FlightdeckSe
     approvalsPath: options.approvalsPath,
     runs: new RunStarter(options.store, log, new RunPolicy(options.runPolicy)),
     hub,
+    cache: new RunCache(options.store),
     version: VERSION,
   };
   app.decorate('flightdeck', ctx);

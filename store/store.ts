@@ -301,6 +301,19 @@ export class Store {
     return costRatios(this.db, runId, limit);
   }
 
+  /**
+   * What changes when a run's answers change: its status, its outcome count
+   * and how many of them are approved (null: no such run). Cheap: two counts
+   * over one run's rows.
+   */
+  async runVersion(runId: string): Promise<string | null> {
+    const [r] = await this.all(
+      'SELECT status, (SELECT count(*) FROM outcomes WHERE run_id = ?) AS n, (SELECT count(*) FROM outcomes WHERE run_id = ? AND approved) AS a FROM runs WHERE id = ?',
+      [runId, runId, runId],
+    );
+    return r ? `${String(r.status)}:${Number(r.n)}:${Number(r.a)}` : null;
+  }
+
   async getOutcome(runId: string, fingerprint: string): Promise<OutcomeRecord | null> {
     const rows = await this.all('SELECT * FROM outcomes WHERE run_id = ? AND fingerprint = ?', [runId, fingerprint]);
     return rows[0] ? decodeRow(OUTCOMES, rows[0]) : null;

@@ -68,6 +68,8 @@ export function registerApprovalRoutes(app: FastifyInstance, ctx: ServerContext)
       approvedBy: who.name, why: body.why, approvedAt: at, run: run.id,
     }));
     const outcomesMarked = await store.saveApprovals(records);
+    // approvals mark outcomes in every run: no kept answer may show them unapproved
+    ctx.cache.invalidate();
     const auditId = await store.appendAudit({
       actor: who.name, role: who.role, action: 'approve', target: body.fingerprint ? `${run.id}/${body.fingerprint}` : `${run.id}/cluster`, why: body.why,
       detail: { run: run.id, ...(body.cluster ? { cluster: body.cluster } : {}), approved: records.length, outcomesMarked, fingerprints: records.slice(0, 100).map((r) => r.fingerprint) },

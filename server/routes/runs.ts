@@ -15,7 +15,13 @@ import { shownFlight, shownOutcome, shownTemplate } from '../shown-data.ts';
 import { FacetsQuery, OutcomesQuery, RunParams, RunsQuery, TemplateParams } from '../schemas.ts';
 
 export function registerRunRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  const { store, tokens } = ctx;
+  const { store, tokens, cache } = ctx;
+  /** a cached answer about the run, 404 when there is no such run */
+  const cached = async <T>(runId: string, key: string, compute: () => Promise<T>): Promise<T> => {
+    const value = await cache.get(runId, key, compute);
+    if (value === null) throw notFound(`no run '${runId}' in the store`);
+    return value;
+  };
 
   const getRun = async (id: string) => {
     const run = await store.getRun(id);
@@ -36,15 +42,15 @@ export function registerRunRoutes(app: FastifyInstance, ctx: ServerContext): voi
   app.get('/api/runs/:run', async (req) => {
     requireRole(tokens, req, 'viewer');
     const { run } = parseInput('params', RunParams, req.params);
-    return runOverview(store, await getRun(run));
+    return cached(run, 'overview', async () => runOverview(store, await getRun(run)));
   });
 
   app.get('/api/runs/:run/outcomes', async (req) => {
     requireRole(tokens, req, 'viewer');
     const { run } = parseInput('params', RunParams, req.params);
     const q = parseInput('query', OutcomesQuery, req.query);
-    await getRun(run);
-    const page = await store.queryOutcomes({ runId: run, ...filters(q), sort: q.sort, order: q.order, limit: q.limit, offset: q.offset });
+    const query = { runId: run, ...filters(q), sort: q.sort, order: q.order, limit: q.limit, offset: q.offset };
+    const page = await cached(run, `outcomes ${JSON.stringify(query)}`, () => store.queryOutcomes(query));
     return { total: page.total, limit: q.limit, offset: q.offset, rows: page.rows };
   });
 
@@ -52,16 +58,15 @@ export function registerRunRoutes(app: FastifyInstance, ctx: ServerContext): voi
     requireRole(tokens, req, 'viewer');
     const { run } = parseInput('params', RunParams, req.params);
     const q = parseInput('query', FacetsQuery, req.query);
-    await getRun(run);
     const f = { runId: run, ...filters(q) };
     // each facet counts under the other filters, so picking a verdict does not hide the other verdicts
     const without = (k: 'verdicts' | 'cluster' | 'table' | 'rule') => ({ ...f, [k]: undefined });
-    return {
+    return cached(run, `facets ${JSON.stringify(f)}`, async () => ({
       verdict: await store.outcomeFacet('verdict', without('verdicts')),
       cluster: await store.outcomeFacet('cluster', without('cluster')),
       table: await store.outcomeFacet('table', without('table')),
       rule: await store.outcomeFacet('rule', without('rule')),
-    };
+    }));
   });
 
   app.get('/api/runs/:run/templates/:fp', async (req): Promise<TemplateDetail> => {

@@ -60,8 +60,17 @@ async function scaleStore(dir: string): Promise<ScaleStore> {
   return built;
 }
 
-async function measure(name: string, store: Store, runId: string, chromium: LaunchedBrowser): Promise<void> {
-  const server = await startBenchServer(store);
+/** the load's filters: none, each verdict, the most common table and rule (read before the server owns the store) */
+async function loadFilters(store: Store, runId: string): Promise<{ filters: string[]; outcomes: number }> {
+  const [run] = await store.query('SELECT count(*) AS n FROM outcomes WHERE run_id = ?', [runId]);
+  const [table] = (await store.outcomeFacet('table', { runId })).map((t) => t.value);
+  const [rule] = (await store.outcomeFacet('rule', { runId })).map((t) => t.value);
+  const filters = ['', 'verdict=regressed', 'verdict=plan-changed', 'verdict=identical', table ? `table=${encodeURIComponent(table)}` : '', rule ? `rule=${encodeURIComponent(rule)}` : ''];
+  return { filters: [...new Set(filters)], outcomes: Number(run!.n) };
+}
+
+async function measure(name: string, storePath: string, runId: string, load: { filters: string[]; outcomes: number }, chromium: LaunchedBrowser): Promise<void> {
+  const server = await startBenchServer(storePath);
   try {
     console.log(`\n--- ${name}`);
     const first = await measureFirstPage(chromium, server.url, runId, server.token, loads);
@@ -71,16 +80,12 @@ async function measure(name: string, store: Store, runId: string, chromium: Laun
     console.log(`filter change, text search → rows, from the debounced commit (median of ${changes}: ${list(f.search)} ms): ${verdict(median(f.search), 300, 'ms')}`);
     console.log(`  the same from the keystroke (the box waits 250 ms for typing to stop): median ${median(f.searchFromInput).toFixed(0)} ms`);
     console.log(`  answers: ${f.totals.join(' ')}`);
-    const [run] = await store.query('SELECT count(*) AS n FROM outcomes WHERE run_id = ?', [runId]);
-    const [table] = (await store.outcomeFacet('table', { runId })).map((t) => t.value);
-    const [rule] = (await store.outcomeFacet('rule', { runId })).map((t) => t.value);
-    const filters = ['', 'verdict=regressed', 'verdict=plan-changed', 'verdict=identical', table ? `table=${encodeURIComponent(table)}` : '', rule ? `rule=${encodeURIComponent(rule)}` : ''];
-    const paths = outcomePaths(runId, Number(run!.n), [...new Set(filters)]);
-    const load = await loadOutcomes(server.url, server.token, paths, connections, seconds);
+    const paths = outcomePaths(runId, load.outcomes, load.filters);
+    const figures = await loadOutcomes(server.url, server.token, paths, connections, seconds);
     console.log(
-      `API load, ${connections} clients × ${seconds} s, ${paths.length} distinct pages: ${load.requests.toLocaleString('en-US')} requests, ${load.rps.toFixed(0)} req/s, p50 ${load.p50.toFixed(1)} ms, p99 ${load.p99.toFixed(1)} ms, non-2xx ${load.non2xx}, errors ${load.errors}`,
+      `API load, ${connections} clients × ${seconds} s, ${paths.length} distinct pages: ${figures.requests.toLocaleString('en-US')} requests, ${figures.rps.toFixed(1)} req/s, p50 ${figures.p50.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms, non-2xx ${figures.non2xx}, errors ${figures.errors}`,
     );
-    console.log(`API page of outcomes, p95: ${verdict(load.p95, 50, 'ms')}`);
+    console.log(`API page of outcomes, p95: ${verdict(figures.p95, 50, 'ms')}`);
   } finally {
     await server.close();
   }
@@ -92,29 +97,38 @@ const workDir = mkdtempSync(join(tmpdir(), 'fd-dash-scale-'));
 const dataDir = keptDir ?? join(workDir, 'built');
 let chromium: LaunchedBrowser | undefined;
 let duck: Store | undefined;
-let pgStore: Store | undefined;
 let pgDb: BenchDatabase | undefined;
 try {
   const scale = await scaleStore(dataDir);
   // a copy: opening for writing migrates the store, and a kept one must stay as built
   const storePath = join(workDir, 'store.duckdb');
   copyFileSync(scale.storePath, storePath);
-  duck = await Store.open(storePath, { idleMs: 60_000 });
-  chromium = await launchChromium();
-  if (backends.includes('duckdb')) await measure(`DuckDB (${scale.templates.toLocaleString('en-US')} outcomes)`, duck, scale.runId, chromium);
+  duck = await Store.open(storePath);
+  const load = await loadFilters(duck, scale.runId);
+  let pgUrl: string | undefined;
   if (backends.includes('postgresql')) {
     pgDb = await createBenchDatabase();
-    pgStore = await Store.open(pgDb.url);
-    const copied = await copyRun(duck, pgStore, scale.runId);
-    console.log(`\ncopied the run to PostgreSQL through the Store API: ${copied.outcomes.toLocaleString('en-US')} outcomes, ${copied.diffs.toLocaleString('en-US')} diffs in ${copied.seconds.toFixed(1)} s (${(copied.outcomes / copied.seconds).toFixed(0)} outcomes/s)`);
-    await pgStore.query('ANALYZE');
-    await measure(`PostgreSQL (${copied.outcomes.toLocaleString('en-US')} outcomes)`, pgStore, scale.runId, chromium);
+    pgUrl = pgDb.url;
+    const pgStore = await Store.open(pgDb.url);
+    try {
+      const copied = await copyRun(duck, pgStore, scale.runId);
+      console.log(`copied the run to PostgreSQL through the Store API: ${copied.outcomes.toLocaleString('en-US')} outcomes, ${copied.diffs.toLocaleString('en-US')} diffs in ${copied.seconds.toFixed(1)} s (${(copied.outcomes / copied.seconds).toFixed(0)} outcomes/s)`);
+      // what autovacuum does on its own after a bulk insert: statistics, and the visibility map index-only scans need
+      await pgStore.query('VACUUM ANALYZE');
+    } finally {
+      await pgStore.close();
+    }
   }
+  // the server process owns the DuckDB file from here
+  await duck.close();
+  duck = undefined;
+  chromium = await launchChromium();
+  if (backends.includes('duckdb')) await measure(`DuckDB (${load.outcomes.toLocaleString('en-US')} outcomes)`, storePath, scale.runId, load, chromium);
+  if (pgUrl) await measure(`PostgreSQL (${load.outcomes.toLocaleString('en-US')} outcomes)`, pgUrl, scale.runId, load, chromium);
   console.log(`\nload average at end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}; bench took ${((performance.now() - started) / 1000).toFixed(0)} s`);
 } finally {
   await chromium?.close();
   await duck?.close();
-  await pgStore?.close();
   await pgDb?.drop();
   rmSync(workDir, { recursive: true, force: true });
 }

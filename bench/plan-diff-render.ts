@@ -16,7 +16,6 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium, type LaunchedBrowser } from '../test/helpers/browser.ts';
-import { Store } from '../store/store.ts';
 import { buildBigPlanStore } from './dashboard/big-plans.ts';
 import { startBenchServer, type BenchServer } from './dashboard/serve.ts';
 import { median } from './dashboard/templates-page.ts';
@@ -41,13 +40,11 @@ const verdict = (ms: number) => `${ms.toFixed(1)} ms (target < ${TARGET_MS} ms) 
 
 console.log(`load average at start: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 const dir = mkdtempSync(join(tmpdir(), 'fd-plan-diff-'));
-let store: Store | undefined;
 let server: BenchServer | undefined;
 let chromium: LaunchedBrowser | undefined;
 try {
   const big = await buildBigPlanStore(dir);
-  store = await Store.open(big.storePath, { idleMs: 60_000 });
-  server = await startBenchServer(store);
+  server = await startBenchServer(big.storePath);
   chromium = await launchChromium();
   const path = `${server.url}/runs/${encodeURIComponent(big.runId)}/templates/${encodeURIComponent(big.fingerprint)}?token=${server.token}`;
   const loadTimes: number[] = [];
@@ -88,6 +85,5 @@ try {
 } finally {
   await chromium?.close();
   await server?.close();
-  await store?.close();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -40,15 +40,19 @@ export function outcomePaths(runId: string, total: number, filters: readonly str
 export async function loadOutcomes(url: string, token: string, paths: readonly string[], connections = 50, seconds = 10): Promise<LoadFigures> {
   const latencies: number[] = [];
   let next = 0;
-  const instance = autocannon({
-    url,
-    connections,
-    duration: seconds,
-    headers: { authorization: `Bearer ${token}` },
-    requests: [{ method: 'GET', path: paths[0]!, setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length]! }) }],
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url,
+        connections,
+        duration: seconds,
+        headers: { authorization: `Bearer ${token}` },
+        requests: [{ method: 'GET', path: paths[0]!, setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length]! }) }],
+      },
+      (err, r) => (err ? reject(err as Error) : resolve(r)),
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   });
-  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
-  const result = await instance;
   const sorted = latencies.toSorted((a, b) => a - b);
   const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
   return { requests: sorted.length, rps: sorted.length / seconds, p50: sorted.length ? median(sorted) : NaN, p95: pct(95), p99: pct(99), non2xx: result.non2xx, errors: result.errors };

@@ -10,10 +10,10 @@
  *   node --import tsx bench/dashboard-scale.ts [--store-dir DIR] [--templates N]
  *        [--loads 5] [--changes 10] [--seconds 10] [--connections 50] [--backend duckdb|postgresql]
  *
- * `--store-dir` keeps the built store (store.duckdb, shop.duckdb,
- * result.json) for the next run and builds it there when missing (10–16 min
- * for 100,000 templates); without it the store is built in a temporary
- * directory and removed. The bench reads a copy of the store, so a kept one
+ * `--store-dir` (or FLIGHTDECK_BENCH_STORE_DIR, for `npm run bench`) keeps the
+ * built store (store.duckdb, shop.duckdb, result.json) for the next run and
+ * builds it there when missing (10–16 min for 100,000 templates); without it
+ * the store is built in a temporary directory and removed. The bench reads a copy of the store, so a kept one
  * is never migrated or changed. Needs the built web app (`npx vite build
  * --config ui/vite.config.ts`) and PostgreSQL at 127.0.0.1:5432
  * (FLIGHTDECK_BENCH_PG).
@@ -39,7 +39,7 @@ const changes = Number(arg('changes', '10'));
 const seconds = Number(arg('seconds', '10'));
 const connections = Number(arg('connections', '50'));
 const backends = arg('backend', 'duckdb,postgresql').split(',');
-const keptDir = process.argv.includes('--store-dir') ? arg('store-dir', '') : null;
+const keptDir = process.argv.includes('--store-dir') ? arg('store-dir', '') : (process.env.FLIGHTDECK_BENCH_STORE_DIR ?? null);
 
 const verdict = (value: number, target: number, unit: string) =>
   `${value.toFixed(unit === 'ms' ? 0 : 1)} ${unit} (target < ${target} ${unit}) ${value < target ? 'PASS' : 'MISS'}; ratio to target ${(value / target).toFixed(2)}`;

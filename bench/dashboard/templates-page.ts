@@ -17,18 +17,18 @@ import type { LaunchedBrowser } from '../../test/helpers/browser.ts';
 
 /** in every page of a context, before the app's scripts */
 const PROBE = () => {
-  const w = window as unknown as { __fd: Record<string, number | null> };
-  w.__fd = { firstRow: null, nav: null };
+  const w = window as unknown as { fdProbe: Record<string, number | null> };
+  w.fdProbe = { firstRow: null, nav: null };
   const seen = new MutationObserver(() => {
     if (!document.querySelector('[data-testid=template-row]')) return;
     seen.disconnect();
-    requestAnimationFrame(() => (w.__fd.firstRow = performance.now()));
+    requestAnimationFrame(() => (w.fdProbe.firstRow = performance.now()));
   });
   seen.observe(document, { childList: true, subtree: true });
   for (const name of ['pushState', 'replaceState'] as const) {
     const original = history[name].bind(history);
     history[name] = (...args: Parameters<History['pushState']>) => {
-      w.__fd.nav = performance.now();
+      w.fdProbe.nav = performance.now();
       return original(...args);
     };
   }
@@ -46,9 +46,9 @@ async function openTemplates(chromium: LaunchedBrowser, url: string, runId: stri
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${url}/runs/${encodeURIComponent(runId)}/templates?token=${token}`, { waitUntil: 'commit' });
-  await page.waitForFunction(() => (window as unknown as { __fd: { firstRow: number | null } }).__fd.firstRow !== null, null, { timeout: 30_000 });
+  await page.waitForFunction(() => (window as unknown as { fdProbe: { firstRow: number | null } }).fdProbe.firstRow !== null, null, { timeout: 30_000 });
   if (errors.length) throw new Error(`the templates page failed: ${errors.join('; ')}`);
-  const firstRowMs = await page.evaluate(() => (window as unknown as { __fd: { firstRow: number } }).__fd.firstRow);
+  const firstRowMs = await page.evaluate(() => (window as unknown as { fdProbe: { firstRow: number } }).fdProbe.firstRow);
   return { page, firstRowMs };
 }
 
@@ -64,26 +64,26 @@ export async function measureFirstPage(chromium: LaunchedBrowser, url: string, r
 }
 
 /**
- * Arm the page: note the table's state, then set `__fdResult` to the time
+ * Arm the page: note the table's state, then set `fdResult` to the time
  * of the frame after it changed, from the next `from` event ('change': the
  * select's) and from the next URL commit (the debounced search). A string,
  * so the bundler's helpers never reach the page.
  */
 const ARM = `(from) => {
-  window.__fdResult = null;
+  window.fdResult = null;
   const table = () => document.querySelector('[data-testid=templates-table]');
   const state = () => table()?.getAttribute('data-total') + '|' + document.querySelector('[data-testid=template-row]')?.getAttribute('data-fingerprint');
   const before = state();
   let input = 0;
   document.addEventListener(from, () => (input = performance.now()), { capture: true, once: true });
-  const navBefore = window.__fd.nav;
+  const navBefore = window.fdProbe.nav;
   const watch = new MutationObserver(() => {
     if (!table() || state() === before || table().closest('[aria-busy=true]')) return;
     watch.disconnect();
     requestAnimationFrame(() => {
       const end = performance.now();
-      const nav = window.__fd.nav !== navBefore ? window.__fd.nav : input;
-      window.__fdResult = { start: from === 'change' ? input : nav, input, end };
+      const nav = window.fdProbe.nav !== navBefore ? window.fdProbe.nav : input;
+      window.fdResult = { start: from === 'change' ? input : nav, input, end };
     });
   });
   watch.observe(document.body, { childList: true, subtree: true, attributes: true });
@@ -92,7 +92,7 @@ const ARM = `(from) => {
 async function timeChange(page: Page, from: 'change' | 'input', act: () => Promise<void>): Promise<{ ms: number; fromInputMs: number; total: number }> {
   await page.evaluate(`(${ARM})('${from}')`);
   await act();
-  const handle = await page.waitForFunction(() => (window as unknown as { __fdResult: unknown }).__fdResult, null, { timeout: 30_000 });
+  const handle = await page.waitForFunction(() => (window as unknown as { fdResult: unknown }).fdResult, null, { timeout: 30_000 });
   const r = (await handle.jsonValue()) as { start: number; input: number; end: number };
   const total = Number(await page.getByTestId('templates-table').getAttribute('data-total'));
   return { ms: r.end - r.start, fromInputMs: r.end - r.input, total };

@@ -34,7 +34,7 @@ async function runWorkload(db: SqlBackend, runId: string): Promise<{ name: strin
 export async function queryOutcomes(db: SqlBackend, q: OutcomeQuery): Promise<OutcomePage> {
   const workload = await runWorkload(db, q.runId);
   if (workload === null) return { total: 0, rows: [] };
-  const where = outcomeWhere(db, q, workload);
+  const where = await outcomeWhere(db, q, workload);
   const sort = q.sort && Object.hasOwn(OUTCOME_SORTS, q.sort) ? OUTCOME_SORTS[q.sort] : OUTCOME_SORTS.weight;
   const order = q.order === 'asc' ? 'ASC' : 'DESC';
   const limit = clamp(q.limit, MAX_PAGE);
@@ -61,7 +61,7 @@ export async function queryOutcomes(db: SqlBackend, q: OutcomeQuery): Promise<Ou
 export async function outcomeFacet(db: SqlBackend, facet: Facet, q: OutcomeFilter): Promise<FacetCount[]> {
   const workload = await runWorkload(db, q.runId);
   if (workload === null) return [];
-  const where = outcomeWhere(db, q, workload);
+  const where = await outcomeWhere(db, q, workload);
   const d = db.dialect;
   const value = {
     verdict: 'o.verdict',
@@ -105,7 +105,7 @@ export function clamp(n: number, max = Number.MAX_SAFE_INTEGER): number {
 }
 
 /** the WHERE clause of an outcome query: only placeholders, never a user's text */
-function outcomeWhere(db: SqlBackend, q: OutcomeFilter, workload: { name: string; text: 'sql' | 'normalized' }): { sql: string; params: Params } {
+async function outcomeWhere(db: SqlBackend, q: OutcomeFilter, workload: { name: string; text: 'sql' | 'normalized' }): Promise<{ sql: string; params: Params }> {
   const d = db.dialect;
   const conds = ['o.run_id = ?'];
   const params: (string | number)[] = [q.runId];
@@ -128,12 +128,32 @@ function outcomeWhere(db: SqlBackend, q: OutcomeFilter, workload: { name: string
   if (q.text) {
     // a substring, not a pattern: the user's `%` and `_` match themselves
     const term = q.text.toLowerCase();
-    conds.push(
-      `(${d.containsLower('o.fingerprint')} OR ${d.containsLower('o.reason')} OR o.fingerprint IN (SELECT fingerprint FROM templates WHERE workload = ? AND ${d.containsLower(workload.text)}))`,
-    );
-    params.push(term, term, workload.name, term);
+    // the templates whose text holds the term, found once and shared by the page, its count and the four facets
+    const matches = await textMatches(db, workload, term);
+    conds.push(`(${d.containsLower('o.fingerprint')} OR ${d.containsLower('o.reason')} OR o.fingerprint IN (SELECT unnest(${d.listParam('text')})))`);
+    params.push(term, term, JSON.stringify(matches));
   }
   return { sql: conds.join(' AND '), params };
+}
+
+/** per backend: recent text searches' matching fingerprints (a search box asks for the same term six times at once) */
+const MATCHES = new WeakMap<SqlBackend, Map<string, { readonly at: number; readonly value: Promise<string[]> }>>();
+const MATCH_MS = 5_000;
+
+function textMatches(db: SqlBackend, workload: { name: string; text: 'sql' | 'normalized' }, term: string): Promise<string[]> {
+  let memo = MATCHES.get(db);
+  if (!memo) MATCHES.set(db, (memo = new Map()));
+  const key = `${workload.name}\u0000${workload.text}\u0000${term}`;
+  const now = Date.now();
+  for (const [k, m] of memo) if (now - m.at >= MATCH_MS) memo.delete(k);
+  const hit = memo.get(key);
+  if (hit) return hit.value;
+  const value = db
+    .all(`SELECT fingerprint FROM templates WHERE workload = ? AND ${db.dialect.containsLower(workload.text)}`, [workload.name, term])
+    .then((rows) => rows.map((r) => String(r.fingerprint)));
+  memo.set(key, { at: now, value });
+  value.catch(() => memo.delete(key));
+  return value;
 }
 
 const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));

@@ -42,7 +42,8 @@ export function dashboardSuite(c: StoreBackendCase): void {
       if (c.skip) return;
       s = await Store.open(await c.fresh());
       const templates: StoredTemplate[] = Object.entries(SQL).map(([fp, sql]) => ({ ...template(fp, 1), sql }));
-      await s.saveWorkload({ name: 'w', sources: [], entries: 4, rejected: 0, rejects: [] }, templates);
+      // recorded as masked at import, so its SQL (not only its normalized text) is shown and searched
+      await s.saveWorkload({ name: 'w', sources: [], entries: 4, rejected: 0, rejects: [], masking: 'policy test.policy.json' }, templates);
       await s.createRun(newRun('r1'));
       await s.createRun(newRun('r2'));
       await s.saveOutcomes(outcomes());

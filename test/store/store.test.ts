@@ -22,9 +22,10 @@ after(async () => {
   for (const c of cases) await c.cleanup();
 });
 
-test('a DuckDB store held by another process gives a clear environment error', async () => {
+test('a DuckDB store held by a process that cannot let go gives a clear environment error after the wait bound', async () => {
   await withStore(duckdb, async (_s, path) => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', `import('${join(process.cwd(), 'store/store.ts')}').then(m => m.Store.open('${path}')).then(() => process.exit(0), e => { console.log(e.code + ': ' + e.message); process.exit(3); })`], { encoding: 'utf8' });
+    // spawnSync blocks this process, the holder, so it cannot hand the file over: the child waits its bound (1 s here) and says who holds it
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', `import('${join(process.cwd(), 'store/store.ts')}').then(m => m.Store.open('${path}')).then(() => process.exit(0), e => { console.log(e.code + ': ' + e.message); process.exit(3); })`], { encoding: 'utf8', env: { ...process.env, FLIGHTDECK_STORE_WAIT: '1' } });
     assert.equal(r.status, 3, r.stderr);
     assert.match(r.stdout, /environment-error: the store .* is busy: another process \(PID \d+: .*node.*\) has it open for writing/);
   });

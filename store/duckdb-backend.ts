@@ -36,6 +36,7 @@ export const DUCKDB_DIALECT: SqlDialect = {
   // contains(lower(…)) is 2–8× faster than ILIKE '%…%' on DuckDB (measured on 100,000 templates)
   containsLower: (text) => `contains(lower(${text}), ?)`,
   lockKey: null,
+  afterRun: null,
   countTables: 'SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = current_database() AND (? IS NULL OR table_name = ?)',
 };
 

@@ -238,6 +238,8 @@ export const MIGRATIONS: readonly Migration[] = [
       postgresql: `
         CREATE INDEX outcomes_run_verdict ON outcomes (run_id, verdict) INCLUDE (weight, signature, tables, base_rules, head_rules, approved);
         CREATE INDEX outcomes_run_weight ON outcomes (run_id, weight DESC NULLS LAST, fingerprint);
+        -- every column of a templates-page row: any sort reads this narrow index, not the rows with their plans
+        CREATE INDEX outcomes_run_summary ON outcomes (run_id) INCLUDE (fingerprint, verdict, reason, weight, count, impact, cost_ratio, base_ms, head_ms, signature, approved, tables);
         CREATE INDEX outcomes_run_impact ON outcomes (run_id, impact DESC NULLS LAST, fingerprint);
       `,
     },

@@ -30,6 +30,7 @@ export const POSTGRES_DIALECT: SqlDialect = {
   concatLists: (a, b) => `(${a} || ${b})`,
   containsLower: (text) => `strpos(lower(${text}), ?::text) > 0`,
   lockKey: 'SELECT pg_advisory_xact_lock(hashtext(?))',
+  afterRun: 'VACUUM (ANALYZE) outcomes',
   countTables: 'SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND (?::text IS NULL OR table_name = ?)',
 };
 

@@ -35,6 +35,12 @@ export interface SqlDialect {
    * for a replace-all write (delete a set, insert the new one) that two writers must not interleave
    */
   readonly lockKey: string | null;
+  /**
+   * run after a run finished, outside any transaction (null: nothing): on
+   * PostgreSQL a VACUUM ANALYZE of the outcomes, so the dashboard's pages read
+   * the covering index alone (index-only scans need all-visible pages)
+   */
+  readonly afterRun: string | null;
   /** the text expression `text` contains the `?` parameter (given lower-cased), ignoring case */
   containsLower(text: string): string;
   /** how many tables the store's database has, named `?` (or any when the parameter is NULL; the parameter is given twice) */

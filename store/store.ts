@@ -166,6 +166,9 @@ export class Store {
 
   async finishRun(id: string, status: 'done' | 'failed', error?: string): Promise<void> {
     await this.run(`UPDATE runs SET status = ?, finished_at = ${utcNowSql()}, error = ? WHERE id = ?`, [status, error ?? null, id]);
+    const after = this.db.dialect.afterRun;
+    // housekeeping for the readers: never a reason for the run to fail (a read-only role, a concurrent VACUUM)
+    if (after && !this.readOnly) await this.run(after).catch(() => {});
   }
 
   async reopenRun(id: string): Promise<void> {

@@ -40,4 +40,4 @@ filter="${1:-}"
 files=$(find test -name '*.test.ts' | grep -F -- "$filter" | sort)
 if [ -z "$files" ]; then echo "no test files match '$filter'" >&2; exit 2; fi
 # shellcheck disable=SC2086
-exec node --import tsx --test --test-concurrency=2 --test-reporter=spec $files
+exec node --import tsx --test --test-concurrency=3 --test-reporter=spec $files

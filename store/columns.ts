@@ -52,6 +52,16 @@ const list = <T extends string | number>(type: ListItem, item: (v: unknown) => T
 export const textList = list('text', String);
 export const numList = list('double', Number);
 
+/**
+ * Now, in UTC, as TIMESTAMP text (`YYYY-MM-DD HH:MM:SS.mmm`). Store times are
+ * written by the process, never by the database's now(): DuckDB's lands in a
+ * TIMESTAMP column as the machine's local wall time, PostgreSQL's in the
+ * session's zone. Readers take them as UTC.
+ */
+export function utcNowText(): string {
+  return new Date().toISOString().replace('T', ' ').replace('Z', '');
+}
+
 const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 export interface Table<R> {

@@ -21,7 +21,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { openLeasedDatabase, type LeasedDatabase } from './duckdb-lease.ts';
-import { describeProcess, isBusyError } from './store-busy.ts';
+import { busyError, isBusyError, isLockConflict } from './store-busy.ts';
 import { FlightdeckError } from '../compiler/errors.ts';
 import { fromSystemError, refuseNonFile } from '../compiler/system-errors.ts';
 import type { Params, Row, SqlBackend, SqlDialect, SqlSession } from './sql-backend.ts';
@@ -140,18 +140,11 @@ export class DuckDbBackend implements SqlBackend {
 
 /** Why the store could not be opened, in words a user can act on. */
 function openError(path: string, err: unknown): Error {
+  // the lease waits for a held file and then says who holds it; a lock conflict it let through gets the same words
   if (isBusyError(err)) return err;
   const cause = (err as Error).cause ?? err;
+  if (isLockConflict(cause)) return busyError(path, { cause });
   const message = cause instanceof Error ? cause.message : String(cause);
-  const lock = /Could not set lock on file .*Conflicting lock is held in (.*?) \(PID (\d+)\)/is.exec(message);
-  if (lock || /could not set lock|conflicting lock/i.test(message)) {
-    const holder = lock ? describeProcess(Number(lock[2]), lock[1]!) : 'another process';
-    return new FlightdeckError(
-      'environment-error',
-      `the store ${path} is busy: ${holder} has it open for writing, and DuckDB lets no other process open the file meanwhile, not even to read; wait for it to finish, or use another store with --store`,
-      { retryable: true, cause },
-    );
-  }
   const system = fromSystemError(cause, path);
   if (system) return system;
   if (/not a valid DuckDB database file|unable to open database|file is not a/i.test(message)) {

@@ -9,6 +9,7 @@
  */
 import { FlightdeckError } from '../compiler/errors.ts';
 import { MIGRATIONS, migrationSql } from './migrations.ts';
+import { utcNowText } from './columns.ts';
 import type { SqlBackend } from './sql-backend.ts';
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)!.version;
@@ -41,7 +42,7 @@ async function migrate(db: SqlBackend): Promise<void> {
     try {
       await db.transaction(async (tx) => {
         await tx.run(migrationSql(m, db.dialect));
-        await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, CAST(? AS TIMESTAMP))', [m.version, m.name, new Date().toISOString().replace('T', ' ').replace('Z', '')]);
+        await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, CAST(? AS TIMESTAMP))', [m.version, m.name, utcNowText()]);
       });
     } catch (err) {
       if (err instanceof FlightdeckError) throw err;

@@ -15,7 +15,7 @@
  * mistyped path, and runs read-only sessions on PostgreSQL.
  */
 import { resolve } from 'node:path';
-import { APPROVALS, CLUSTERS, decodeRow, DIFFS, encodeRow, FLIGHT_RESULTS, insertSql, lastByKey, OUTCOME_ROWS, OUTCOMES, RUNS, tablesOf, TEMPLATES, WORKLOADS, type Table, type TemplateRow } from './columns.ts';
+import { APPROVALS, CLUSTERS, decodeRow, DIFFS, encodeRow, FLIGHT_RESULTS, insertSql, lastByKey, OUTCOME_ROWS, OUTCOMES, RUNS, tablesOf, TEMPLATES, WORKLOADS, type Table, type TemplateRow, utcNowText } from './columns.ts';
 import { openDuckDbBackend } from './duckdb-backend.ts';
 import { checkSchema, schemaVersion } from './migrate.ts';
 import { clamp, costRatios, outcomeFacet, queryOutcomes, verdictCounts, type OutcomeFilter } from './outcome-queries.ts';
@@ -348,6 +348,12 @@ export class Store {
     });
   }
 
+  /** the approval of one template, head plan and verdict, if any */
+  async getApproval(fingerprint: string, headPlanHash: string, verdict: string): Promise<ApprovalRecord | null> {
+    const rows = await this.all('SELECT * FROM approvals WHERE fingerprint = ? AND head_plan_hash = ? AND verdict = ?', [fingerprint, headPlanHash, verdict]);
+    return rows[0] ? decodeRow(APPROVALS, rows[0]) : null;
+  }
+
   async listApprovals(): Promise<ApprovalRecord[]> {
     const rows = await this.all('SELECT * FROM approvals ORDER BY approved_at, fingerprint, head_plan_hash');
     return rows.map((r) => decodeRow(APPROVALS, r));
@@ -376,13 +382,7 @@ function groupByRun(outcomes: readonly OutcomeRecord[]): Map<string, string[]> {
   return byRun;
 }
 
-/**
- * The current time in UTC as a TIMESTAMP literal. Times are written by the
- * process (never the database's now()): DuckDB's now() lands in a TIMESTAMP
- * column as the machine's local wall time, PostgreSQL's in the session's
- * zone, so one store would hold times in different zones. Read them back as
- * UTC (the server sends them with a `Z`). Our own text, never a user's.
- */
+/** now, in UTC, as a TIMESTAMP literal (see utcNowText; our own text, never a user's) */
 function utcNowSql(): string {
-  return `CAST('${new Date().toISOString().replace('T', ' ').replace('Z', '')}' AS TIMESTAMP)`;
+  return `CAST('${utcNowText()}' AS TIMESTAMP)`;
 }

@@ -25,6 +25,7 @@ import { startPlayback } from '../../playback/run-playback.ts';
 import { sha256, TokenRegistry } from '../../server/auth.ts';
 import { createServer, DEFAULT_UI_DIR, type FlightdeckServer } from '../../server/create-server.ts';
 import { Store } from '../../store/store.ts';
+import { SERVER_IDLE_MS } from '../../cli/commands/serve.ts';
 import { ROOT } from '../helpers/cli.ts';
 
 export const VIEWER = 'fdk_e2e-viewer-0123456789abcdef0123';
@@ -79,7 +80,7 @@ export async function startDashboardFixture(): Promise<DashboardFixture> {
   } finally {
     await writer.close();
   }
-  const store = await Store.open(storePath, { idleMs: 10_000 });
+  const store = await Store.open(storePath, { idleMs: SERVER_IDLE_MS });
   const tokens = new TokenRegistry([
     { name: 'viewer-e2e', role: 'viewer', hash: sha256(VIEWER) },
     { name: 'reviewer-e2e', role: 'reviewer', hash: sha256(REVIEWER) },

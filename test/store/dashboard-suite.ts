@@ -136,6 +136,8 @@ export function dashboardSuite(c: StoreBackendCase): void {
       assert.equal(await s.saveApprovals([approval]), 2);
       assert.equal(await s.saveApprovals([{ ...approval, why: 'still intended' }]), 0);
       assert.deepEqual(await s.listApprovals(), [{ ...approval, why: 'still intended' }]);
+      assert.deepEqual(await s.getApproval('a', 'head-a', 'regressed'), { ...approval, why: 'still intended' });
+      assert.equal(await s.getApproval('a', 'head-a', 'result-mismatch'), null, 'an approval covers its verdict only');
       assert.deepEqual((await s.queryOutcomes({ runId: 'r1', limit: 1, offset: 0 })).rows[0]!.approved, true);
       assert.equal((await s.getOutcome('r2', 'a'))!.approved, true);
       assert.equal((await s.getOutcome('r1', 'b'))!.approved, false);

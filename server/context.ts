@@ -3,6 +3,7 @@ import type { Store } from '../store/store.ts';
 import type { TokenRegistry } from './auth.ts';
 import type { ProgressHub } from './progress-hub.ts';
 import type { RunCache } from './run-cache.ts';
+import type { RunOutcomes } from './run-outcomes.ts';
 import type { RunStarter } from './run-starter.ts';
 
 export interface ServerContext {
@@ -14,5 +15,7 @@ export interface ServerContext {
   readonly hub: ProgressHub;
   /** answers about a run, kept while it is unchanged */
   readonly cache: RunCache;
+  /** templates pages and facets: a finished run's from memory, a running run's from the store */
+  readonly outcomes: RunOutcomes;
   readonly version: string;
 }

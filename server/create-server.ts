@@ -28,6 +28,7 @@ import { registerStartRunRoute } from './routes/start-run.ts';
 import { registerStaticRoutes } from './routes/static.ts';
 import { RunPolicy, type RunPolicyOptions } from './run-policy.ts';
 import { RunCache } from './run-cache.ts';
+import { RunOutcomes } from './run-outcomes.ts';
 import { RunStarter } from './run-starter.ts';
 
 export interface ServerOptions {
@@ -92,13 +93,15 @@ export async function createServer(options: ServerOptions): Promise<FlightdeckSe
   });
   const log = (message: string) => app.log.warn(redactSecrets(message));
   const hub = new ProgressHub(options.store, options.pollMs ?? 1000, (err) => log(`live progress: ${err instanceof Error ? err.message : String(err)}`));
+  const cache = new RunCache(options.store);
   const ctx: ServerContext = {
     store: options.store,
     tokens: options.tokens,
     approvalsPath: options.approvalsPath,
     runs: new RunStarter(options.store, log, new RunPolicy(options.runPolicy)),
     hub,
-    cache: new RunCache(options.store),
+    cache,
+    outcomes: new RunOutcomes(options.store, cache),
     version: VERSION,
   };
   app.decorate('flightdeck', ctx);

@@ -8,7 +8,7 @@
  * clamped integers are spliced into the SQL.
  */
 import type { Params, Row, SqlBackend } from './sql-backend.ts';
-import { MAX_PAGE, OUTCOME_SORTS, type Facet, type FacetCount, type OutcomePage, type OutcomeQuery, type OutcomeSummary, type VerdictCount } from './outcome-query.ts';
+import { MAX_PAGE, OUTCOME_SORTS, type Facet, type FacetCount, type OutcomeIndexRow, type OutcomePage, type OutcomeQuery, type OutcomeSummary, type VerdictCount } from './outcome-query.ts';
 
 export type OutcomeFilter = Omit<OutcomeQuery, 'limit' | 'offset' | 'sort' | 'order'>;
 
@@ -26,7 +26,12 @@ const OUTCOME_FROM = 'FROM outcomes o';
  * normalized text (literals as `?`) — a search must not reveal whether an
  * unmasked literal is there either.
  */
-async function runWorkload(db: SqlBackend, runId: string): Promise<{ name: string; text: 'sql' | 'normalized' } | null> {
+export interface RunWorkload {
+  readonly name: string;
+  readonly text: 'sql' | 'normalized';
+}
+
+export async function runWorkload(db: SqlBackend, runId: string): Promise<RunWorkload | null> {
   const [run] = await db.all('SELECT r.workload, w.masking FROM runs r LEFT JOIN workloads w ON w.name = r.workload WHERE r.id = ?', [runId]);
   return run ? { name: String(run.workload), text: run.masking === null || run.masking === undefined ? 'normalized' : 'sql' } : null;
 }
@@ -47,15 +52,58 @@ export async function queryOutcomes(db: SqlBackend, q: OutcomeQuery): Promise<Ou
      ORDER BY ${sort} ${order} NULLS LAST, o.fingerprint LIMIT ${limit} OFFSET ${offset}`,
     where.params,
   );
-  const sql = new Map<string, string>();
-  if (rows.length) {
-    const texts = await db.all(
-      `SELECT fingerprint, left(${workload.text}, 240) AS sql FROM templates WHERE workload = ? AND fingerprint IN (${rows.map(() => '?').join(', ')})`,
-      [workload.name, ...rows.map((r) => String(r.fingerprint))],
-    );
-    for (const t of texts) sql.set(String(t.fingerprint), String(t.sql));
-  }
+  const sql = await shownTexts(db, workload, rows.map((r) => String(r.fingerprint)));
   return { total: Number(count!.n), rows: rows.map((r) => summaryRow(r, sql.get(String(r.fingerprint)) ?? '')) };
+}
+
+/** the text a page shows for each of these templates (SHOWN_CHARS of it; see runWorkload for which text) */
+export async function shownTexts(db: SqlBackend, workload: RunWorkload, fingerprints: readonly string[]): Promise<Map<string, string>> {
+  const sql = new Map<string, string>();
+  if (!fingerprints.length) return sql;
+  const texts = await db.all(
+    `SELECT fingerprint, left(${workload.text}, ${SHOWN_CHARS}) AS sql FROM templates WHERE workload = ? AND fingerprint IN (${fingerprints.map(() => '?').join(', ')})`,
+    [workload.name, ...fingerprints],
+  );
+  for (const t of texts) sql.set(String(t.fingerprint), String(t.sql));
+  return sql;
+}
+
+/** how much of a template's text a page row shows */
+const SHOWN_CHARS = 240;
+
+/**
+ * One slice of a run's outcomes for an in-memory index (outcome-index.ts):
+ * every column a page row, a filter or a sort needs, no plans; `after` is
+ * the last fingerprint of the previous slice (keyset paging on the primary
+ * key, so a slice never reads the rows before it twice).
+ */
+export async function outcomeIndexSlice(db: SqlBackend, runId: string, after: string | null, limit: number): Promise<OutcomeIndexRow[]> {
+  const d = db.dialect;
+  const rows = await db.allJson(
+    `SELECT fingerprint, verdict, reason, weight, count, impact, cost_ratio, base_ms, head_ms, signature, approved,
+            coalesce(tables, ${d.emptyTextList}) AS tables, coalesce(base_rules, ${d.emptyTextList}) AS base_rules, coalesce(head_rules, ${d.emptyTextList}) AS head_rules
+     FROM outcomes WHERE run_id = ? ${after === null ? '' : 'AND fingerprint > ?'} ORDER BY fingerprint LIMIT ${clamp(limit)}`,
+    after === null ? [runId] : [runId, after],
+  );
+  return rows.map((r) => ({
+    ...summaryRow(r, ''),
+    rules: [...new Set([...(r.base_rules as unknown[]), ...(r.head_rules as unknown[])].filter((x) => x !== null).map(String))],
+  }));
+}
+
+/** one slice of the searchable text of a workload's templates (as `outcomeIndexSlice`, by fingerprint) */
+export async function templateTextSlice(db: SqlBackend, workload: RunWorkload, after: string | null, limit: number): Promise<{ fingerprint: string; text: string }[]> {
+  const rows = await db.all(
+    `SELECT fingerprint, ${workload.text} AS text FROM templates WHERE workload = ? ${after === null ? '' : 'AND fingerprint > ?'} ORDER BY fingerprint LIMIT ${clamp(limit)}`,
+    after === null ? [workload.name] : [workload.name, after],
+  );
+  return rows.map((r) => ({ fingerprint: String(r.fingerprint), text: r.text === null || r.text === undefined ? '' : String(r.text) }));
+}
+
+/** the approved outcomes of a run (what an approval changes) */
+export async function approvedFingerprints(db: SqlBackend, runId: string): Promise<string[]> {
+  const rows = await db.all('SELECT fingerprint FROM outcomes WHERE run_id = ? AND approved', [runId]);
+  return rows.map((r) => String(r.fingerprint));
 }
 
 export async function outcomeFacet(db: SqlBackend, facet: Facet, q: OutcomeFilter): Promise<FacetCount[]> {
@@ -105,7 +153,7 @@ export function clamp(n: number, max = Number.MAX_SAFE_INTEGER): number {
 }
 
 /** the WHERE clause of an outcome query: only placeholders, never a user's text */
-async function outcomeWhere(db: SqlBackend, q: OutcomeFilter, workload: { name: string; text: 'sql' | 'normalized' }): Promise<{ sql: string; params: Params }> {
+async function outcomeWhere(db: SqlBackend, q: OutcomeFilter, workload: RunWorkload): Promise<{ sql: string; params: Params }> {
   const d = db.dialect;
   const conds = ['o.run_id = ?'];
   const params: (string | number)[] = [q.runId];
@@ -140,7 +188,7 @@ async function outcomeWhere(db: SqlBackend, q: OutcomeFilter, workload: { name: 
 const MATCHES = new WeakMap<SqlBackend, Map<string, { readonly at: number; readonly value: Promise<string[]> }>>();
 const MATCH_MS = 5_000;
 
-function textMatches(db: SqlBackend, workload: { name: string; text: 'sql' | 'normalized' }, term: string): Promise<string[]> {
+function textMatches(db: SqlBackend, workload: RunWorkload, term: string): Promise<string[]> {
   let memo = MATCHES.get(db);
   if (!memo) MATCHES.set(db, (memo = new Map()));
   const key = `${workload.name}\u0000${workload.text}\u0000${term}`;

@@ -60,6 +60,11 @@ export interface OutcomeSummary {
   readonly sql: string;
 }
 
+/** an outcome as an in-memory index keeps it (outcome-index.ts): a page row without its text, with the rules either build fired */
+export interface OutcomeIndexRow extends OutcomeSummary {
+  readonly rules: readonly string[];
+}
+
 export interface OutcomePage {
   /** outcomes matching the filters (all pages) */
   readonly total: number;

@@ -18,7 +18,8 @@ import { resolve } from 'node:path';
 import { APPROVALS, CLUSTERS, decodeRow, DIFFS, encodeRow, FLIGHT_RESULTS, insertSql, lastByKey, OUTCOME_ROWS, OUTCOMES, RUNS, tablesOf, TEMPLATES, WORKLOADS, type Table, type TemplateRow, utcNowText } from './columns.ts';
 import { openDuckDbBackend } from './duckdb-backend.ts';
 import { checkSchema, schemaVersion } from './migrate.ts';
-import { clamp, costRatios, outcomeFacet, queryOutcomes, verdictCounts, type OutcomeFilter } from './outcome-queries.ts';
+import { OutcomeIndex } from './outcome-index.ts';
+import { approvedFingerprints, clamp, costRatios, outcomeFacet, outcomeIndexSlice, queryOutcomes, runWorkload, shownTexts, templateTextSlice, verdictCounts, type OutcomeFilter, type RunWorkload } from './outcome-queries.ts';
 import { MAX_PAGE, type AuditEntry, type Facet, type FacetCount, type OutcomePage, type OutcomeQuery, type VerdictCount } from './outcome-query.ts';
 import { openPostgresBackend } from './postgres-backend.ts';
 import type { ApprovalRecord, ClusterRecord, DiffRecord, FlightResultRecord, OutcomeRecord, RunRecord, StoredTemplate, WorkloadRecord } from './records.ts';
@@ -292,6 +293,30 @@ export class Store {
   /** How many outcomes (and how much weight) of the run fall on each value of a facet, under the other filters. */
   outcomeFacet(facet: Facet, q: OutcomeFilter): Promise<FacetCount[]> {
     return outcomeFacet(this.db, facet, q);
+  }
+
+  /**
+   * The run's outcomes in memory, answering the same pages and facets
+   * (outcome-index.ts): read in slices, plans left out. Null: no such run.
+   */
+  async loadOutcomeIndex(runId: string): Promise<OutcomeIndex | null> {
+    const workload = await runWorkload(this.db, runId);
+    if (workload === null) return null;
+    return OutcomeIndex.load({
+      workload,
+      outcomes: (after, limit) => outcomeIndexSlice(this.db, runId, after, limit),
+      texts: (after, limit) => templateTextSlice(this.db, workload, after, limit),
+    });
+  }
+
+  /** the text a templates page shows for these templates of the workload (an OutcomeIndex's page rows have none) */
+  shownTexts(workload: RunWorkload, fingerprints: readonly string[]): Promise<Map<string, string>> {
+    return shownTexts(this.db, workload, fingerprints);
+  }
+
+  /** the fingerprints of the run's approved outcomes */
+  approvedFingerprints(runId: string): Promise<string[]> {
+    return approvedFingerprints(this.db, runId);
   }
 
   /** Per run: outcomes by verdict, with weight and summed impact. */

@@ -15,7 +15,7 @@ import { shownFlight, shownOutcome, shownTemplate } from '../shown-data.ts';
 import { FacetsQuery, OutcomesQuery, RunParams, RunsQuery, TemplateParams } from '../schemas.ts';
 
 export function registerRunRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  const { store, tokens, cache } = ctx;
+  const { store, tokens, cache, outcomes } = ctx;
   /** a cached answer about the run, 404 when there is no such run */
   const cached = async <T>(runId: string, key: string, compute: () => Promise<T>): Promise<T> => {
     const value = await cache.get(runId, key, compute);
@@ -50,7 +50,7 @@ export function registerRunRoutes(app: FastifyInstance, ctx: ServerContext): voi
     const { run } = parseInput('params', RunParams, req.params);
     const q = parseInput('query', OutcomesQuery, req.query);
     const query = { runId: run, ...filters(q), sort: q.sort, order: q.order, limit: q.limit, offset: q.offset };
-    const page = await cached(run, `outcomes ${JSON.stringify(query)}`, () => store.queryOutcomes(query));
+    const page = await cached(run, `outcomes ${JSON.stringify(query)}`, () => outcomes.page(query));
     return { total: page.total, limit: q.limit, offset: q.offset, rows: page.rows };
   });
 
@@ -62,10 +62,10 @@ export function registerRunRoutes(app: FastifyInstance, ctx: ServerContext): voi
     // each facet counts under the other filters, so picking a verdict does not hide the other verdicts
     const without = (k: 'verdicts' | 'cluster' | 'table' | 'rule') => ({ ...f, [k]: undefined });
     return cached(run, `facets ${JSON.stringify(f)}`, async () => ({
-      verdict: await store.outcomeFacet('verdict', without('verdicts')),
-      cluster: await store.outcomeFacet('cluster', without('cluster')),
-      table: await store.outcomeFacet('table', without('table')),
-      rule: await store.outcomeFacet('rule', without('rule')),
+      verdict: await outcomes.facet('verdict', without('verdicts')),
+      cluster: await outcomes.facet('cluster', without('cluster')),
+      table: await outcomes.facet('table', without('table')),
+      rule: await outcomes.facet('rule', without('rule')),
     }));
   });
 

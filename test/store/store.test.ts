@@ -11,12 +11,14 @@ import { join } from 'node:path';
 import { duckdbCase, postgresCase } from './backends.ts';
 import { storeSuite, withStore } from './store-suite.ts';
 import { dashboardSuite } from './dashboard-suite.ts';
+import { outcomeIndexSuite } from './outcome-index-suite.ts';
 
 const duckdb = duckdbCase();
 const cases = [duckdb, await postgresCase()];
 for (const c of cases) {
   storeSuite(c);
   dashboardSuite(c);
+  outcomeIndexSuite(c);
 }
 after(async () => {
   for (const c of cases) await c.cleanup();

@@ -68,7 +68,7 @@ export class OutcomeIndex {
     const byFp = new Map<string, number>();
     rows.forEach((r, i) => byFp.set(r.fingerprint, i));
     // the texts of the workload's templates; those of templates not in the run are skipped
-    const texts: (string | undefined)[] = new Array(rows.length);
+    const texts = Array.from<string | undefined>({ length: rows.length });
     for (let after: string | null = null; ; ) {
       const slice = await source.texts(after, SLICE);
       for (const t of slice) {

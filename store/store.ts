@@ -362,15 +362,29 @@ export class Store {
    * slowdown a flight found on that plan. Returns how many outcomes were marked.
    */
   async saveApprovals(approvals: readonly ApprovalRecord[]): Promise<number> {
+    return this.db.transaction((tx) => this.markApprovals(tx, approvals));
+  }
+
+  /**
+   * saveApprovals and its audit entry in one transaction: no approval is kept
+   * without the entry that says who gave it, and no entry without the
+   * approval. `audit` gets how many outcomes were marked.
+   */
+  async saveApprovalsAudited(approvals: readonly ApprovalRecord[], audit: (outcomesMarked: number) => Omit<AuditEntry, 'id' | 'at'>): Promise<{ outcomesMarked: number; auditId: number }> {
     return this.db.transaction(async (tx) => {
-      let marked = 0;
-      for (const a of lastByKey(APPROVALS, approvals)) {
-        await tx.run(insertSql(this.db.dialect, APPROVALS, 1, { replace: true }), encodeRow(APPROVALS, a));
-        const rows = await tx.all('UPDATE outcomes SET approved = true WHERE fingerprint = ? AND head_plan_hash = ? AND verdict = ? AND NOT approved RETURNING run_id', [a.fingerprint, a.headPlanHash, a.verdict]);
-        marked += rows.length;
-      }
-      return marked;
+      const outcomesMarked = await this.markApprovals(tx, approvals);
+      return { outcomesMarked, auditId: await insertAudit(tx, audit(outcomesMarked)) };
     });
+  }
+
+  private async markApprovals(tx: SqlSession, approvals: readonly ApprovalRecord[]): Promise<number> {
+    let marked = 0;
+    for (const a of lastByKey(APPROVALS, approvals)) {
+      await tx.run(insertSql(this.db.dialect, APPROVALS, 1, { replace: true }), encodeRow(APPROVALS, a));
+      const rows = await tx.all('UPDATE outcomes SET approved = true WHERE fingerprint = ? AND head_plan_hash = ? AND verdict = ? AND NOT approved RETURNING run_id', [a.fingerprint, a.headPlanHash, a.verdict]);
+      marked += rows.length;
+    }
+    return marked;
   }
 
   /** the approval of one template, head plan and verdict, if any */
@@ -385,9 +399,8 @@ export class Store {
   }
 
   /** Append one entry to the audit log (who, what, on what, why); returns its id. */
-  async appendAudit(entry: Omit<AuditEntry, 'id' | 'at'>): Promise<number> {
-    const rows = await this.all(`INSERT INTO audit (logged_at, actor, role, action, target, why, detail) VALUES (${utcNowSql()}, ?, ?, ?, ?, ?, ?) RETURNING id`, [entry.actor, entry.role, entry.action, entry.target, entry.why, JSON.stringify(entry.detail)]);
-    return Number(rows[0]!.id);
+  appendAudit(entry: Omit<AuditEntry, 'id' | 'at'>): Promise<number> {
+    return insertAudit(this.db, entry);
   }
 
   async listAudit(limit: number, offset: number): Promise<{ total: number; rows: AuditEntry[] }> {
@@ -398,6 +411,11 @@ export class Store {
       rows: rows.map((r) => ({ id: Number(r.id), at: String(r.logged_at), actor: String(r.actor), role: String(r.role), action: String(r.action), target: String(r.target), why: r.why === null ? null : String(r.why), detail: JSON.parse(String(r.detail)) as Record<string, unknown> })),
     };
   }
+}
+
+async function insertAudit(session: SqlSession, entry: Omit<AuditEntry, 'id' | 'at'>): Promise<number> {
+  const rows = await session.all(`INSERT INTO audit (logged_at, actor, role, action, target, why, detail) VALUES (${utcNowSql()}, ?, ?, ?, ?, ?, ?) RETURNING id`, [entry.actor, entry.role, entry.action, entry.target, entry.why, JSON.stringify(entry.detail)]);
+  return Number(rows[0]!.id);
 }
 
 function groupByRun(outcomes: readonly OutcomeRecord[]): Map<string, string[]> {

@@ -67,13 +67,13 @@ export function registerApprovalRoutes(app: FastifyInstance, ctx: ServerContext)
       fingerprint: o.fingerprint, headPlanHash: o.headPlanHash!, template: templates.get(o.fingerprint)?.normalized ?? '', verdict: o.verdict,
       approvedBy: who.name, why: body.why, approvedAt: at, run: run.id,
     }));
-    const outcomesMarked = await store.saveApprovals(records);
-    // approvals mark outcomes in every run: no kept answer may show them unapproved
-    ctx.cache.invalidate();
-    const auditId = await store.appendAudit({
+    // the approvals and their audit entry are one transaction
+    const { outcomesMarked, auditId } = await store.saveApprovalsAudited(records, (outcomesMarked) => ({
       actor: who.name, role: who.role, action: 'approve', target: body.fingerprint ? `${run.id}/${body.fingerprint}` : `${run.id}/cluster`, why: body.why,
       detail: { run: run.id, ...(body.cluster ? { cluster: body.cluster } : {}), approved: records.length, outcomesMarked, fingerprints: records.slice(0, 100).map((r) => r.fingerprint) },
-    });
+    }));
+    // approvals mark outcomes in every run: no kept answer may show them unapproved
+    ctx.cache.invalidate();
     return { approved: records.length, outcomesMarked, auditId };
   });
 

@@ -157,5 +157,20 @@ export function dashboardSuite(c: StoreBackendCase): void {
       assert.deepEqual(rest.rows.map((r) => [r.id, r.why]), [[ids[0], "it's fine"]]);
       assert.deepEqual((await s.listAudit(-1, -1)).rows, []);
     });
+
+    test('an approval and its audit entry are one transaction: the entry failing keeps neither', async () => {
+      const approval: ApprovalRecord = { fingerprint: 'b', headPlanHash: 'head-b', template: SQL.b!, verdict: 'improved', approvedBy: 'ana', why: 'fine', approvedAt: '2026-12-02T10:00:00Z', run: 'r1' };
+      const audited = (await s.listAudit(500, 0)).total;
+      // the audit row violates NOT NULL inside the transaction (as a store failure between the two would)
+      await assert.rejects(s.saveApprovalsAudited([approval], () => ({ actor: 'ana', role: 'reviewer', action: null as unknown as string, target: 'r1/b', why: 'fine', detail: {} })));
+      assert.equal(await s.getApproval('b', 'head-b', 'improved'), null, 'no approval without its audit entry');
+      assert.equal((await s.getOutcome('r1', 'b'))!.approved, false);
+      assert.equal((await s.listAudit(500, 0)).total, audited);
+      const done = await s.saveApprovalsAudited([approval], (marked) => ({ actor: 'ana', role: 'reviewer', action: 'approve', target: 'r1/b', why: 'fine', detail: { marked } }));
+      assert.equal(done.outcomesMarked, 1);
+      assert.ok(await s.getApproval('b', 'head-b', 'improved'));
+      const [entry] = (await s.listAudit(1, 0)).rows;
+      assert.deepEqual([entry!.id, entry!.action, entry!.detail], [done.auditId, 'approve', { marked: 1 }]);
+    });
   });
 }

@@ -51,6 +51,16 @@ export class RunOutcomes {
     return index ? index.facet(facet, q) : this.store.outcomeFacet(facet, q);
   }
 
+  /**
+   * Read the most recently created finished runs ahead of their first page
+   * (a server that just started), one after another; a failure is left to
+   * the first request of that run.
+   */
+  async warm(runs = 2): Promise<void> {
+    const recent = (await this.store.listRuns()).filter((r) => r.status !== 'running').slice(0, runs);
+    for (const r of recent) await this.index(r.id);
+  }
+
   /** the run's index, or null: the run is running, is not there, or is too large for the budget */
   private async index(runId: string): Promise<OutcomeIndex | null> {
     const version = await this.cache.version(runId);

@@ -8,6 +8,7 @@
 import { FlightdeckError } from '../compiler/errors.ts';
 import type { Store } from '../store/store.ts';
 import { loadTokensFile, newToken, parseTokensEnv, sha256, TokenRegistry, type TokenEntry } from './auth.ts';
+import { redactSecrets } from './api-error.ts';
 import { createServer, type FlightdeckServer } from './create-server.ts';
 import type { RunPolicyOptions } from './run-policy.ts';
 
@@ -66,6 +67,8 @@ export async function serveDashboard(o: ServeOptions): Promise<RunningServer> {
     if (code === 'EACCES') throw new FlightdeckError('environment-error', `not allowed to listen on port ${o.port} (ports below 1024 need privileges): pick another with --port`);
     throw err;
   }
+  // the latest finished runs' outcomes are read into memory now, not on their first page
+  app.flightdeck.outcomes.warm().catch((err: unknown) => app.log.warn(redactSecrets(`reading the latest runs ahead: ${err instanceof Error ? err.message : String(err)}`)));
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : o.port;
   const shownHost = o.host.includes(':') ? `[${o.host}]` : o.host;

@@ -97,3 +97,14 @@ test('a missing run: an empty page, as the store answers', async () => {
     assert.deepEqual(await outcomes.page({ ...q, runId: 'nope' }), { total: 0, rows: [] });
   });
 });
+
+test('warm-up reads the latest finished runs ahead of their first page, never a running one', async () => {
+  await withCountedStore(async (store, calls) => {
+    await store.createRun({ id: 'live', kind: 'playback', workload: 'w', catalog: 'c.duckdb', baseSpec: 'reference@main', headSpec: 'reference', baseDescription: null, headDescription: null, queue: 'local', total: 6, options: {} });
+    const outcomes = new RunOutcomes(store, new RunCache(store, 0));
+    await outcomes.warm();
+    assert.equal(calls.loads, 1, 'the finished seed run only');
+    assert.equal((await outcomes.page(q)).total, 6);
+    assert.deepEqual(calls, { pages: 0, facets: 0, loads: 1 });
+  });
+});

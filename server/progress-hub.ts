@@ -111,7 +111,8 @@ class Poller {
 
   /** running runs, and those that were running at the last tick (to send their `done`) */
   private async watchedRuns() {
-    const runs = await this.store.listRuns();
+    // the running runs and those announced as running, not the whole history
+    const runs = await this.store.listRuns({ runningOr: [...this.last.keys()] });
     const watched = runs.filter((r) => r.status === 'running' || (this.last.has(r.id) && !this.finished.has(r.id)));
     // forget finished runs once announced, so the map stays the size of what runs
     for (const id of this.finished) {

@@ -185,8 +185,10 @@ export class Store {
     return rows[0] ? { ...decodeRow(RUNS, rows[0]), done: Number(rows[0].done) } : null;
   }
 
-  async listRuns(): Promise<(RunRecord & { done: number })[]> {
-    const rows = await this.allJson('SELECT r.*, (SELECT count(*) FROM outcomes o WHERE o.run_id = r.id) AS done FROM runs r ORDER BY created_at DESC, id');
+  /** every run, newest first; with `runningOr`, only the running runs and those named (what a progress poller reads each second) */
+  async listRuns(filter?: { readonly runningOr: readonly string[] }): Promise<(RunRecord & { done: number })[]> {
+    const where = filter ? `WHERE r.status = 'running'${filter.runningOr.length ? ` OR r.id IN (${filter.runningOr.map(() => '?').join(', ')})` : ''}` : '';
+    const rows = await this.allJson(`SELECT r.*, (SELECT count(*) FROM outcomes o WHERE o.run_id = r.id) AS done FROM runs r ${where} ORDER BY created_at DESC, id`, filter ? [...filter.runningOr] : []);
     return rows.map((r) => ({ ...decodeRow(RUNS, r), done: Number(r.done) }));
   }
 

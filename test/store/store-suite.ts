@@ -83,6 +83,12 @@ export function storeSuite(c: StoreBackendCase): void {
         await s.reopenRun('r1');
         assert.deepEqual([(await s.getRun('r1'))!.status, (await s.getRun('r1'))!.finishedAt], ['running', null]);
         assert.deepEqual((await s.listRuns()).map((r) => r.id).toSorted(), ['r1', 'r2']);
+        await s.createRun(newRun('r3'));
+        await s.finishRun('r2', 'done');
+        await s.finishRun('r3', 'done');
+        // what a progress poller reads: the running runs and those it names, not the history
+        assert.deepEqual((await s.listRuns({ runningOr: [] })).map((r) => r.id), ['r1']);
+        assert.deepEqual((await s.listRuns({ runningOr: ['r3', 'nope'] })).map((r) => r.id).toSorted(), ['r1', 'r3']);
         assert.equal(await s.getRun('nope'), null);
       });
     });

@@ -285,6 +285,14 @@ export class Store {
     });
   }
 
+  /** one change cluster of a run, by its signature */
+  async getCluster(runId: string, signature: string): Promise<Omit<ClusterRecord, 'runId'> | null> {
+    const rows = await this.all('SELECT * FROM clusters WHERE run_id = ? AND signature = ?', [runId, signature]);
+    if (!rows[0]) return null;
+    const { runId: _, ...c } = decodeRow(CLUSTERS, rows[0]);
+    return c;
+  }
+
   // ---- the dashboard's queries (outcome-queries.ts) ------------------------------------
 
   /** One page of a run's outcomes, filtered and sorted, with the number that match. */

@@ -80,7 +80,7 @@ export function registerRunRoutes(app: FastifyInstance, ctx: ServerContext): voi
     const masked = Boolean((await store.getWorkload(run.workload))?.masking);
     const flight = shownFlight(run.kind === 'flight' ? await store.getFlightResult(runId, fp) : null, run.options.allowUnmasked === true);
     const shown = shownOutcome(outcome, masked);
-    const cluster = outcome.signature ? ((await store.getClusters(runId)).find((c) => c.signature === outcome.signature) ?? null) : null;
+    const cluster = outcome.signature ? await store.getCluster(runId, outcome.signature) : null;
     const approval = outcome.headPlanHash ? await store.getApproval(fp, outcome.headPlanHash, outcome.verdict) : null;
     const verdicts = (await store.verdictCounts([runId])).get(runId) ?? [];
     return {

@@ -150,6 +150,8 @@ export function storeSuite(c: StoreBackendCase): void {
         await s.saveClusters('r', [cluster, { ...cluster, signature: 't', templates: 1 }]);
         await s.saveClusters('r', [cluster]);
         assert.deepEqual(await s.getClusters('r'), [cluster]);
+        assert.deepEqual(await s.getCluster('r', 's'), cluster);
+        assert.equal(await s.getCluster('r', 't'), null, 'replaced');
         const result: FlightResultRecord = {
           runId: 'r', fingerprint: '1', correctness: 'same', performance: 'slower', detail: 'x1.3', ratio: 1.3, ratioLow: 1.2, ratioHigh: 1.4, noise: 0.03, pValue: 0.001,
           baseMs: 10, headMs: 13, pairs: 20, baseRows: 5, headRows: 5, emptyBoth: false, mismatch: null, operatorChange: { op: 'HashJoin' }, operators: { base: [{ name: 'HASH_JOIN', depth: 0, rows: 5, timeMs: 1.5 }], head: [] }, crossCheck: null,

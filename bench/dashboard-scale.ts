@@ -74,6 +74,7 @@ async function measure(name: string, storePath: string, runId: string, load: { f
   const server = await startBenchServer(storePath);
   try {
     console.log(`\n--- ${name}`);
+    console.log(`server start: the run's outcomes read into memory in ${server.warm.seconds.toFixed(2)} s (server RSS after: ${server.warm.rssMb} MB); the pages below are answered from them`);
     const first = await measureFirstPage(chromium, server.url, runId, server.token, loads);
     console.log(`templates page, first page shown (median of ${loads} cold loads: ${list(first)} ms): ${verdict(median(first), 1000, 'ms')}`);
     const f = await measureFilterChanges(chromium, server.url, runId, server.token, changes);

@@ -27,7 +27,7 @@ export interface OutcomeIndexSource {
   texts(after: string | null, limit: number): Promise<readonly { fingerprint: string; text: string }[]>;
 }
 
-const SLICE = 20_000;
+const SLICE = 50_000;
 /** filters and text searches kept per index (a dashboard's readers ask for a few at a time) */
 const KEPT_MASKS = 64;
 
@@ -149,7 +149,7 @@ export class OutcomeIndex {
       const r = this.rows[i]!;
       if (facet === 'verdict') add(r.verdict, r.weight);
       else if (facet === 'cluster') add(r.signature, r.weight);
-      else for (const v of new Set(facet === 'table' ? r.tables : r.rules)) add(v, r.weight);
+      else for (const v of facet === 'table' ? r.tables : r.rules) add(v, r.weight);
     }
     return [...acc]
       .map(([value, a]) => ({ value, count: a.count, weight: a.weight + a.carry }))

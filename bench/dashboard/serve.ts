@@ -18,6 +18,8 @@ export interface BenchServer {
   readonly url: string;
   /** a viewer token */
   readonly token: string;
+  /** seconds the server took to read the latest finished runs into memory after it started listening, and its RSS after (MB) */
+  readonly warm: { readonly seconds: number; readonly rssMb: number };
   close(): Promise<void>;
 }
 
@@ -30,18 +32,20 @@ export async function startBenchServer(storePath: string): Promise<BenchServer> 
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = once(child, 'exit');
-  const url = await new Promise<string>((resolve, reject) => {
+  // measured once the server has read its runs ahead (as a user opening the dashboard a little after `flightdeck serve`)
+  const { url, warm } = await new Promise<{ url: string; warm: BenchServer['warm'] }>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8');
-      const m = /listening (\S+)/.exec(out);
-      if (m) resolve(m[1]!);
+      const m = /listening (\S+)\s+warm (\S+) (\S+)/.exec(out);
+      if (m) resolve({ url: m[1]!, warm: { seconds: Number(m[2]), rssMb: Number(m[3]) } });
     });
     void exited.then(([code]) => reject(new Error(`the bench server exited (${String(code)}) before listening`)));
   });
   return {
     url,
     token,
+    warm,
     async close() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

@@ -3,8 +3,9 @@
  * it, so the load generator and the browser driver of the benchmarks never
  * share its event loop: opens the store named by argv[2], serves it with the
  * built web app and one viewer token (FLIGHTDECK_BENCH_TOKEN) on loopback at
- * a free port, prints `listening <url>`, and closes server and store on
- * SIGTERM.
+ * a free port, prints `listening <url>`, reads the latest finished runs
+ * into memory as `flightdeck serve` does and prints `warm <seconds> <rss MB>`,
+ * and closes server and store on SIGTERM.
  */
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -30,3 +31,7 @@ process.once('SIGTERM', () => {
   })();
 });
 console.log(`listening http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);
+// as `flightdeck serve` does: the latest finished runs read into memory ahead of their first page (timed here)
+const warmStarted = performance.now();
+await app.flightdeck.outcomes.warm();
+console.log(`warm ${((performance.now() - warmStarted) / 1000).toFixed(2)} ${(process.memoryUsage().rss / 1048576).toFixed(0)}`);

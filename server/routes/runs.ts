@@ -7,12 +7,14 @@
 import type { FastifyInstance } from 'fastify';
 import { requireRole } from '../access.ts';
 import { notFound, parseInput } from '../api-error.ts';
-import type { Facets, Page, RunSummary, TemplateDetail } from '../api-types.ts';
+import type { Facets, OutcomeSummary, Page, RunSummary, TemplateDetail } from '../api-types.ts';
 import type { ServerContext } from '../context.ts';
 import { buildPlanDiffView } from '../plan-view.ts';
 import { runOverview, runSummary } from '../run-view.ts';
 import { shownFlight, shownOutcome, shownTemplate } from '../shown-data.ts';
 import { FacetsQuery, OutcomesQuery, RunParams, RunsQuery, TemplateParams } from '../schemas.ts';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 export function registerRunRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { store, tokens, cache, outcomes } = ctx;
@@ -45,28 +47,35 @@ export function registerRunRoutes(app: FastifyInstance, ctx: ServerContext): voi
     return cached(run, 'overview', async () => runOverview(store, await getRun(run)));
   });
 
-  app.get('/api/runs/:run/outcomes', async (req) => {
+  // pages and facets are kept serialized: one asked again (the same page for many readers) is sent as kept
+  app.get('/api/runs/:run/outcomes', async (req, reply) => {
     requireRole(tokens, req, 'viewer');
     const { run } = parseInput('params', RunParams, req.params);
     const q = parseInput('query', OutcomesQuery, req.query);
     const query = { runId: run, ...filters(q), sort: q.sort, order: q.order, limit: q.limit, offset: q.offset };
-    const page = await cached(run, `outcomes ${JSON.stringify(query)}`, () => outcomes.page(query));
-    return { total: page.total, limit: q.limit, offset: q.offset, rows: page.rows };
+    const body = await cached(run, `outcomes ${JSON.stringify(query)}`, async () => {
+      const page = await outcomes.page(query);
+      return JSON.stringify({ total: page.total, limit: q.limit, offset: q.offset, rows: page.rows } satisfies Page<OutcomeSummary>);
+    });
+    return reply.type(JSON_TYPE).send(body);
   });
 
-  app.get('/api/runs/:run/facets', async (req): Promise<Facets> => {
+  app.get('/api/runs/:run/facets', async (req, reply) => {
     requireRole(tokens, req, 'viewer');
     const { run } = parseInput('params', RunParams, req.params);
     const q = parseInput('query', FacetsQuery, req.query);
     const f = { runId: run, ...filters(q) };
     // each facet counts under the other filters, so picking a verdict does not hide the other verdicts
     const without = (k: 'verdicts' | 'cluster' | 'table' | 'rule') => ({ ...f, [k]: undefined });
-    return cached(run, `facets ${JSON.stringify(f)}`, async () => ({
-      verdict: await outcomes.facet('verdict', without('verdicts')),
-      cluster: await outcomes.facet('cluster', without('cluster')),
-      table: await outcomes.facet('table', without('table')),
-      rule: await outcomes.facet('rule', without('rule')),
-    }));
+    const body = await cached(run, `facets ${JSON.stringify(f)}`, async () =>
+      JSON.stringify({
+        verdict: await outcomes.facet('verdict', without('verdicts')),
+        cluster: await outcomes.facet('cluster', without('cluster')),
+        table: await outcomes.facet('table', without('table')),
+        rule: await outcomes.facet('rule', without('rule')),
+      } satisfies Facets),
+    );
+    return reply.type(JSON_TYPE).send(body);
   });
 
   app.get('/api/runs/:run/templates/:fp', async (req): Promise<TemplateDetail> => {

@@ -70,7 +70,7 @@ export function shuffleSql(domain: string, lo: number, hi: number): string {
 }
 
 /** One table's masking SELECT: looked-up columns joined, the rest masked in place (hash maps for dateShift entities). */
-export function maskSelectWithLookups(table: string, relation: string, columns: readonly MaskColumn[], values: ValueMaps, hashes: HashMaps): string {
+export function maskSelectWithLookups(table: string, relation: string, columns: readonly MaskColumn[], values: ValueMaps, hashes: HashMaps, orderBy?: string): string {
   const joins: string[] = [];
   const replaces: string[] = [];
   const rest: MaskColumn[] = columns.map((c) => {
@@ -83,5 +83,5 @@ export function maskSelectWithLookups(table: string, relation: string, columns: 
     return { column: c.column, type: maskedType(c), policy: { kind: 'keep' } as ColumnPolicy };
   });
   const from = joins.length ? `(SELECT * REPLACE (${replaces.join(', ')}) FROM ${relation} AS __fd_l ${joins.join(' ')})` : relation;
-  return maskSelect(from, rest, { maps: hashes });
+  return maskSelect(from, rest, { maps: hashes, ...(orderBy ? { orderBy } : {}) });
 }

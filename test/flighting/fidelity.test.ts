@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { openDatabase } from '../../compiler/builds/duckdb-database.ts';
 import { importLogs } from '../../corpus/templates/import.ts';
 import { writeShopLog } from '../../corpus/shop/write-log.ts';
 import { measureFidelity, shape } from '../../flighting/desensitize/fidelity.ts';
@@ -56,6 +57,30 @@ test('reference build: ≥ 95% of the shop templates keep their plan on the snap
   // each changed template names the statistic that moved, without values
   const named = g.changed.flatMap((c) => c.statistics ?? []);
   assert.ok(named.some((s) => /^orders\.(customer_id|order_date): .*has null false → true/.test(s)), `the nulled columns are named: ${named.join('; ')}`);
+});
+
+test('every kept column has on the snapshot the DuckDB statistics it has on the source (its rows written in the source\'s order)', async () => {
+  const snap = join(dir, 'kept.duckdb');
+  await desensitize({ source: src, policy, key, out: snap, maskOnly: true });
+  const db = await openDatabase(':memory:');
+  try {
+    await db.run(`ATTACH '${src}' AS a (READ_ONLY); ATTACH '${snap}' AS b (READ_ONLY)`);
+    const moved: string[] = [];
+    let kept = 0;
+    for (const [table, t] of Object.entries(policy.tables)) {
+      for (const [column, p] of Object.entries(t.columns)) {
+        if (p.kind !== 'keep') continue;
+        kept++;
+        const stats = async (d: string) => String((await db.all(`SELECT CAST(stats("${column}") AS VARCHAR) AS s FROM ${d}.main.${table} LIMIT 1`))[0]!.s);
+        const [x, y] = [await stats('a'), await stats('b')];
+        if (x !== y) moved.push(`${table}.${column}: ${x} → ${y}`);
+      }
+    }
+    assert.ok(kept > 30, `${kept} kept columns`);
+    assert.deepEqual(moved, []);
+  } finally {
+    db.close();
+  }
 });
 
 test('the moved statistics of a column: distinct sketch beyond 1%, nulls, longest string; a kept column is marked', () => {

@@ -51,7 +51,7 @@ export function valueMapStatements(tables: readonly { name: string; relation: st
       // in [lo, hi]: the keyed shuffle (shuffleSql), every value of the range; outside: the hash form, for the values the data holds there
       const [lo, hi] = p.range;
       const outside = maskSelect(distinct(`NOT BETWEEN ${lo} AND ${hi}`), [column], { withOriginal: true });
-      statements.push(`CREATE OR REPLACE TEMP TABLE fd_vmap_${i} AS SELECT CAST(x AS ${g.type}) AS v, CAST(m AS ${g.type}) AS m FROM (${shuffleSql(p.domain!, lo, hi)})
+      statements.push(`CREATE OR REPLACE TEMP TABLE fd_vmap_${i} AS SELECT CAST(x AS ${g.type}) AS v, CAST(m AS ${g.type}) AS m FROM (${shuffleSql(p.domain!, lo, hi, p.pins)})
         UNION ALL SELECT __fd_orig AS v, __fd_x AS m FROM (${outside})`);
     } else {
       statements.push(`CREATE OR REPLACE TEMP TABLE fd_vmap_${i} AS SELECT __fd_orig AS v, __fd_x AS m FROM (${maskSelect(distinct(), [column], { withOriginal: true })})`);
@@ -62,11 +62,20 @@ export function valueMapStatements(tables: readonly { name: string; relation: st
 }
 
 /**
- * The keyed shuffle of [lo, hi] as (x, m): x ↦ lo - 1 + its rank when the
- * range is ordered by (keyed hash, x). mask-value.ts's `shuffled` is the same.
+ * The keyed shuffle of [lo, hi] as (x, m): a pin maps to itself; any other x
+ * to the value of its own stretch between pins (lo and hi bound the first and
+ * last) whose rank there is x's rank when the stretch is ordered by (keyed
+ * hash, x). Without pins: x ↦ lo - 1 + its rank in the whole range. So a
+ * column whose min and max are pins keeps them. mask-value.ts's `shuffled`
+ * is the same.
  */
-export function shuffleSql(domain: string, lo: number, hi: number): string {
-  return `SELECT x, (${lo - 1} + row_number() OVER (ORDER BY fd_kh($1, ${lit(domain)}, CAST(x AS VARCHAR)), x)) AS m FROM range(${lo}, ${hi + 1}) r(x)`;
+export function shuffleSql(domain: string, lo: number, hi: number, pins: readonly number[] = []): string {
+  const ps = [...new Set(pins)].toSorted((a, b) => a - b);
+  if (!ps.length) return `SELECT x, (${lo - 1} + row_number() OVER (ORDER BY fd_kh($1, ${lit(domain)}, CAST(x AS VARCHAR)), x)) AS m FROM range(${lo}, ${hi + 1}) r(x)`;
+  const list = `[${ps.join(', ')}]::BIGINT[]`;
+  // s: the first value of x's stretch (one past the greatest pin below x)
+  return `SELECT x, CASE WHEN pin THEN x ELSE s - 1 + row_number() OVER (PARTITION BY pin, s ORDER BY fd_kh($1, ${lit(domain)}, CAST(x AS VARCHAR)), x) END AS m
+    FROM (SELECT x, list_contains(${list}, x) AS pin, coalesce(list_max(list_filter(${list}, lambda p: p < x)) + 1, ${lo}) AS s FROM range(${lo}, ${hi + 1}) r(x))`;
 }
 
 /** One table's masking SELECT: looked-up columns joined, the rest masked in place (hash maps for dateShift entities). */

@@ -62,7 +62,7 @@ export async function desensitize(options: DesensitizeOptions): Promise<Desensit
     const { statements, maps } = hashMapStatements(tables.map((t) => ({ relation: t.relation, columns: t.columns.filter((c) => !values.byColumn.has(`${t.name}\0${c.column}`)) })));
     for (const sql of [...values.statements, ...statements]) await db.run(sql, keyParams(sql, options.key.revealHex()));
     for (const [i, t] of source.tables.entries()) {
-      await writeTable(db, t, tables[i]!.columns, values, maps, source.kind === 'duckdb');
+      await writeTable(db, t, tables[i]!.columns, values, maps, options.key, source.kind === 'duckdb');
       options.onProgress?.(t.name);
     }
     await db.run('CHECKPOINT snap');
@@ -105,7 +105,7 @@ export function maskColumns(t: SourceTable, policy: Policy): MaskColumn[] {
   return t.columns.map((c) => ({ column: c.column, type: c.type, policy: policy.tables[t.name]!.columns[c.column]! }));
 }
 
-async function writeTable(db: Database, t: SourceTable, columns: readonly MaskColumn[], values: ValueMaps, maps: HashMaps, inRowOrder: boolean): Promise<void> {
+async function writeTable(db: Database, t: SourceTable, columns: readonly MaskColumn[], values: ValueMaps, maps: HashMaps, key: MaskingKey, inRowOrder: boolean): Promise<void> {
   const kept = columns.filter((c) => c.policy.kind !== 'drop');
   const defs = kept.map((c) => {
     const notNull = t.columns.find((s) => s.column === c.column)!.notNull && c.policy.kind !== 'null';
@@ -120,7 +120,7 @@ async function writeTable(db: Database, t: SourceTable, columns: readonly MaskCo
     ? maskSelectWithLookups(t.name, `(SELECT *, rowid AS ${ROW} FROM ${t.relation})`, columns, values, maps, ROW)
     : maskSelectWithLookups(t.name, t.relation, columns, values, maps);
   try {
-    await db.run(`INSERT INTO snap.main.${q(t.name)} ${select}`);
+    await db.run(`INSERT INTO snap.main.${q(t.name)} ${select}`, keyParams(select, key.revealHex()));
     // the key's index built once over the written rows: an insert into a keyed table appends on one thread
     if (pkKept) await db.run(`ALTER TABLE snap.main.${q(t.name)} ADD PRIMARY KEY (${t.primaryKey.map(q).join(', ')})`);
   } catch (err) {

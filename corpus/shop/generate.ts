@@ -51,25 +51,27 @@ export async function generateShop(options: { scale: number; outDir: string; see
   const countryOf = `map_from_entries(${`[${CITIES.map(([c, k]) => `('${c}', '${k}')`).join(', ')}]`})`;
   try {
     await sql(SHOP_SCHEMA);
+    // every row is inserted complete (no UPDATE after it): DuckDB's distinct-count sketch of a column is
+    // sampled as its rows are appended and an UPDATE does not refresh it, so a column filled by UPDATE would
+    // keep the sketch of its placeholder ('' or 0: one distinct value) and its plans would rest on that
     await sql(`
       INSERT INTO customers
-      SELECT id,
+      SELECT id, first_name, last_name,
+        lower(replace(first_name, '''', '')) || '.' || lower(replace(last_name, '''', '')) || id::VARCHAR || '@' || ${list(['example.com', 'mail.test', 'inbox.test', 'corp.test'])}[1 + (id % 4)],
+        phone, street, city, ${countryOf}[city], postal_code, birth_date, card_number, segment, created_at
+      FROM (SELECT id,
         ${pick(FIRST_NAMES, 'id', 1)} AS first_name,
         ${pick(LAST_NAMES, 'id', 2)} AS last_name,
-        '', -- email, filled below from the names
-        CASE WHEN ${uni(10, 'id', 3)} = 0 THEN NULL ELSE '+' || (40 + ${uni(9, 'id', 4)})::VARCHAR || ' ' || lpad((${uni(100000000, 'id', 5)})::VARCHAR, 8, '0') END,
-        (1 + ${uni(199, 'id', 6)})::VARCHAR || ' ' || ${pick(STREETS, 'id', 7)},
+        CASE WHEN ${uni(10, 'id', 3)} = 0 THEN NULL ELSE '+' || (40 + ${uni(9, 'id', 4)})::VARCHAR || ' ' || lpad((${uni(100000000, 'id', 5)})::VARCHAR, 8, '0') END AS phone,
+        (1 + ${uni(199, 'id', 6)})::VARCHAR || ' ' || ${pick(STREETS, 'id', 7)} AS street,
         ${pick(cities, 'id', 8)} AS city,
-        '',
-        lpad((${uni(99999, 'id', 9)})::VARCHAR, 5, '0'),
-        DATE '1940-01-01' + (${uni(365 * 66, 'id', 10)})::INTEGER,
-        CASE WHEN ${uni(5, 'id', 11)} = 0 THEN NULL ELSE '4' || lpad((${uni('1000000000000000', 'id', 12)})::VARCHAR, 15, '0') END,
-        ${pick(SEGMENTS, 'id', 13)},
-        TIMESTAMP '2018-01-01' + to_seconds((${uni(86400 * 365 * 6, 'id', 14)})::BIGINT)
-      FROM range(1, ${s.customers + 1}) t(id);
-      UPDATE customers SET
-        email = lower(replace(first_name, '''', '')) || '.' || lower(replace(last_name, '''', '')) || customer_id::VARCHAR || '@' || ${list(['example.com', 'mail.test', 'inbox.test', 'corp.test'])}[1 + (customer_id % 4)],
-        country = ${countryOf}[city];
+        lpad((${uni(99999, 'id', 9)})::VARCHAR, 5, '0') AS postal_code,
+        DATE '1940-01-01' + (${uni(365 * 66, 'id', 10)})::INTEGER AS birth_date,
+        CASE WHEN ${uni(5, 'id', 11)} = 0 THEN NULL ELSE '4' || lpad((${uni('1000000000000000', 'id', 12)})::VARCHAR, 15, '0') END AS card_number,
+        ${pick(SEGMENTS, 'id', 13)} AS segment,
+        TIMESTAMP '2018-01-01' + to_seconds((${uni(86400 * 365 * 6, 'id', 14)})::BIGINT) AS created_at
+      FROM range(1, ${s.customers + 1}) t(id))
+      ORDER BY id;
     `);
     options.onProgress?.('customers');
     await sql(`
@@ -83,46 +85,47 @@ export async function generateShop(options: { scale: number; outDir: string; see
       FROM range(1, ${s.products + 1}) t(id);
     `);
     options.onProgress?.('products');
+    // an order's lines are a function of its id, so they are generated first and its total is their sum
     await sql(`
+      CREATE TEMP TABLE fd_lines AS
+      SELECT o.id AS order_id, l.line_no,
+        1 + floor(${s.products} * pow(${unit('o.id * 8 + l.line_no', 40)}, 1.8))::INTEGER AS product_id,
+        1 + ${uni(5, 'o.id * 8 + l.line_no', 41)} AS quantity,
+        CASE WHEN ${uni(4, 'o.id * 8 + l.line_no', 42)} = 0 THEN (${uni(4, 'o.id * 8 + l.line_no', 43)} * 0.05)::DECIMAL(4,2) ELSE 0 END AS discount
+      FROM range(1, ${s.orders + 1}) o(id), LATERAL (SELECT unnest(range(1, 2 + ${uni(5, 'o.id', 44)}::INTEGER)) AS line_no) l;
       INSERT INTO orders
       SELECT id,
         1 + floor(${s.customers} * pow(${unit('id', 30)}, 2.2))::INTEGER,   -- skew: a few customers order a lot
         DATE '2021-01-01' + (${uni(365 * 4, 'id', 31)})::INTEGER,
         ${pick(ORDER_STATUSES, 'id', 32)},
         ${pick(CHANNELS, 'id', 33)},
-        ${pick(cities, 'id', 34)} AS ship_city,
-        '',
-        0
-      FROM range(1, ${s.orders + 1}) t(id);
-      UPDATE orders SET ship_country = ${countryOf}[ship_city];
+        ship_city,
+        ${countryOf}[ship_city],
+        t.total
+      FROM (SELECT id, ${pick(cities, 'id', 34)} AS ship_city FROM range(1, ${s.orders + 1}) r(id)) o
+      JOIN (SELECT l.order_id, sum(l.quantity * p.price * (1 - l.discount))::DECIMAL(12,2) AS total
+            FROM fd_lines l JOIN products p USING (product_id) GROUP BY l.order_id) t ON t.order_id = o.id
+      ORDER BY id;
     `);
     options.onProgress?.('orders');
     await sql(`
       INSERT INTO order_items
-      SELECT o.order_id, l.line_no,
-        1 + floor(${s.products} * pow(${unit('o.order_id * 8 + l.line_no', 40)}, 1.8))::INTEGER,
-        1 + ${uni(5, 'o.order_id * 8 + l.line_no', 41)},
-        0,
-        CASE WHEN ${uni(4, 'o.order_id * 8 + l.line_no', 42)} = 0 THEN (${uni(4, 'o.order_id * 8 + l.line_no', 43)} * 0.05)::DECIMAL(4,2) ELSE 0 END
-      FROM orders o, LATERAL (SELECT unnest(range(1, 2 + ${uni(5, 'o.order_id', 44)}::INTEGER)) AS line_no) l;
-      UPDATE order_items SET unit_price = p.price FROM products p WHERE p.product_id = order_items.product_id;
-      UPDATE orders SET total = t.total
-      FROM (SELECT order_id, sum(quantity * unit_price * (1 - discount))::DECIMAL(12,2) AS total FROM order_items GROUP BY order_id) t
-      WHERE t.order_id = orders.order_id;
+      SELECT l.order_id, l.line_no, l.product_id, l.quantity, p.price, l.discount
+      FROM fd_lines l JOIN products p USING (product_id)
+      ORDER BY l.order_id, l.line_no;
+      DROP TABLE fd_lines;
     `);
     options.onProgress?.('order_items');
     await sql(`
       INSERT INTO payments
-      SELECT o.order_id, o.order_id,
-        ${pick(PAYMENT_METHODS, 'o.order_id', 50)} AS method,
-        NULL,
+      SELECT o.order_id, o.order_id, o.method,
+        CASE WHEN o.method = 'card' THEN c.card_number END,
         o.total,
         o.order_date::TIMESTAMP + to_seconds((${uni(86400 * 2, 'o.order_id', 51)})::BIGINT),
         CASE WHEN ${uni(50, 'o.order_id', 52)} = 0 THEN 'declined' ELSE 'captured' END
-      FROM orders o WHERE o.status <> 'cancelled';
-      UPDATE payments SET card_number = c.card_number
-      FROM orders o JOIN customers c ON c.customer_id = o.customer_id
-      WHERE o.order_id = payments.order_id AND payments.method = 'card';
+      FROM (SELECT *, ${pick(PAYMENT_METHODS, 'order_id', 50)} AS method FROM orders WHERE status <> 'cancelled') o
+      JOIN customers c ON c.customer_id = o.customer_id
+      ORDER BY o.order_id;
     `);
     options.onProgress?.('payments');
     await sql(`

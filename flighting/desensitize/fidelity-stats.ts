@@ -6,10 +6,13 @@
  * string. Read with DuckDB's `stats()`; values (min/max) are never printed,
  * so nothing here can carry an original value. A moved statistic of a
  * column the policy keeps cannot come from masking: DuckDB samples a
- * column's distinct sketch as rows are appended (the first rows of each
- * vector) and does not refresh it on UPDATE, so a source filled by UPDATE or
- * appended in other batches has a sketch that any rewrite of the data,
- * masked or not, moves.
+ * column's distinct sketch at fixed positions of each vector as rows are
+ * appended and does not refresh it on UPDATE; the snapshot writes a DuckDB
+ * source's rows in their order, in whole vectors, so a kept column keeps
+ * its sketch unless the source's is stale (filled by UPDATE) or was
+ * appended in smaller batches — then any copy moves it. A
+ * pseudonymised column keeps its exact distinct count, but the sketch
+ * hashes other values, so its estimate moves with the key.
  */
 import { openDatabase, type Database } from '../../compiler/builds/duckdb-database.ts';
 import { lit, q } from './mask-sql.ts';
@@ -37,7 +40,7 @@ export function describeMoves(table: string, column: string, a: ColumnStatistics
   if (a.hasNull !== b.hasNull) moves.push(`has null ${a.hasNull} → ${b.hasNull}`);
   if (a.maxStringLength !== b.maxStringLength) moves.push(`max string length ${a.maxStringLength} → ${b.maxStringLength}`);
   if (!moves.length) return null;
-  return `${table}.${column}: ${moves.join(', ')}${kept ? ' (a kept column: not the masking; the source\'s sketch is stale or sampled other rows, and any copy moves it)' : ''}`;
+  return `${table}.${column}: ${moves.join(', ')}${kept ? ' (a kept column: not the masking; the source\'s sketch is stale, e.g. filled by UPDATE, or its rows were appended in smaller batches, and any copy moves it)' : ''}`;
 }
 
 export class StatisticsDiff {

@@ -106,6 +106,12 @@ export interface MaskSelectOptions {
   readonly maps?: HashMaps;
   /** also output the original of the first column as __fd_orig (the leak scan's own-value check) */
   readonly withOriginal?: boolean;
+  /**
+   * a column of `relation` (not masked, not output) holding the source's row order: the rows are sorted by it when
+   * a join would reorder them (`relation` itself joins: `joined`); a projection alone keeps the order and costs no sort
+   */
+  readonly orderBy?: string;
+  readonly joined?: boolean;
 }
 
 /**
@@ -167,7 +173,8 @@ export function maskSelect(relation: string, columns: readonly MaskColumn[], opt
   if (options.withOriginal && columns[0]) outer.push(`${q(columns[0].column)} AS __fd_orig`);
   let from = joins.length ? `(SELECT * FROM ${relation} AS __fd_src ${joins.join(' ')})` : relation;
   for (const layer of layers) if (layer.length) from = `(SELECT *, ${layer.join(', ')} FROM ${from})`;
-  return `SELECT ${outer.join(', ')} FROM ${from}`;
+  const ordered = options.orderBy && (joins.length > 0 || options.joined);
+  return `SELECT ${outer.join(', ')} FROM ${from}${ordered ? ` ORDER BY ${q(options.orderBy!)}` : ''}`;
 }
 
 /** the hash `h` read as three integers of 7 bytes (hex digits 1–14, 15–28, 29–36 as 4 bytes) */

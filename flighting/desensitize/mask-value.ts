@@ -130,24 +130,34 @@ function shortestFloat32(x: number): string {
 const shuffles = new Map<string, Int32Array | Float64Array>();
 
 /**
- * The keyed shuffle of [lo, hi], as value-maps.ts computes it in SQL:
- * x ↦ lo - 1 + its rank when the range is ordered by (keyed hash, x).
- * Computed once per key, domain and range (one hash per value of the range).
+ * The keyed shuffle of [lo, hi], as value-maps.ts computes it in SQL: a pin
+ * maps to itself, any other x to the value of its stretch between pins whose
+ * rank there is x's rank when the stretch is ordered by (keyed hash, x);
+ * without pins x ↦ lo - 1 + its rank in the whole range. Computed once per
+ * key, domain, range and pins (one hash per value of the range).
  */
-function shuffled(keyHex: string, domain: string, lo: number, hi: number): ArrayLike<number> {
-  const id = createHash('sha256').update(`${keyHex}\0${domain}\0${lo}\0${hi}`).digest('hex');
+function shuffled(keyHex: string, domain: string, lo: number, hi: number, pins: readonly number[] = []): ArrayLike<number> {
+  const ps = [...new Set(pins)].toSorted((a, b) => a - b);
+  const id = createHash('sha256').update(`${keyHex}\0${domain}\0${lo}\0${hi}\0${ps.join(',')}`).digest('hex');
   const cached = shuffles.get(id);
   if (cached) return cached;
   const n = hi - lo + 1;
   const hashes: string[] = Array.from({ length: n }, () => '');
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    hashes[i] = keyedHash(keyHex, domain, String(lo + i));
-    order[i] = i;
-  }
-  order.sort((a, b) => (hashes[a]! < hashes[b]! ? -1 : hashes[a]! > hashes[b]! ? 1 : a - b));
   const out = Math.abs(lo) < 2 ** 31 && Math.abs(hi) < 2 ** 31 ? new Int32Array(n) : new Float64Array(n);
-  order.forEach((x, rank) => (out[x] = lo + rank));
+  // the stretches: [lo, p1 - 1], [p1 + 1, p2 - 1], …, [pk + 1, hi], each shuffled in itself; pins stay
+  const bounds = [lo - 1, ...ps, hi + 1];
+  for (let b = 0; b + 1 < bounds.length; b++) {
+    const [first, last] = [bounds[b]! + 1, bounds[b + 1]! - 1];
+    if (b > 0) out[bounds[b]! - lo] = bounds[b]!;
+    if (first > last) continue;
+    const order = new Int32Array(last - first + 1);
+    for (let i = 0; i < order.length; i++) {
+      hashes[first - lo + i] = keyedHash(keyHex, domain, String(first + i));
+      order[i] = first - lo + i;
+    }
+    order.sort((a, c) => (hashes[a]! < hashes[c]! ? -1 : hashes[a]! > hashes[c]! ? 1 : a - c));
+    order.forEach((x, rank) => (out[x] = first + rank));
+  }
   shuffles.set(id, out);
   return out;
 }
@@ -178,7 +188,7 @@ export function maskValue(policy: ColumnPolicy, value: string | null, cx: Litera
       const v = BigInt(value);
       const [lo, hi] = p.range;
       if (v < BigInt(lo) || v > BigInt(hi)) return String(hi + 1 + hx(h(), 1, 7));
-      return String(shuffled(key.revealHex(), domainOf(cx.column, p), lo, hi)[Number(v) - lo]);
+      return String(shuffled(key.revealHex(), domainOf(cx.column, p), lo, hi, p.pins)[Number(v) - lo]);
     }
     case 'email': return fakeEmail(h());
     case 'phone': return fakePhone(value, h(), p.keepPrefix);

@@ -11,6 +11,8 @@ import { FlightdeckError } from '../../compiler/errors.ts';
 
 /** the largest integer range permuted in place (its permutation is computed whole) */
 export const MAX_RANGE = 50_000_000;
+/** values a keyed shuffle keeps in place (each carrying column's min and max) */
+export const MAX_PINS = 64;
 const DOMAIN = z.string().regex(/^[a-z0-9_.-]+$/i, 'a domain is letters, digits, _ . -');
 /** written by --suggest for the reviewer (detector, confidence, reason) and for the literal masker (the source column's type) */
 const note = { detector: z.string().optional(), confidence: z.number().min(0).max(1).optional(), reason: z.string().optional(), type: z.string().optional() };
@@ -21,8 +23,15 @@ export const ColumnPolicySchema = z.discriminatedUnion('kind', [
    * keyed pseudonym: equal inputs give equal outputs under one key and domain (keys and foreign keys share a domain).
    * Integers with `range: [lo, hi]` are permuted within the range (a keyed shuffle: the catalog keeps type, min, max
    * and density, so plans keep their shape); integers outside it, and integers without a range, get a 60-bit BIGINT.
+   * `pins` (within the range) map to themselves and the shuffle stays between them: --suggest pins each carrying
+   * column's min and max, so every column keeps its own min/max (a join's planner derives range filters from them).
    */
-  z.object({ kind: z.literal('pseudonym'), domain: DOMAIN.optional(), range: z.tuple([z.number().int(), z.number().int()]).refine(([lo, hi]) => lo <= hi && hi - lo < MAX_RANGE, `a range is lo ≤ hi, at most ${MAX_RANGE} values`).optional(), ...note }).strict(),
+  z.object({
+    kind: z.literal('pseudonym'), domain: DOMAIN.optional(),
+    range: z.tuple([z.number().int(), z.number().int()]).refine(([lo, hi]) => lo <= hi && hi - lo < MAX_RANGE, `a range is lo ≤ hi, at most ${MAX_RANGE} values`).optional(),
+    pins: z.array(z.number().int()).max(MAX_PINS, `at most ${MAX_PINS} pins`).optional(),
+    ...note,
+  }).strict().refine((p) => !p.pins || (p.range && p.pins.every((x) => x >= p.range![0] && x <= p.range![1])), 'pins need a range and lie within it'),
   z.object({ kind: z.literal('email'), domain: DOMAIN.optional(), ...note }).strict(),
   /** digits replaced, punctuation and the first `keepPrefix` characters kept */
   z.object({ kind: z.literal('phone'), domain: DOMAIN.optional(), keepPrefix: z.number().int().min(0).max(8).default(3), ...note }).strict(),

@@ -62,7 +62,7 @@ export async function desensitize(options: DesensitizeOptions): Promise<Desensit
     const { statements, maps } = hashMapStatements(tables.map((t) => ({ relation: t.relation, columns: t.columns.filter((c) => !values.byColumn.has(`${t.name}\0${c.column}`)) })));
     for (const sql of [...values.statements, ...statements]) await db.run(sql, keyParams(sql, options.key.revealHex()));
     for (const [i, t] of source.tables.entries()) {
-      await writeTable(db, t, tables[i]!.columns, values, maps);
+      await writeTable(db, t, tables[i]!.columns, values, maps, options.key, source.kind === 'duckdb');
       options.onProgress?.(t.name);
     }
     await db.run('CHECKPOINT snap');
@@ -96,6 +96,8 @@ export async function desensitize(options: DesensitizeOptions): Promise<Desensit
   }
 }
 
+const ROW = '__fd_row';
+
 /** format-preserving fakes: their outputs live in the space of real values, so a few coincide with other rows' originals */
 const FAKES: ReadonlySet<string> = new Set(['phone', 'card', 'iban', 'name', 'address', 'email']);
 
@@ -103,7 +105,7 @@ export function maskColumns(t: SourceTable, policy: Policy): MaskColumn[] {
   return t.columns.map((c) => ({ column: c.column, type: c.type, policy: policy.tables[t.name]!.columns[c.column]! }));
 }
 
-async function writeTable(db: Database, t: SourceTable, columns: readonly MaskColumn[], values: ValueMaps, maps: HashMaps): Promise<void> {
+async function writeTable(db: Database, t: SourceTable, columns: readonly MaskColumn[], values: ValueMaps, maps: HashMaps, key: MaskingKey, inRowOrder: boolean): Promise<void> {
   const kept = columns.filter((c) => c.policy.kind !== 'drop');
   const defs = kept.map((c) => {
     const notNull = t.columns.find((s) => s.column === c.column)!.notNull && c.policy.kind !== 'null';
@@ -111,9 +113,14 @@ async function writeTable(db: Database, t: SourceTable, columns: readonly MaskCo
   });
   const pkKept = t.primaryKey.length > 0 && t.primaryKey.every((k) => kept.some((c) => c.column === k && c.policy.kind !== 'null'));
   await db.run(`CREATE TABLE snap.main.${q(t.name)} (${defs.join(', ')})`);
-  const select = maskSelectWithLookups(t.name, t.relation, columns, values, maps);
+  // the rows in the source's order (a DuckDB table's rowid): DuckDB samples a column's distinct-count sketch at
+  // fixed positions of each vector it appends, so the same rows in the same order give a kept column the same
+  // sketch, and a pseudonymised one the same sample; the lookup joins alone would reorder them
+  const select = inRowOrder
+    ? maskSelectWithLookups(t.name, `(SELECT *, rowid AS ${ROW} FROM ${t.relation})`, columns, values, maps, ROW)
+    : maskSelectWithLookups(t.name, t.relation, columns, values, maps);
   try {
-    await db.run(`INSERT INTO snap.main.${q(t.name)} ${select}`);
+    await db.run(`INSERT INTO snap.main.${q(t.name)} ${select}`, keyParams(select, key.revealHex()));
     // the key's index built once over the written rows: an insert into a keyed table appends on one thread
     if (pkKept) await db.run(`ALTER TABLE snap.main.${q(t.name)} ADD PRIMARY KEY (${t.primaryKey.map(q).join(', ')})`);
   } catch (err) {

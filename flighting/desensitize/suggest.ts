@@ -11,7 +11,7 @@
 import { openDatabase, type Database } from '../../compiler/builds/duckdb-database.ts';
 import { DETECTORS, EMBEDDED, type Detector, type DetectorId } from './detectors.ts';
 import { MASK_MACROS, q } from './mask-sql.ts';
-import { MAX_RANGE, typeClass, type ColumnPolicy, type Policy } from './policy.ts';
+import { MAX_PINS, MAX_RANGE, typeClass, type ColumnPolicy, type Policy } from './policy.ts';
 import { attachSource, type Source, type SourceTable } from './source.ts';
 
 export interface Suggestion {
@@ -145,13 +145,18 @@ async function suggestKeys(db: Database, source: Source, found: readonly Suggest
       }
     }
     if (typeClass(keyType) === 'integer') {
-      // integer keys are shuffled within their range: type, min, max and density stay, so plans do
-      const r = (await db.all(`SELECT min(k) AS lo, max(k) AS hi FROM (${carriers.map((c) => `SELECT ${q(c.column)} AS k FROM ${c.relation}`).join(' UNION ALL ')})`))[0]!;
-      const [lo, hi] = [Number(r.lo), Number(r.hi)];
-      if (Number.isSafeInteger(lo) && Number.isSafeInteger(hi) && hi - lo < MAX_RANGE) {
+      // integer keys are shuffled within their range: type, min, max and density stay, so plans do; each carrier's
+      // own min and max are pinned (the shuffle stays between them), so a foreign key whose values stop short of the
+      // key's range keeps its bounds too (a join's planner filters the other side by them)
+      const bounds = await db.all(carriers.map((c) => `SELECT min(${q(c.column)}) AS lo, max(${q(c.column)}) AS hi FROM ${c.relation}`).join(' UNION ALL '));
+      const los = bounds.filter((b) => b.lo !== null).map((b) => Number(b.lo));
+      const his = bounds.filter((b) => b.hi !== null).map((b) => Number(b.hi));
+      const [lo, hi] = [Math.min(...los), Math.max(...his)];
+      if (los.length && Number.isSafeInteger(lo) && Number.isSafeInteger(hi) && hi - lo < MAX_RANGE) {
+        const pins = [...new Set([...los, ...his])].toSorted((a, b) => a - b);
         for (const c of carriers) {
           const i = out.findIndex((s) => s.table === c.table && s.column === c.column);
-          if (out[i]!.detector === 'key') out[i] = { ...out[i]!, policy: { kind: 'pseudonym', domain: key, range: [lo, hi] } };
+          if (out[i]!.detector === 'key') out[i] = { ...out[i]!, policy: { kind: 'pseudonym', domain: key, range: [lo, hi], ...(pins.length <= MAX_PINS ? { pins } : {}) } };
         }
       }
     }

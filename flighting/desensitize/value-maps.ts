@@ -9,7 +9,7 @@
  * (test/flighting/mask-equality.test.ts checks it).
  */
 import { domainOf, typeClass, type ColumnPolicy } from './policy.ts';
-import { lit, maskedType, maskSelect, q, type HashMaps, type MaskColumn } from './mask-sql.ts';
+import { hashSql, lit, maskedType, maskExpression, maskSelect, q, type HashMaps, type MaskColumn } from './mask-sql.ts';
 
 /** kinds whose output depends on the value alone (dateShift depends on its entity; keep/null/drop/bucket/generalise are cheap) */
 const LOOKUP_KINDS: ReadonlySet<ColumnPolicy['kind']> = new Set(['pseudonym', 'email', 'phone', 'card', 'iban', 'name', 'address', 'dob', 'noise']);
@@ -19,6 +19,8 @@ export interface ValueMaps {
   readonly byColumn: ReadonlyMap<string, string>;
   /** statements creating them (the key is `$1`) */
   readonly statements: readonly string[];
+  /** table\0column of an integer key shuffled in its range → the TEMP table holding the shuffle as one list, read by index */
+  readonly shuffles?: ReadonlyMap<string, { readonly list: string; readonly lo: number; readonly hi: number; readonly domain: string }>;
 }
 
 /** the policy with its domain spelled out, so the lookup masks `column` exactly as it would in place */
@@ -42,6 +44,7 @@ export function valueMapStatements(tables: readonly { name: string; relation: st
   }
   const statements: string[] = [];
   const byColumn = new Map<string, string>();
+  const shuffles = new Map<string, { list: string; lo: number; hi: number; domain: string }>();
   [...groups.values()].forEach((g, i) => {
     const table = `temp.main.fd_vmap_${i}`;
     const distinct = (where = '') => `(${g.sources.map((s) => `SELECT DISTINCT ${q(s.column)} AS __fd_x FROM ${s.relation}${where && ` WHERE ${q(s.column)} ${where}`}`).join(' UNION ')})`;
@@ -51,37 +54,59 @@ export function valueMapStatements(tables: readonly { name: string; relation: st
       // in [lo, hi]: the keyed shuffle (shuffleSql), every value of the range; outside: the hash form, for the values the data holds there
       const [lo, hi] = p.range;
       const outside = maskSelect(distinct(`NOT BETWEEN ${lo} AND ${hi}`), [column], { withOriginal: true });
-      statements.push(`CREATE OR REPLACE TEMP TABLE fd_vmap_${i} AS SELECT CAST(x AS ${g.type}) AS v, CAST(m AS ${g.type}) AS m FROM (${shuffleSql(p.domain!, lo, hi)})
+      statements.push(`CREATE OR REPLACE TEMP TABLE fd_vmap_${i} AS SELECT CAST(x AS ${g.type}) AS v, CAST(m AS ${g.type}) AS m FROM (${shuffleSql(p.domain!, lo, hi, p.pins)})
         UNION ALL SELECT __fd_orig AS v, __fd_x AS m FROM (${outside})`);
+      // the shuffle as one list, m of x at x - lo + 1: read by index, a table keeps its row order (a join would not)
+      statements.push(`CREATE OR REPLACE TEMP TABLE fd_vlist_${i} AS SELECT list(m ORDER BY v) AS a FROM fd_vmap_${i} WHERE v BETWEEN ${lo} AND ${hi}`);
+      for (const c of g.columns) shuffles.set(c, { list: `temp.main.fd_vlist_${i}`, lo, hi, domain: p.domain! });
     } else {
       statements.push(`CREATE OR REPLACE TEMP TABLE fd_vmap_${i} AS SELECT __fd_orig AS v, __fd_x AS m FROM (${maskSelect(distinct(), [column], { withOriginal: true })})`);
     }
     for (const c of g.columns) byColumn.set(c, table);
   });
-  return { byColumn, statements };
+  return { byColumn, statements, shuffles };
 }
 
 /**
- * The keyed shuffle of [lo, hi] as (x, m): x ↦ lo - 1 + its rank when the
- * range is ordered by (keyed hash, x). mask-value.ts's `shuffled` is the same.
+ * The keyed shuffle of [lo, hi] as (x, m): a pin maps to itself; any other x
+ * to the value of its own stretch between pins (lo and hi bound the first and
+ * last) whose rank there is x's rank when the stretch is ordered by (keyed
+ * hash, x). Without pins: x ↦ lo - 1 + its rank in the whole range. So a
+ * column whose min and max are pins keeps them. mask-value.ts's `shuffled`
+ * is the same.
  */
-export function shuffleSql(domain: string, lo: number, hi: number): string {
-  return `SELECT x, (${lo - 1} + row_number() OVER (ORDER BY fd_kh($1, ${lit(domain)}, CAST(x AS VARCHAR)), x)) AS m FROM range(${lo}, ${hi + 1}) r(x)`;
+export function shuffleSql(domain: string, lo: number, hi: number, pins: readonly number[] = []): string {
+  const ps = [...new Set(pins)].toSorted((a, b) => a - b);
+  if (!ps.length) return `SELECT x, (${lo - 1} + row_number() OVER (ORDER BY fd_kh($1, ${lit(domain)}, CAST(x AS VARCHAR)), x)) AS m FROM range(${lo}, ${hi + 1}) r(x)`;
+  const list = `[${ps.join(', ')}]::BIGINT[]`;
+  // s: the first value of x's stretch (one past the greatest pin below x)
+  return `SELECT x, CASE WHEN pin THEN x ELSE s - 1 + row_number() OVER (PARTITION BY pin, s ORDER BY fd_kh($1, ${lit(domain)}, CAST(x AS VARCHAR)), x) END AS m
+    FROM (SELECT x, list_contains(${list}, x) AS pin, coalesce(list_max(list_filter(${list}, lambda p: p < x)) + 1, ${lo}) AS s FROM range(${lo}, ${hi + 1}) r(x))`;
 }
 
 /** One table's masking SELECT: looked-up columns joined, the rest masked in place (hash maps for dateShift entities). */
-export function maskSelectWithLookups(table: string, relation: string, columns: readonly MaskColumn[], values: ValueMaps, hashes: HashMaps): string {
+export function maskSelectWithLookups(table: string, relation: string, columns: readonly MaskColumn[], values: ValueMaps, hashes: HashMaps, orderBy?: string): string {
   const joins: string[] = [];
+  const crosses: string[] = [];
   const replaces: string[] = [];
   const rest: MaskColumn[] = columns.map((c) => {
     const map = values.byColumn.get(`${table}\0${c.column}`);
     if (!map || c.policy.kind === 'drop') return c;
-    const n = joins.length;
+    const n = joins.length + crosses.length;
+    const shuffle = values.shuffles?.get(`${table}\0${c.column}`);
+    if (shuffle) {
+      // in the range: the list's entry (one row cross-joined: the rows keep their order); outside it: the hash form, in place
+      const v = `__fd_l.${q(c.column)}`;
+      crosses.push(`CROSS JOIN (SELECT a AS __fd_la${n} FROM ${shuffle.list})`);
+      replaces.push(`CASE WHEN ${v} IS NULL THEN NULL WHEN ${v} BETWEEN ${shuffle.lo} AND ${shuffle.hi} THEN __fd_la${n}[${v} - ${shuffle.lo - 1}]
+        ELSE ${maskExpression({ ...c, type: maskedType(c) }, v, hashSql(shuffle.domain, v))} END AS ${q(c.column)}`);
+      return { column: c.column, type: maskedType(c), policy: { kind: 'keep' } as ColumnPolicy };
+    }
     // an equi-join: NULL finds no row and masks to NULL, as every lookup kind masks NULL
     joins.push(`LEFT JOIN (SELECT v AS __fd_lv${n}, m AS __fd_lm${n} FROM ${map}) ON __fd_l.${q(c.column)} = __fd_lv${n}`);
     replaces.push(`__fd_lm${n} AS ${q(c.column)}`);
     return { column: c.column, type: maskedType(c), policy: { kind: 'keep' } as ColumnPolicy };
   });
-  const from = joins.length ? `(SELECT * REPLACE (${replaces.join(', ')}) FROM ${relation} AS __fd_l ${joins.join(' ')})` : relation;
-  return maskSelect(from, rest, { maps: hashes });
+  const from = replaces.length ? `(SELECT * REPLACE (${replaces.join(', ')}) FROM ${relation} AS __fd_l ${[...crosses, ...joins].join(' ')})` : relation;
+  return maskSelect(from, rest, { maps: hashes, ...(orderBy ? { orderBy, joined: joins.length > 0 } : {}) });
 }

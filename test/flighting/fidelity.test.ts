@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { openDatabase } from '../../compiler/builds/duckdb-database.ts';
 import { importLogs } from '../../corpus/templates/import.ts';
 import { writeShopLog } from '../../corpus/shop/write-log.ts';
 import { measureFidelity, shape } from '../../flighting/desensitize/fidelity.ts';
@@ -56,6 +57,59 @@ test('reference build: ≥ 95% of the shop templates keep their plan on the snap
   // each changed template names the statistic that moved, without values
   const named = g.changed.flatMap((c) => c.statistics ?? []);
   assert.ok(named.some((s) => /^orders\.(customer_id|order_date): .*has null false → true/.test(s)), `the nulled columns are named: ${named.join('; ')}`);
+});
+
+test('every kept column has on the snapshot the DuckDB statistics it has on the source (its rows written in the source\'s order)', async () => {
+  const snap = join(dir, 'kept.duckdb');
+  await desensitize({ source: src, policy, key, out: snap, maskOnly: true });
+  const db = await openDatabase(':memory:');
+  try {
+    await db.run(`ATTACH '${src}' AS a (READ_ONLY); ATTACH '${snap}' AS b (READ_ONLY)`);
+    const moved: string[] = [];
+    let kept = 0;
+    for (const [table, t] of Object.entries(policy.tables)) {
+      for (const [column, p] of Object.entries(t.columns)) {
+        if (p.kind !== 'keep') continue;
+        kept++;
+        const stats = async (d: string) => String((await db.all(`SELECT CAST(stats("${column}") AS VARCHAR) AS s FROM ${d}.main.${table} LIMIT 1`))[0]!.s);
+        const [x, y] = [await stats('a'), await stats('b')];
+        if (x !== y) moved.push(`${table}.${column}: ${x} → ${y}`);
+      }
+    }
+    assert.ok(kept > 30, `${kept} kept columns`);
+    assert.deepEqual(moved, []);
+  } finally {
+    db.close();
+  }
+});
+
+test('a column carrying a key keeps its own min and max on the snapshot under any key (its bounds are pinned)', async () => {
+  const small = join(dir, 'people.duckdb');
+  const db = await openDatabase(small);
+  try {
+    // ids 1..40; the orders reference only 3..37, so a plain shuffle of 1..40 moves their bounds
+    await db.run(`CREATE TABLE people (person_id INTEGER PRIMARY KEY, email VARCHAR NOT NULL);
+      INSERT INTO people SELECT i, 'user' || i || '@example.com' FROM range(1, 41) r(i);
+      CREATE TABLE orders (order_id INTEGER PRIMARY KEY, person_id INTEGER NOT NULL, amount INTEGER NOT NULL);
+      INSERT INTO orders SELECT i, 3 + i % 35, i FROM range(1, 201) r(i); CHECKPOINT;`);
+  } finally {
+    db.close();
+  }
+  const p = (await suggestPolicy({ source: small })).policy;
+  assert.deepEqual(p.tables.orders!.columns.person_id, { ...p.tables.orders!.columns.person_id, kind: 'pseudonym', range: [1, 40], pins: [1, 3, 37, 40] });
+  for (let i = 0; i < 4; i++) {
+    const out = join(dir, `people-snap-${i}.duckdb`);
+    await desensitize({ source: small, policy: p, key: new MaskingKey(randomBytes(32)), out, maskOnly: true });
+    const snap = await openDatabase(out, { readOnly: true });
+    try {
+      const r = (await snap.all('SELECT min(person_id) AS lo, max(person_id) AS hi, count(DISTINCT person_id) AS n FROM orders'))[0]!;
+      assert.deepEqual([r.lo, r.hi, Number(r.n)], [3, 37, 35]);
+      const kept = Number((await snap.all('SELECT count(*) AS n FROM orders WHERE person_id NOT IN (3, 37) AND person_id = 3 + order_id % 35'))[0]!.n);
+      assert.ok(kept < 60, `the ids between the pins are shuffled (${kept} of 188 orders keep theirs)`);
+    } finally {
+      snap.close();
+    }
+  }
 });
 
 test('the moved statistics of a column: distinct sketch beyond 1%, nulls, longest string; a kept column is marked', () => {

@@ -20,6 +20,7 @@ interface Case { kind: string; type: string; policy: object; values: (string | n
 const CASES: Case[] = [
   { kind: 'pseudonym-int', type: 'INTEGER', policy: { kind: 'pseudonym', domain: 'customer_id' }, values: ['1', '2', '-7', '2147483647', null] },
   { kind: 'pseudonym-int-range', type: 'INTEGER', policy: { kind: 'pseudonym', domain: 'customer_id', range: [1, 5000] }, values: ['1', '2', '4999', '5000', '5001', '0', '-3', null], lookupOnly: true },
+  { kind: 'pseudonym-int-pins', type: 'INTEGER', policy: { kind: 'pseudonym', domain: 'customer_id', range: [1, 5000], pins: [1, 3, 4990, 5000] }, values: ['1', '2', '3', '4', '17', '4989', '4990', '4991', '5000', '5001', '0', null], lookupOnly: true },
   { kind: 'pseudonym-str', type: 'VARCHAR', policy: { kind: 'pseudonym' }, values: ['abc', '', 'Ünïcødé ✓', "O'Hara", null] },
   { kind: 'email', type: 'VARCHAR', policy: { kind: 'email' }, values: ['alice@example.com', 'bob.smith+tag@corp.test', '', null] },
   { kind: 'phone', type: 'VARCHAR', policy: { kind: 'phone' }, values: ['+44 12345678', '(555) 123-4567', '+1 (555) 123-45678', '+1 (555) 123-456789', '0123456789012345678901234567890123456789', '', null] },
@@ -125,6 +126,15 @@ test('fakes keep their formats: cards pass Luhn, IBANs pass mod 97, another key 
   const image = Array.from({ length: 5000 }, (_, i) => Number(maskValue(ranged, String(i + 1), { column: 'id', type: 'INTEGER' }, key)));
   assert.deepEqual([...image].sort((a, b) => a - b), Array.from({ length: 5000 }, (_, i) => i + 1), 'a ranged pseudonym permutes its range');
   assert.ok(image.filter((m, i) => m === i + 1).length < 10, 'and moves (almost) every value');
+  const pinned = ColumnPolicySchema.parse({ kind: 'pseudonym', range: [1, 5000], pins: [1, 3, 4990, 5000] }) as ColumnPolicy;
+  const stays = Array.from({ length: 5000 }, (_, i) => Number(maskValue(pinned, String(i + 1), { column: 'id', type: 'INTEGER' }, key)));
+  assert.deepEqual([1, 3, 4990, 5000].map((x) => stays[x - 1]), [1, 3, 4990, 5000], 'pins stay');
+  assert.equal(stays[1], 2, 'a stretch of one value between pins stays');
+  const stretch = (x: number) => [1, 3, 4990, 5000].filter((p) => p <= x).length;
+  assert.ok(stays.every((m, i) => stretch(m) === stretch(i + 1)), 'the rest stays between its pins');
+  assert.deepEqual([...stays].sort((a, b) => a - b), Array.from({ length: 5000 }, (_, i) => i + 1), 'still a permutation of the range');
+  assert.ok(stays.filter((m, i) => m === i + 1).length < 16, 'and moves (almost) every other value');
+  assert.throws(() => ColumnPolicySchema.parse({ kind: 'pseudonym', range: [1, 10], pins: [11] }), /pins need a range and lie within it/);
   const p = ColumnPolicySchema.parse({ kind: 'pseudonym' }) as ColumnPolicy;
   const cx = { column: 'customer_id', type: 'INTEGER' };
   assert.notEqual(maskValue(p, '42', cx, key), maskValue(p, '42', cx, other));

@@ -12,7 +12,7 @@
  * Reading one is shared by the requests that arrive meanwhile; a failed read
  * is not kept (the next request tries again, or the store answers).
  */
-import type { OutcomeIndex } from '../store/outcome-index.ts';
+import { OutcomeIndex } from '../store/outcome-index.ts';
 import type { OutcomeFilter } from '../store/outcome-queries.ts';
 import type { Facet, FacetCount, OutcomePage, OutcomeQuery } from '../store/outcome-query.ts';
 import type { Store } from '../store/store.ts';
@@ -22,15 +22,22 @@ import type { RunCache } from './run-cache.ts';
 export const INDEX_BUDGET_BYTES = 384 * 1024 * 1024;
 
 interface Held {
-  /** status and outcome count: what, when it changes, needs the run read again */
+  /** status, outcome count and workload: what, when it changes, needs the run read again */
   readonly content: string;
   approved: string;
   index: Promise<OutcomeIndex | null>;
   bytes: number;
 }
 
+/** a failed read is tried again after this long (meanwhile the store answers) */
+const RETRY_MS = 30_000;
+
 export class RunOutcomes {
   private readonly held = new Map<string, Held>();
+  /** runs found larger than the budget, with the content found so: answered by the store, never read again */
+  private readonly tooLarge = new Map<string, string>();
+  /** runs whose read failed, with when */
+  private readonly failed = new Map<string, { readonly content: string; readonly at: number }>();
 
   constructor(
     private readonly store: Store,
@@ -61,30 +68,50 @@ export class RunOutcomes {
     for (const r of recent) await this.index(r.id);
   }
 
-  /** the run's index, or null: the run is running, is not there, or is too large for the budget */
+  /** the run's index, or null: the run is running, is not there, is too large for the budget, or its read failed lately */
   private async index(runId: string): Promise<OutcomeIndex | null> {
     const version = await this.cache.version(runId);
     if (version === null) return null;
-    const [status, outcomes, approved] = version.split(':') as [string, string, string];
+    // status:outcomes:approved:workload (Store.runVersion); the workload part may hold colons
+    const [status, outcomes, approved, ...workload] = version.split(':') as [string, string, string, ...string[]];
     if (status === 'running') return null;
-    const content = `${status}:${outcomes}`;
+    const content = `${status}:${outcomes}:${workload.join(':')}`;
+    if (this.tooLarge.get(runId) === content) return null;
+    // a run that cannot fit is never read whole
+    if (Number(outcomes) * OutcomeIndex.BYTES_PER_OUTCOME > this.budgetBytes) {
+      this.tooLarge.set(runId, content);
+      return null;
+    }
+    const failed = this.failed.get(runId);
+    if (failed && failed.content === content && Date.now() - failed.at < RETRY_MS) return null;
     let held = this.held.get(runId);
     if (!held || held.content !== content) {
       held = { content, approved, index: this.store.loadOutcomeIndex(runId), bytes: 0 };
       this.held.set(runId, held);
       const mine = held;
-      this.forgetOnFailure(runId, mine);
-      mine.index.then((index) => {
-        mine.bytes = index?.bytes ?? 0;
-        this.evict(runId);
-      }, () => {});
+      mine.index.then(
+        (index) => {
+          this.failed.delete(runId);
+          mine.bytes = index?.bytes ?? 0;
+          this.fit(runId, mine);
+        },
+        () => {
+          this.failed.set(runId, { content, at: Date.now() });
+          if (this.held.get(runId) === mine) this.held.delete(runId);
+        },
+      );
     } else if (held.approved !== approved) {
       held.approved = approved;
-      held.index = held.index.then(async (index) => {
+      const mine = held;
+      const refreshed = held.index.then(async (index) => {
         index?.setApproved(await this.store.approvedFingerprints(runId));
         return index;
       });
-      this.forgetOnFailure(runId, held);
+      held.index = refreshed;
+      // a failed refresh is not kept: the next request reads the run again
+      refreshed.catch(() => {
+        if (this.held.get(runId) === mine && mine.index === refreshed) this.held.delete(runId);
+      });
     }
     // most recently read last
     this.held.delete(runId);
@@ -92,37 +119,30 @@ export class RunOutcomes {
     try {
       return await held.index;
     } catch {
-      // the store answers this request; the next one reads the index again
       return null;
     }
   }
 
-  /** a failed read or refresh is not kept: the next request reads the run again */
-  private forgetOnFailure(runId: string, held: Held): void {
-    const index = held.index;
-    index.catch(() => {
-      if (this.held.get(runId) === held && held.index === index) this.held.delete(runId);
-    });
-  }
-
   /**
-   * Drop the least recently read indexes while the held ones exceed the
-   * budget. A run that alone exceeds it keeps no index but is remembered as
-   * too large, so its pages come from the store without reading it again.
+   * Keep a newly read index within the budget: a run larger than the budget
+   * alone keeps none (it is remembered as too large, and the other runs'
+   * indexes stay); otherwise the least recently read others are dropped
+   * until the held ones fit.
    */
-  private evict(newest: string): void {
+  private fit(runId: string, held: Held): void {
+    if (this.held.get(runId) !== held) return;
+    if (held.bytes > this.budgetBytes) {
+      this.held.delete(runId);
+      this.tooLarge.set(runId, held.content);
+      return;
+    }
     let total = 0;
     for (const h of this.held.values()) total += h.bytes;
-    for (const [runId, h] of this.held) {
+    for (const [other, h] of this.held) {
       if (total <= this.budgetBytes) break;
-      if (runId === newest) continue;
-      this.held.delete(runId);
+      if (other === runId) continue;
+      this.held.delete(other);
       total -= h.bytes;
-    }
-    const h = this.held.get(newest);
-    if (h && total > this.budgetBytes) {
-      h.index = Promise.resolve(null);
-      h.bytes = 0;
     }
   }
 }

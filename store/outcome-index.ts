@@ -17,7 +17,7 @@
  * substring of the lower-cased fingerprint, reason or template text (the
  * workload's SQL when it was masked at import, else its normalized text).
  */
-import { MAX_PAGE, type Facet, type FacetCount, type OutcomeIndexRow, type OutcomeQuery, type OutcomeSort, type OutcomeSummary } from './outcome-query.ts';
+import { lowerLikeSql, MAX_PAGE, type Facet, type FacetCount, type OutcomeIndexRow, type OutcomeQuery, type OutcomeSort, type OutcomeSummary } from './outcome-query.ts';
 import type { OutcomeFilter, RunWorkload } from './outcome-queries.ts';
 
 /** how the index reads its run: slices in fingerprint order (the store's keyset reads) */
@@ -73,7 +73,7 @@ export class OutcomeIndex {
       const slice = await source.texts(after, SLICE);
       for (const t of slice) {
         const i = byFp.get(t.fingerprint);
-        if (i !== undefined) texts[i] = t.text.toLowerCase();
+        if (i !== undefined) texts[i] = lowerLikeSql(t.text);
       }
       if (slice.length < SLICE) break;
       after = slice.at(-1)!.fingerprint;
@@ -82,7 +82,7 @@ export class OutcomeIndex {
     const starts = new Uint32Array(rows.length + 1);
     let at = 0;
     rows.forEach((row, i) => {
-      const b = Buffer.from(`${row.fingerprint.toLowerCase()}\u0000${row.reason.toLowerCase()}\u0000${texts[i] ?? ''}\u0000`, 'utf8');
+      const b = Buffer.from(`${lowerLikeSql(row.fingerprint)}\u0000${lowerLikeSql(row.reason)}\u0000${texts[i] ?? ''}\u0000`, 'utf8');
       texts[i] = undefined;
       starts[i] = at;
       parts.push(b);
@@ -96,9 +96,17 @@ export class OutcomeIndex {
     return this.rows.length;
   }
 
+  /**
+   * What an outcome costs held, at least: its row (~500 bytes of heap at
+   * 20,000–100,000 outcomes), its place in the kept sorts and filters, and
+   * some text. A budget counts `bytes`; a run whose outcomes alone would
+   * exceed it at this rate is not read at all.
+   */
+  static readonly BYTES_PER_OUTCOME = 640;
+
   /** bytes held, roughly (what a budget of indexes counts) */
   get bytes(): number {
-    return this.search.length + this.rows.length * 400;
+    return this.search.length + this.rows.length * OutcomeIndex.BYTES_PER_OUTCOME;
   }
 
   /** the run's approved outcomes changed (an approval): mark exactly these */
@@ -188,7 +196,7 @@ export class OutcomeIndex {
 
   /** rows whose fingerprint, reason or text holds the term, ignoring case: one scan of the buffer (memchr-fast), hit by hit */
   private textMatches(term: string): Uint8Array {
-    const lower = term.toLowerCase();
+    const lower = lowerLikeSql(term);
     const kept = this.textHits.get(lower);
     if (kept) return kept;
     const hits = new Uint8Array(this.rows.length);
@@ -252,9 +260,10 @@ export class OutcomeIndex {
 /**
  * UTF-16 order — code-point order but for characters past U+FFFF — as the
  * store compares text: DuckDB's binary collation, and PostgreSQL's under a
- * C or C.UTF-8 database collation. (Under a language collation PostgreSQL's
- * ties between equal sort keys of a running run, which the store answers,
- * may order differently from this; verdicts and fingerprints are ASCII.)
+ * C.UTF-8 database collation. (Under a language collation PostgreSQL orders
+ * a running run's verdicts and facet ties, which the store answers, its own
+ * way; under a C ctype its lower() folds ASCII only. Verdicts, fingerprints
+ * and rule ids are ASCII.)
  */
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -8,7 +8,7 @@
  * clamped integers are spliced into the SQL.
  */
 import type { Params, Row, SqlBackend } from './sql-backend.ts';
-import { MAX_PAGE, OUTCOME_SORTS, type Facet, type FacetCount, type OutcomeIndexRow, type OutcomePage, type OutcomeQuery, type OutcomeSummary, type VerdictCount } from './outcome-query.ts';
+import { lowerLikeSql, MAX_PAGE, OUTCOME_SORTS, type Facet, type FacetCount, type OutcomeIndexRow, type OutcomePage, type OutcomeQuery, type OutcomeSummary, type VerdictCount } from './outcome-query.ts';
 
 export type OutcomeFilter = Omit<OutcomeQuery, 'limit' | 'offset' | 'sort' | 'order'>;
 
@@ -188,7 +188,7 @@ async function outcomeWhere(db: SqlBackend, q: OutcomeFilter, workload: RunWorkl
   }
   if (q.text) {
     // a substring, not a pattern: the user's `%` and `_` match themselves
-    const term = q.text.toLowerCase();
+    const term = lowerLikeSql(q.text);
     // the templates whose text holds the term, found once and shared by the page, its count and the four facets
     const matches = await textMatches(db, workload, term);
     conds.push(`(${d.containsLower('o.fingerprint')} OR ${d.containsLower('o.reason')} OR o.fingerprint IN (SELECT unnest(${d.listParam('text')})))`);

@@ -95,3 +95,17 @@ export interface AuditEntry {
   readonly why: string | null;
   readonly detail: Readonly<Record<string, unknown>>;
 }
+
+/**
+ * Lower case as the stores' `lower()` gives it (DuckDB; PostgreSQL under a
+ * UTF-8 ctype): one code point at a time. JavaScript's toLowerCase has two
+ * rules beyond that — a final Σ becomes ς, and İ becomes i plus a combining
+ * dot — so a search lower-cased by it would find other rows than the store's.
+ */
+export function lowerLikeSql(text: string): string {
+  const lower = text.toLowerCase();
+  if (!/[\u0130\u03a3]/.test(text)) return lower;
+  let out = '';
+  for (const ch of text) out += ch === '\u0130' ? 'i' : ch.toLowerCase();
+  return out;
+}

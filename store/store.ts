@@ -340,16 +340,21 @@ export class Store {
   }
 
   /**
-   * What changes when a run's answers change: its status, its outcome count
-   * and how many of them are approved (null: no such run). Cheap: two counts
-   * over one run's rows.
+   * What changes when a run's answers change (null: no such run), as
+   * `status:outcomes:approved:workload` — its status, its outcome count, how
+   * many of them are approved, and when its workload was last written (a
+   * re-import or an in-place `corpus desensitize` replaces the templates'
+   * text a page shows and searches, and whether it is masked). Cheap: two
+   * counts over one run's rows.
    */
   async runVersion(runId: string): Promise<string | null> {
-    const [r] = await this.all(
-      'SELECT status, (SELECT count(*) FROM outcomes WHERE run_id = ?) AS n, (SELECT count(*) FROM outcomes WHERE run_id = ? AND approved) AS a FROM runs WHERE id = ?',
+    const [r] = await this.allJson(
+      `SELECT r.status, (SELECT count(*) FROM outcomes WHERE run_id = ?) AS n, (SELECT count(*) FROM outcomes WHERE run_id = ? AND approved) AS a,
+              w.created_at AS w, w.masking IS NULL AS unmasked
+       FROM runs r LEFT JOIN workloads w ON w.name = r.workload WHERE r.id = ?`,
       [runId, runId, runId],
     );
-    return r ? `${String(r.status)}:${Number(r.n)}:${Number(r.a)}` : null;
+    return r ? `${String(r.status)}:${Number(r.n)}:${Number(r.a)}:${String(r.w)}/${String(r.unmasked)}` : null;
   }
 
   async getOutcome(runId: string, fingerprint: string): Promise<OutcomeRecord | null> {

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunCache } from '../../server/run-cache.ts';
 import { RunOutcomes } from '../../server/run-outcomes.ts';
+import { OutcomeIndex } from '../../store/outcome-index.ts';
 import { Store } from '../../store/store.ts';
 import { SEED_RUN, seedFingerprint, seedStore } from '../store/seed.ts';
 
@@ -80,14 +81,56 @@ test('a running run is answered by the store: outcomes written meanwhile show', 
   });
 });
 
-test('a run larger than the memory budget is answered by the store, and is not read again for every request', async () => {
+test('a run larger than the memory budget is answered by the store, never read whole, and other runs keep their indexes', async () => {
   await withCountedStore(async (store, calls) => {
-    const outcomes = new RunOutcomes(store, new RunCache(store, 0), 1);
-    const first = await outcomes.page(q);
-    assert.equal(first.total, 6);
-    for (let i = 0; i < 3; i++) assert.deepEqual(await outcomes.page({ ...q, offset: i }), await store.queryOutcomes({ ...q, offset: i }));
-    assert.equal(calls.loads, 1, 'read once, found too large, remembered');
-    assert.equal(calls.pages, 6, 'three pages from the store, and the three compared with');
+    // 6 outcomes cannot fit in 1 byte: not even read
+    const tiny = new RunOutcomes(store, new RunCache(store, 0), 1);
+    for (let i = 0; i < 3; i++) assert.deepEqual(await tiny.page({ ...q, offset: i }), await store.queryOutcomes({ ...q, offset: i }));
+    assert.equal(calls.loads, 0);
+    // a budget its rows fit but not with their text: read once, found too large, remembered; the small run's index stays
+    const small = { id: 'small', kind: 'playback', workload: 'w', catalog: 'c.duckdb', baseSpec: 'reference@main', headSpec: 'reference', baseDescription: null, headDescription: null, queue: 'local', total: 1, options: {} } as const;
+    await store.createRun(small);
+    await store.saveOutcomes([{ ...(await store.getOutcome(SEED_RUN, seedFingerprint(0)))!, runId: 'small' }]);
+    await store.finishRun('small', 'done');
+    const outcomes = new RunOutcomes(store, new RunCache(store, 0), 6 * OutcomeIndex.BYTES_PER_OUTCOME);
+    assert.equal((await outcomes.page({ ...q, runId: 'small' })).total, 1);
+    assert.equal((await outcomes.page(q)).total, 6);
+    assert.equal(calls.loads, 2);
+    for (let i = 0; i < 2; i++) {
+      assert.equal((await outcomes.page(q)).total, 6);
+      assert.equal((await outcomes.page({ ...q, runId: 'small' })).total, 1);
+    }
+    assert.equal(calls.loads, 2, 'neither read again: the large one is remembered, the small one kept');
+  });
+});
+
+test('a workload re-imported under the same name (masked or not) is shown and searched as the store shows it now', async () => {
+  await withCountedStore(async (store, calls) => {
+    const outcomes = new RunOutcomes(store, new RunCache(store, 0));
+    const masked = (await store.getTemplates('w', [seedFingerprint(1)]))[0]!;
+    await store.saveWorkload({ name: 'w', sources: [], entries: 1, rejected: 0, rejects: [], masking: 'policy p.json' }, [{ ...masked, sql: "select 1 from t1 where email = 'e9f2@masked.example'" }]);
+    assert.deepEqual((await outcomes.page({ ...q, text: 'masked.example' })).rows.map((r) => r.sql), ["select 1 from t1 where email = 'e9f2@masked.example'"]);
+    // imported again without a policy: its literals are real, so only the normalized text may be shown or searched
+    await new Promise((r) => setTimeout(r, 5));
+    await store.saveWorkload({ name: 'w', sources: [], entries: 1, rejected: 0, rejects: [], masking: null }, [{ ...masked, sql: "select 1 from t1 where email = 'alice@real.example'" }]);
+    assert.deepEqual((await outcomes.page({ ...q, text: 'real.example' })).rows, []);
+    assert.deepEqual((await outcomes.page({ ...q, text: 'masked.example' })).rows, []);
+    const page = await outcomes.page({ ...q, sort: 'fingerprint', order: 'asc' });
+    assert.deepEqual(page, await store.queryOutcomes({ ...q, sort: 'fingerprint', order: 'asc' }));
+    assert.ok(!JSON.stringify(page).includes('alice'), 'no unmasked literal on a page');
+    assert.equal(calls.loads, 2, 'the re-import made the run be read again');
+  });
+});
+
+test('a read that fails is not kept: the store answers, and the run is read again only after a while', async () => {
+  await withCountedStore(async (store, calls) => {
+    const original = store.loadOutcomeIndex.bind(store);
+    let failures = 1;
+    store.loadOutcomeIndex = (runId: string) => (failures-- > 0 ? Promise.reject(new Error('store busy')) : original(runId));
+    const outcomes = new RunOutcomes(store, new RunCache(store, 0));
+    assert.equal((await outcomes.page(q)).total, 6);
+    assert.equal((await outcomes.page(q)).total, 6);
+    assert.equal(calls.pages, 2, 'both answered by the store');
   });
 });
 

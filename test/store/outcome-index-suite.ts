@@ -19,7 +19,8 @@ import { newRun, outcome, template } from './store-suite.ts';
 const N = 240;
 const VERDICTS = ['regressed', 'improved', 'identical', 'plan-changed', 'crash'] as const;
 const TABLES = ['orders', 'customers', 'lineitem', 'Part_s'];
-const WORDS = ['SELECT', 'Orders', "o'hara", '100%', 'a_b', 'Ünïcode', 'where', 'JOIN', 'lineitem'];
+// Greek capital sigma and Turkish dotted I: lower-cased one code point at a time, as the stores do (not as toLowerCase does)
+const WORDS = ['SELECT', 'Orders', "o'hara", '100%', 'a_b', 'Ünïcode', 'where', 'JOIN', 'lineitem', 'ΟΔΟΣ', 'İstanbul'];
 
 /** a small deterministic generator (mulberry32), so a failure repeats */
 function random(seed: number): () => number {
@@ -79,7 +80,7 @@ export function outcomeIndexSuite(c: StoreBackendCase): void {
     const filters: Omit<OutcomeQuery, 'runId' | 'limit' | 'offset'>[] = [
       {}, { verdicts: ['regressed'] }, { verdicts: ['improved', 'crash'] }, { cluster: 'S1' }, { cluster: 'Sig 3' }, { table: 'orders' }, { table: 'Part_s' },
       { rule: 'r2' }, { rule: 'r4' }, { text: 'orders' }, { text: 'ORDERS' }, { text: '100%' }, { text: '%' }, { text: 'a_b' }, { text: "o'hara" },
-      { text: 'ünïcode' }, { text: 'f00' }, { text: '1.50' }, { text: 'only in other' }, { text: 'no such thing' }, { text: '-- 1' }, { text: 'aselect' }, { text: 'borders' },
+      { text: 'ünïcode' }, { text: 'f00' }, { text: '1.50' }, { text: 'only in other' }, { text: 'no such thing' }, { text: '-- 1' }, { text: 'aselect' }, { text: 'borders' }, { text: 'σ' }, { text: 'ΟΣ' }, { text: 'ος' }, { text: 'istanbul' }, { text: 'İSTANBUL' },
       { verdicts: ['regressed', 'plan-changed'], table: 'customers', rule: 'r1' }, { cluster: 'S2', text: 'where' }, { verdicts: ['nope'] },
     ];
 

@@ -4,7 +4,7 @@
  * compared with the source's per build. Prints, per key, identical/total and
  * the changed templates with the statistics that moved, then the
  * distribution. The ≥ 95% target must hold for every key, not for a lucky one.
- *   node --experimental-strip-types bench/fidelity-keys.ts [keys=8] [builds=duckdb@1.5.6,reference] [dir]
+ *   node --import tsx bench/fidelity-keys.ts [keys=8] [builds=duckdb@1.5.6,reference] [dir]
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

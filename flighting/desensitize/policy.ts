@@ -13,6 +13,8 @@ import { FlightdeckError } from '../../compiler/errors.ts';
 export const MAX_RANGE = 50_000_000;
 /** values a keyed shuffle keeps in place (each carrying column's min and max) */
 export const MAX_PINS = 64;
+/** --suggest leaves more than this many values between two pins (see suggest.ts spacedPins) */
+export const MIN_STRETCH = 100;
 const DOMAIN = z.string().regex(/^[a-z0-9_.-]+$/i, 'a domain is letters, digits, _ . -');
 /** written by --suggest for the reviewer (detector, confidence, reason) and for the literal masker (the source column's type) */
 const note = { detector: z.string().optional(), confidence: z.number().min(0).max(1).optional(), reason: z.string().optional(), type: z.string().optional() };
@@ -133,9 +135,37 @@ export function checkPolicyCovers(policy: Policy, columns: readonly SourceColumn
     for (const name of Object.keys(tp.columns)) if (!cols.some((c) => c.column === name)) problems.push(`${table}.${name} is in the policy but not in the source`);
   }
   for (const t of Object.keys(policy.tables)) if (!byTable.has(t)) problems.push(`table ${t} is in the policy but not in the source`);
+  problems.push(...shuffleProblems(policy));
   if (problems.length) {
     throw new FlightdeckError('usage-error', `policy does not fit the source: ${problems.slice(0, 8).join('; ')}${problems.length > 8 ? `; and ${problems.length - 8} more` : ''}`, { location: { file } });
   }
+}
+
+/**
+ * Integer pseudonyms of one domain must shuffle alike: the same range and the
+ * same pins (a key and the columns that carry it). Otherwise a foreign key
+ * would be masked by another permutation than its key and point at other rows,
+ * with every row and distinct count still right.
+ */
+function shuffleProblems(policy: Policy): string[] {
+  const byDomain = new Map<string, { readonly where: string; readonly shape: string }[]>();
+  for (const [table, tp] of Object.entries(policy.tables)) {
+    for (const [column, p] of Object.entries(tp.columns)) {
+      if (p.kind !== 'pseudonym') continue;
+      const domain = domainOf(column, p);
+      const shape = p.range ? JSON.stringify({ range: p.range, pins: [...new Set(p.pins ?? [])].toSorted((a, b) => a - b) }) : 'no range';
+      byDomain.set(domain, [...(byDomain.get(domain) ?? []), { where: `${table}.${column}`, shape }]);
+    }
+  }
+  const problems: string[] = [];
+  for (const [domain, uses] of byDomain) {
+    const first = uses[0]!;
+    if (first.shape === 'no range' && uses.every((u) => u.shape === 'no range')) continue;
+    for (const u of uses.slice(1)) {
+      if (u.shape !== first.shape) problems.push(`${u.where} and ${first.where} share the pseudonym domain '${domain}' but not its range and pins (${u.shape} vs ${first.shape}): give them the same, or the foreign key would point at other rows`);
+    }
+  }
+  return problems;
 }
 
 export type TypeClass = 'integer' | 'decimal' | 'float' | 'string' | 'date' | 'timestamp' | 'other';

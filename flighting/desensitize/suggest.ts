@@ -11,7 +11,7 @@
 import { openDatabase, type Database } from '../../compiler/builds/duckdb-database.ts';
 import { DETECTORS, EMBEDDED, type Detector, type DetectorId } from './detectors.ts';
 import { MASK_MACROS, q } from './mask-sql.ts';
-import { MAX_PINS, MAX_RANGE, typeClass, type ColumnPolicy, type Policy } from './policy.ts';
+import { MAX_PINS, MAX_RANGE, MIN_STRETCH, typeClass, type ColumnPolicy, type Policy } from './policy.ts';
 import { attachSource, type Source, type SourceTable } from './source.ts';
 
 export interface Suggestion {
@@ -153,7 +153,7 @@ async function suggestKeys(db: Database, source: Source, found: readonly Suggest
       const his = bounds.filter((b) => b.hi !== null).map((b) => Number(b.hi));
       const [lo, hi] = [Math.min(...los), Math.max(...his)];
       if (los.length && Number.isSafeInteger(lo) && Number.isSafeInteger(hi) && hi - lo < MAX_RANGE) {
-        const pins = [...new Set([...los, ...his])].toSorted((a, b) => a - b);
+        const pins = spacedPins([...los, ...his], lo, hi);
         for (const c of carriers) {
           const i = out.findIndex((s) => s.table === c.table && s.column === c.column);
           if (out[i]!.detector === 'key') out[i] = { ...out[i]!, policy: { kind: 'pseudonym', domain: key, range: [lo, hi], ...(pins.length <= MAX_PINS ? { pins } : {}) } };
@@ -162,4 +162,20 @@ async function suggestKeys(db: Database, source: Source, found: readonly Suggest
     }
   }
   return out;
+}
+
+/**
+ * The pins a key's shuffle keeps, so that no stretch between two of them is
+ * short: the shuffle moves an id only within its stretch, so a stretch of one
+ * value keeps its id under every key and a stretch of a few nearly does. A
+ * carrier's bound closer than MIN_STRETCH values to a pin already kept is left
+ * unpinned (that carrier may then get another min or max with some keys); the
+ * range's own ends are kept first.
+ */
+export function spacedPins(bounds: readonly number[], lo: number, hi: number): number[] {
+  const wanted = [...new Set(bounds)].filter((x) => x > lo && x < hi).toSorted((a, b) => a - b);
+  const kept = [lo];
+  for (const x of wanted) if (x - kept.at(-1)! > MIN_STRETCH && hi - x > MIN_STRETCH) kept.push(x);
+  if (hi !== lo) kept.push(hi);
+  return kept;
 }

@@ -87,25 +87,25 @@ test('a column carrying a key keeps its own min and max on the snapshot under an
   const small = join(dir, 'people.duckdb');
   const db = await openDatabase(small);
   try {
-    // ids 1..40; the orders reference only 3..37, so a plain shuffle of 1..40 moves their bounds
+    // ids 1..1000; the orders reference only 150..850, so a plain shuffle of 1..1000 moves their bounds
     await db.run(`CREATE TABLE people (person_id INTEGER PRIMARY KEY, email VARCHAR NOT NULL);
-      INSERT INTO people SELECT i, 'user' || i || '@example.com' FROM range(1, 41) r(i);
+      INSERT INTO people SELECT i, 'user' || i || '@example.com' FROM range(1, 1001) r(i);
       CREATE TABLE orders (order_id INTEGER PRIMARY KEY, person_id INTEGER NOT NULL, amount INTEGER NOT NULL);
-      INSERT INTO orders SELECT i, 3 + i % 35, i FROM range(1, 201) r(i); CHECKPOINT;`);
+      INSERT INTO orders SELECT i, 150 + i % 701, i FROM range(1, 2001) r(i); CHECKPOINT;`);
   } finally {
     db.close();
   }
   const p = (await suggestPolicy({ source: small })).policy;
-  assert.deepEqual(p.tables.orders!.columns.person_id, { ...p.tables.orders!.columns.person_id, kind: 'pseudonym', range: [1, 40], pins: [1, 3, 37, 40] });
+  assert.deepEqual(p.tables.orders!.columns.person_id, { ...p.tables.orders!.columns.person_id, kind: 'pseudonym', range: [1, 1000], pins: [1, 150, 850, 1000] });
   for (let i = 0; i < 4; i++) {
     const out = join(dir, `people-snap-${i}.duckdb`);
     await desensitize({ source: small, policy: p, key: new MaskingKey(randomBytes(32)), out, maskOnly: true });
     const snap = await openDatabase(out, { readOnly: true });
     try {
       const r = (await snap.all('SELECT min(person_id) AS lo, max(person_id) AS hi, count(DISTINCT person_id) AS n FROM orders'))[0]!;
-      assert.deepEqual([r.lo, r.hi, Number(r.n)], [3, 37, 35]);
-      const kept = Number((await snap.all('SELECT count(*) AS n FROM orders WHERE person_id NOT IN (3, 37) AND person_id = 3 + order_id % 35'))[0]!.n);
-      assert.ok(kept < 60, `the ids between the pins are shuffled (${kept} of 188 orders keep theirs)`);
+      assert.deepEqual([r.lo, r.hi, Number(r.n)], [150, 850, 701]);
+      const kept = Number((await snap.all('SELECT count(*) AS n FROM orders WHERE person_id NOT IN (150, 850) AND person_id = 150 + order_id % 701'))[0]!.n);
+      assert.ok(kept < 100, `the ids between the pins are shuffled (${kept} of 1,994 orders keep theirs)`);
     } finally {
       snap.close();
     }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { FlightdeckError } from '../../compiler/errors.ts';
 import { loadKey, writeNewKey } from '../../flighting/desensitize/key.ts';
 import { checkPolicyCovers, loadPolicy, parsePolicy } from '../../flighting/desensitize/policy.ts';
+import { spacedPins } from '../../flighting/desensitize/suggest.ts';
 
 const coded = (code: string, re: RegExp) => (err: unknown) => err instanceof FlightdeckError && err.code === code && re.test(err.message);
 
@@ -49,4 +50,22 @@ test('policies: not JSON, wrong shape, options that do not fit, columns not cove
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('policies: columns sharing an integer key’s pseudonym domain must share its range and pins, else a foreign key would point at other rows', () => {
+  const cols = [{ table: 'people', column: 'id', type: 'INTEGER' }, { table: 'orders', column: 'person_id', type: 'INTEGER' }];
+  const policy = (orders: Record<string, unknown>) =>
+    parsePolicy({ version: 1, tables: { people: { columns: { id: { kind: 'pseudonym', domain: 'person', range: [1, 1000], pins: [1, 1000] } } }, orders: { columns: { person_id: { kind: 'pseudonym', domain: 'person', ...orders } } } } });
+  // pins in another order or repeated are the same pins
+  checkPolicyCovers(policy({ range: [1, 1000], pins: [1000, 1, 1] }), cols);
+  assert.throws(() => checkPolicyCovers(policy({ range: [1, 1000] }), cols), coded('usage-error', /orders\.person_id and people\.id share the pseudonym domain 'person' but not its range and pins/));
+  assert.throws(() => checkPolicyCovers(policy({ range: [1, 1000], pins: [1, 997, 1000] }), cols), coded('usage-error', /share the pseudonym domain 'person'/));
+  assert.throws(() => checkPolicyCovers(policy({}), cols), coded('usage-error', /share the pseudonym domain 'person'/));
+});
+
+test('suggested pins leave no short stretch: a bound near another pin is not pinned (its ids would keep themselves)', () => {
+  assert.deepEqual(spacedPins([1, 1000, 997, 1], 1, 1000), [1, 1000]);
+  assert.deepEqual(spacedPins([1, 500, 1000], 1, 1000), [1, 500, 1000]);
+  assert.deepEqual(spacedPins([1, 50, 560, 600, 1000], 1, 1000), [1, 560, 1000]);
+  assert.deepEqual(spacedPins([7, 7], 7, 7), [7]);
 });

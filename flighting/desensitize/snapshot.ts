@@ -5,8 +5,9 @@
  * are taken and the leak scan is clean. Any failure (including a leak)
  * leaves no snapshot. The key reaches DuckDB only as a statement parameter
  * of in-memory connections whose macros are TEMP. Two connections share the
- * work (lookups first, then tables by size, each key's index as soon as its
- * rows are written); the lookups live in an in-memory database both see.
+ * work (lookups first, then tables — see writeOrder —, each key's index as
+ * soon as its rows are written); the lookups live in an in-memory database
+ * both see.
  */
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -110,7 +111,7 @@ const LOOKUPS = 'fd_lookup.main';
 /**
  * The snapshot's work as tasks: every lookup (each distinct input masked
  * once; a key and its foreign keys share one), then each table (created in
- * the source's order, written largest first, after the lookups it reads),
+ * the source's order, written in writeOrder, after the lookups it reads),
  * then its primary key.
  */
 async function writeTasks(db: Database, source: Source, options: DesensitizeOptions): Promise<{ tasks: Task[]; values: ValueMaps }> {
@@ -122,7 +123,7 @@ async function writeTasks(db: Database, source: Source, options: DesensitizeOpti
     id: [...values.tables, ...hashes.tables][i]!, after: [], run: (conn) => conn.run(sql, keyParams(sql, keyHex)),
   }));
   const rows = await tableRows(db, source);
-  const writes: { rows: number; tasks: Task[] }[] = [];
+  const writes: { rows: number; keyed: boolean; reads: string[]; tasks: Task[] }[] = [];
   for (const [i, t] of source.tables.entries()) {
     const columns = tables[i]!.columns;
     const kept = columns.filter((c) => c.policy.kind !== 'drop');
@@ -156,9 +157,25 @@ async function writeTasks(db: Database, source: Source, options: DesensitizeOpti
         options.onProgress?.(t.name);
       },
     });
-    writes.push({ rows: rows.get(t.name) ?? 0, tasks });
+    writes.push({ rows: rows.get(t.name) ?? 0, keyed: pkKept, reads: [...reads], tasks });
   }
-  return { tasks: [...lookups, ...writes.toSorted((a, b) => b.rows - a.rows).flatMap((w) => w.tasks)], values };
+  // a lookup's cost: the rows of the tables it is read by (and scans); the longest starts first
+  const cost = (id: string) => writes.reduce((n, w) => n + (w.reads.includes(id) ? w.rows : 0), 0);
+  return { tasks: [...lookups.toSorted((a, b) => cost(b.id) - cost(a.id)), ...writes.toSorted(writeOrder).flatMap((w) => w.tasks)], values };
+}
+
+/** DuckDB's row group: a statement over fewer rows runs on one thread */
+const ROW_GROUP = 122_880;
+
+/**
+ * Tables in the order they are written: those of one row group first (one
+ * thread each: beside another statement they cost no time), then keyed
+ * tables, largest first (each key's index, on one thread, overlaps the next
+ * table), then the rest, largest first: the last statement uses every thread.
+ */
+function writeOrder(a: { rows: number; keyed: boolean }, b: { rows: number; keyed: boolean }): number {
+  const rank = (w: { rows: number; keyed: boolean }) => (w.rows > 0 && w.rows < ROW_GROUP ? 0 : w.keyed ? 1 : 2);
+  return rank(a) - rank(b) || b.rows - a.rows;
 }
 
 /** the source's row counts as DuckDB estimates them (a folder's files: unknown, 0) */

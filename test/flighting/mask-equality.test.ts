@@ -22,7 +22,7 @@ const CASES: Case[] = [
   { kind: 'pseudonym-int-range', type: 'INTEGER', policy: { kind: 'pseudonym', domain: 'customer_id', range: [1, 5000] }, values: ['1', '2', '4999', '5000', '5001', '0', '-3', null], lookupOnly: true },
   { kind: 'pseudonym-str', type: 'VARCHAR', policy: { kind: 'pseudonym' }, values: ['abc', '', 'Ünïcødé ✓', "O'Hara", null] },
   { kind: 'email', type: 'VARCHAR', policy: { kind: 'email' }, values: ['alice@example.com', 'bob.smith+tag@corp.test', '', null] },
-  { kind: 'phone', type: 'VARCHAR', policy: { kind: 'phone' }, values: ['+44 12345678', '(555) 123-4567', '+1 (555) 123-45678', '+1 (555) 123-456789', '0123456789012345678901234567890123456789', '', null] },
+  { kind: 'phone', type: 'VARCHAR', policy: { kind: 'phone' }, values: ['+44 12345678', '(555) 123-4567', '+1 (555) 123-45678', '+1 (555) 123-456789', '0123456789012345678901234567890123456789', '', 'tél 0612345678', '+44 ٠١٢ 3456', null] },
   { kind: 'card', type: 'VARCHAR', policy: { kind: 'card' }, values: ['4111111111111111', '4111 1111 1111 1111', '5500-0000-0000-0004', '6011000990139424123', '12345678901234567890123', '12', '7', '', null] },
   { kind: 'iban', type: 'VARCHAR', policy: { kind: 'iban' }, values: ['GB82WEST12345698765432', 'DE89 3704 0044 0532 0130 00', 'NL91ABNA0417164300', null] },
   { kind: 'name', type: 'VARCHAR', policy: { kind: 'name' }, values: ['Ana', 'Bartholomew', "O'Hara", 'Mei Xu', 'JONAS', 'Ünal', null] },

@@ -27,6 +27,13 @@ export interface Database {
   /** rows as arrays of JSON-safe values, plus column names */
   rows(sql: string): Promise<{ columns: string[]; rows: unknown[][] }>;
   readonly connection: DuckDBConnection;
+  /**
+   * another connection on the same instance (not for a sandbox): it sees the
+   * same attached databases, not this connection's TEMP objects, and runs
+   * its statements concurrently with this one's; its close() leaves the
+   * instance open (close it before the first connection)
+   */
+  connect(): Promise<Database>;
   close(): void;
 }
 
@@ -67,9 +74,23 @@ export async function openDatabase(path: string, options: OpenOptions = {}): Pro
     }
     connection = await instance.connect();
   }
+  const sandbox = options.sandbox ?? false;
+  const inst = instance;
+  const connect = async (): Promise<Database> => {
+    if (sandbox) throw new FlightdeckError('unsupported', 'a sandboxed database has one connection');
+    const other = await inst.connect();
+    return wrap(path, other, false, connect, () => other.closeSync());
+  };
+  return wrap(path, connection, sandbox, connect, () => {
+    connection.closeSync();
+    instance.closeSync();
+  });
+}
+
+function wrap(path: string, connection: DuckDBConnection, sandbox: boolean, connect: () => Promise<Database>, close: () => void): Database {
   /** sandboxed: one SELECT, prepared (DuckDB refuses a second statement) and type-checked before it runs */
   const read = async (sql: string, params?: Params): Promise<DuckDBResultReader> => {
-    if (!options.sandbox) return connection.runAndReadAll(sql, params as DuckDBValue[] | undefined);
+    if (!sandbox) return connection.runAndReadAll(sql, params as DuckDBValue[] | undefined);
     const prepared = await prepareOneStatement(connection, sql, StatementType.SELECT, 'SELECT');
     try {
       if (params) prepared.bind(params as DuckDBValue[]);
@@ -82,7 +103,7 @@ export async function openDatabase(path: string, options: OpenOptions = {}): Pro
     path,
     connection,
     async run(sql, params) {
-      if (options.sandbox) await read(sql, params);
+      if (sandbox) await read(sql, params);
       else await connection.run(sql, params as DuckDBValue[] | undefined);
     },
     async all(sql, params) {
@@ -95,9 +116,7 @@ export async function openDatabase(path: string, options: OpenOptions = {}): Pro
       const reader = await read(sql);
       return { columns: reader.columnNames(), rows: reader.getRowsJson() as unknown[][] };
     },
-    close() {
-      connection.closeSync();
-      instance.closeSync();
-    },
+    connect,
+    close,
   };
 }

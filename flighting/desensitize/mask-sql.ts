@@ -98,7 +98,7 @@ export function hashSql(domain: string, col: string): string {
   return `fd_kh($1, ${lit(domain)}, ${input})`;
 }
 
-/** hashId → a TEMP table (v, h) holding the keyed hash of every distinct input (see buildHashMaps) */
+/** hashId → the table (v, h) holding the keyed hash of every distinct input (see hashMapStatements) */
 export type HashMaps = ReadonlyMap<string, string>;
 
 export interface MaskSelectOptions {
@@ -206,12 +206,13 @@ function luhnSql(x: string): string {
 }
 
 /**
- * For every hash input of the given tables, a TEMP table of its distinct
- * values and their keyed hashes (inputs sharing a domain share one table, so
- * a key and its foreign keys are hashed once). TEMP: in memory, never in the
- * snapshot. Returns the statements and the map.
+ * For every hash input of the given tables, a table of its distinct values
+ * and their keyed hashes (inputs sharing a domain share one table, so a key
+ * and its foreign keys are hashed once), in `schema`: TEMP by default, or an
+ * in-memory database the snapshot's connections share; never in the
+ * snapshot. Returns the statements, the table each creates, and the map.
  */
-export function hashMapStatements(tables: readonly { relation: string; columns: readonly MaskColumn[] }[]): { statements: string[]; maps: Map<string, string> } {
+export function hashMapStatements(tables: readonly { relation: string; columns: readonly MaskColumn[] }[], schema = 'temp.main'): { statements: string[]; tables: string[]; maps: Map<string, string> } {
   const byDomain = new Map<string, { ids: Set<string>; selects: string[] }>();
   for (const t of tables) {
     for (const c of t.columns) {
@@ -225,13 +226,20 @@ export function hashMapStatements(tables: readonly { relation: string; columns: 
     }
   }
   const statements: string[] = [];
+  const created: string[] = [];
   const maps = new Map<string, string>();
   [...byDomain.entries()].forEach(([domain, d], i) => {
-    const table = `fd_map_${i}`;
-    statements.push(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT v, ${hashSql(domain, 'v')} AS h FROM (${d.selects.join(' UNION ')})`);
-    for (const id of d.ids) maps.set(id, `temp.main.${table}`);
+    const table = `${schema}.fd_map_${i}`;
+    statements.push(`${createTable(table)} AS SELECT v, ${hashSql(domain, 'v')} AS h FROM (${d.selects.join(' UNION ')})`);
+    created.push(table);
+    for (const id of d.ids) maps.set(id, table);
   });
-  return { statements, maps };
+  return { statements, tables: created, maps };
+}
+
+/** `CREATE OR REPLACE [TEMP] TABLE name` for a qualified name (DuckDB creates in catalog temp only by the TEMP keyword) */
+export function createTable(qualified: string): string {
+  return qualified.startsWith('temp.main.') ? `CREATE OR REPLACE TEMP TABLE ${qualified.slice('temp.main.'.length)}` : `CREATE OR REPLACE TABLE ${qualified}`;
 }
 
 /** The SQL expression masking value `v` (a column reference) given its keyed hash `h`. */

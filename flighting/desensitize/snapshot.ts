@@ -4,7 +4,11 @@
  * the target and renamed only when every table is written, the statistics
  * are taken and the leak scan is clean. Any failure (including a leak)
  * leaves no snapshot. The key reaches DuckDB only as a statement parameter
- * of an in-memory connection whose macros are TEMP.
+ * of in-memory connections whose macros are TEMP. Two connections share the
+ * work (lookups first, then tables — see writeOrder —, each key's index as
+ * soon as its rows are written); the lookups live in an in-memory database
+ * both see. A DuckDB source's rows are written in its row order (rowid), so
+ * kept columns keep their statistics, distinct-count sketch included.
  */
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -12,7 +16,8 @@ import { openDatabase, type Database } from '../../compiler/builds/duckdb-databa
 import { FlightdeckError } from '../../compiler/errors.ts';
 import type { MaskingKey } from './key.ts';
 import { collectSecrets, countLeaks, scanTargets, scanTexts, type LeakScan, type ScanTarget } from './leak-scan.ts';
-import { hashMapStatements, keyParams, lit, MASK_MACROS, maskedType, q, type HashMaps, type MaskColumn } from './mask-sql.ts';
+import { runConcurrently, type Task } from './concurrent.ts';
+import { hashId, hashInput, hashMapStatements, keyParams, lit, MASK_MACROS, maskedType, q, type MaskColumn } from './mask-sql.ts';
 import { checkPolicyCovers, type Policy } from './policy.ts';
 import { buildReport, renderMarkdown, writeReportFiles, type MaskingReport } from './report.ts';
 import { sha256File } from '../file-sha256.ts';
@@ -49,6 +54,7 @@ export async function desensitize(options: DesensitizeOptions): Promise<Desensit
   if (resolve(options.source) === out) throw new FlightdeckError('usage-error', 'the snapshot must not overwrite its source');
   const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.${Date.now()}.tmp`);
   const db = await openDatabase(':memory:', options.threads ? { threads: options.threads } : {});
+  const others: Database[] = [];
   let attached = false;
   try {
     const source = await attachSource(db, options.source);
@@ -56,15 +62,11 @@ export async function desensitize(options: DesensitizeOptions): Promise<Desensit
     await db.run(MASK_MACROS);
     await db.run(`ATTACH ${lit(tmp)} AS snap`);
     attached = true;
-    // every distinct input masked once (a key and its foreign keys share one lookup), then joined
-    const tables = source.tables.map((t) => ({ name: t.name, relation: t.relation, columns: maskColumns(t, options.policy) }));
-    const values = valueMapStatements(tables);
-    const { statements, maps } = hashMapStatements(tables.map((t) => ({ relation: t.relation, columns: t.columns.filter((c) => !values.byColumn.has(`${t.name}\0${c.column}`)) })));
-    for (const sql of [...values.statements, ...statements]) await db.run(sql, keyParams(sql, options.key.revealHex()));
-    for (const [i, t] of source.tables.entries()) {
-      await writeTable(db, t, tables[i]!.columns, values, maps, options.key, source.kind === 'duckdb');
-      options.onProgress?.(t.name);
-    }
+    await db.run(`ATTACH ':memory:' AS ${LOOKUPS.split('.')[0]}`);
+    others.push(await db.connect());
+    for (const other of others) await other.run(MASK_MACROS);
+    const { tasks, values } = await writeTasks(db, source, options);
+    await runConcurrently([db, ...others], tasks);
     await db.run('CHECKPOINT snap');
     let report: MaskingReport | null = null;
     if (!options.maskOnly) {
@@ -90,6 +92,7 @@ export async function desensitize(options: DesensitizeOptions): Promise<Desensit
     rmSync(`${out}.wal`, { force: true });
     return { snapshot: out, report, reportFiles: files };
   } finally {
+    for (const other of others) other.close();
     if (attached) await db.run('DETACH snap').catch(() => undefined);
     db.close();
     for (const p of [tmp, `${tmp}.wal`]) if (existsSync(p)) rmSync(p, { force: true });
@@ -105,24 +108,95 @@ export function maskColumns(t: SourceTable, policy: Policy): MaskColumn[] {
   return t.columns.map((c) => ({ column: c.column, type: c.type, policy: policy.tables[t.name]!.columns[c.column]! }));
 }
 
-async function writeTable(db: Database, t: SourceTable, columns: readonly MaskColumn[], values: ValueMaps, maps: HashMaps, key: MaskingKey, inRowOrder: boolean): Promise<void> {
-  const kept = columns.filter((c) => c.policy.kind !== 'drop');
-  const defs = kept.map((c) => {
-    const notNull = t.columns.find((s) => s.column === c.column)!.notNull && c.policy.kind !== 'null';
-    return `${q(c.column)} ${maskedType(c)}${notNull ? ' NOT NULL' : ''}`;
-  });
-  const pkKept = t.primaryKey.length > 0 && t.primaryKey.every((k) => kept.some((c) => c.column === k && c.policy.kind !== 'null'));
-  await db.run(`CREATE TABLE snap.main.${q(t.name)} (${defs.join(', ')})`);
-  // the rows in the source's order (a DuckDB table's rowid): DuckDB samples a column's distinct-count sketch at
-  // fixed positions of each vector it appends, so the same rows in the same order give a kept column the same
-  // sketch, and a pseudonymised one the same sample; the lookup joins alone would reorder them
-  const select = inRowOrder
-    ? maskSelectWithLookups(t.name, `(SELECT *, rowid AS ${ROW} FROM ${t.relation})`, columns, values, maps, ROW)
-    : maskSelectWithLookups(t.name, t.relation, columns, values, maps);
-  try {
-    await db.run(`INSERT INTO snap.main.${q(t.name)} ${select}`, keyParams(select, key.revealHex()));
+/** the in-memory database holding the lookups (never the snapshot; the key is not in it) */
+const LOOKUPS = 'fd_lookup.main';
+
+/**
+ * The snapshot's work as tasks: every lookup (each distinct input masked
+ * once; a key and its foreign keys share one), then each table (created in
+ * the source's order, written in writeOrder, after the lookups it reads),
+ * then its primary key.
+ */
+async function writeTasks(db: Database, source: Source, options: DesensitizeOptions): Promise<{ tasks: Task[]; values: ValueMaps }> {
+  const keyHex = options.key.revealHex();
+  const tables = source.tables.map((t) => ({ name: t.name, relation: t.relation, columns: maskColumns(t, options.policy) }));
+  const values = valueMapStatements(tables, LOOKUPS);
+  const hashes = hashMapStatements(tables.map((t) => ({ relation: t.relation, columns: t.columns.filter((c) => !values.byColumn.has(`${t.name}\0${c.column}`)) })), LOOKUPS);
+  const lookups: Task[] = [...values.statements, ...hashes.statements].map((sql, i) => ({
+    id: [...values.tables, ...hashes.tables][i]!, after: [], run: (conn) => conn.run(sql, keyParams(sql, keyHex)),
+  }));
+  const rows = await tableRows(db, source);
+  const writes: { rows: number; keyed: boolean; reads: string[]; tasks: Task[] }[] = [];
+  for (const [i, t] of source.tables.entries()) {
+    const columns = tables[i]!.columns;
+    const kept = columns.filter((c) => c.policy.kind !== 'drop');
+    const defs = kept.map((c) => {
+      const notNull = t.columns.find((s) => s.column === c.column)!.notNull && c.policy.kind !== 'null';
+      return `${q(c.column)} ${maskedType(c)}${notNull ? ' NOT NULL' : ''}`;
+    });
+    // created here, in the source's order: the snapshot's catalog does not depend on which connection finished first
+    await db.run(`CREATE TABLE snap.main.${q(t.name)} (${defs.join(', ')})`);
+    // the rows in the source's order (a DuckDB table's rowid): DuckDB samples a column's distinct-count sketch at
+    // fixed positions of each vector it appends, so the same rows in the same order give a kept column the same
+    // sketch, and a pseudonymised one the same sample; the lookup joins alone would reorder them
+    const select = source.kind === 'duckdb'
+      ? maskSelectWithLookups(t.name, `(SELECT *, rowid AS ${ROW} FROM ${t.relation})`, columns, values, hashes.maps, ROW)
+      : maskSelectWithLookups(t.name, t.relation, columns, values, hashes.maps);
+    const reads = new Set(columns.flatMap((c) => {
+      const looked = values.byColumn.get(`${t.name}\0${c.column}`);
+      const hi = hashInput(c);
+      const hashed = looked ?? (hi && hashes.maps.get(hashId(hi)));
+      return hashed ? [hashed] : [];
+    }));
+    const pkKept = t.primaryKey.length > 0 && t.primaryKey.every((k) => kept.some((c) => c.column === k && c.policy.kind !== 'null'));
+    const tasks: Task[] = [{
+      id: `table ${t.name}`, after: [...reads],
+      run: async (conn) => {
+        // the key: a ranged key's values outside its range are hashed in place
+        await masking(t, conn.run(`INSERT INTO snap.main.${q(t.name)} ${select}`, keyParams(select, keyHex)));
+        if (!pkKept) options.onProgress?.(t.name);
+      },
+    }];
     // the key's index built once over the written rows: an insert into a keyed table appends on one thread
-    if (pkKept) await db.run(`ALTER TABLE snap.main.${q(t.name)} ADD PRIMARY KEY (${t.primaryKey.map(q).join(', ')})`);
+    if (pkKept) tasks.push({
+      id: `key ${t.name}`, after: [`table ${t.name}`],
+      run: async (conn) => {
+        await masking(t, conn.run(`ALTER TABLE snap.main.${q(t.name)} ADD PRIMARY KEY (${t.primaryKey.map(q).join(', ')})`));
+        options.onProgress?.(t.name);
+      },
+    });
+    writes.push({ rows: rows.get(t.name) ?? 0, keyed: pkKept, reads: [...reads], tasks });
+  }
+  // a lookup's cost: the rows of the tables it is read by (and scans); the longest starts first
+  const cost = (id: string) => writes.reduce((n, w) => n + (w.reads.includes(id) ? w.rows : 0), 0);
+  return { tasks: [...lookups.toSorted((a, b) => cost(b.id) - cost(a.id)), ...writes.toSorted(writeOrder).flatMap((w) => w.tasks)], values };
+}
+
+/** DuckDB's row group: a statement over fewer rows runs on one thread */
+const ROW_GROUP = 122_880;
+
+/**
+ * Tables in the order they are written: those of one row group first (one
+ * thread each: beside another statement they cost no time), then keyed
+ * tables, largest first (each key's index, on one thread, overlaps the next
+ * table), then the rest, largest first: the last statement uses every thread.
+ */
+function writeOrder(a: { rows: number; keyed: boolean }, b: { rows: number; keyed: boolean }): number {
+  const rank = (w: { rows: number; keyed: boolean }) => (w.rows > 0 && w.rows < ROW_GROUP ? 0 : w.keyed ? 1 : 2);
+  return rank(a) - rank(b) || b.rows - a.rows;
+}
+
+/** the source's row counts as DuckDB estimates them (a folder's files: unknown, 0) */
+async function tableRows(db: Database, source: Source): Promise<Map<string, number>> {
+  if (source.kind !== 'duckdb') return new Map();
+  const rows = await db.all(`SELECT table_name, estimated_size FROM duckdb_tables() WHERE database_name = 'src' AND schema_name = 'main'`);
+  return new Map(rows.map((r) => [String(r.table_name), Number(r.estimated_size)]));
+}
+
+/** a table's statement, its failure told without quoting a value */
+async function masking(t: SourceTable, statement: Promise<void>): Promise<void> {
+  try {
+    await statement;
   } catch (err) {
     // DuckDB's message may quote a value, maybe an original one: quoted text is blanked
     const msg = (err as Error).message.split('\n')[0]!.replace(/'[^']*'/g, "'…'").replace(/"[^"]*"/g, '"…"');

@@ -1,27 +1,41 @@
 /**
  * Masking by lookup: the masked value of every distinct input is computed
- * once, in a TEMP table (in memory, never in the snapshot), and joined to
+ * once, in a lookup table (in memory, never in the snapshot), and joined to
  * each table that holds the column. Columns sharing a masking (same kind,
  * options and domain — a key and its foreign keys, a card number in two
  * tables) share one table. Values repeat in real data (a customer id in
  * every order), so this does the costly work (keyed hashes, Luhn digits)
  * once per value, not once per row; the result is the same function
- * (test/flighting/mask-equality.test.ts checks it).
+ * (test/flighting/mask-equality.test.ts checks it). A key with a range
+ * (integers in [lo, hi]: its keyed shuffle) of at most LIST_MAX values is one
+ * list, indexed by the value: no join for the millions of foreign keys that
+ * carry it, and the rows keep their order.
  */
 import { domainOf, typeClass, type ColumnPolicy } from './policy.ts';
-import { hashSql, lit, maskedType, maskExpression, maskSelect, q, type HashMaps, type MaskColumn } from './mask-sql.ts';
+import { createTable, hashSql, lit, maskedType, maskExpression, maskSelect, q, type HashMaps, type MaskColumn } from './mask-sql.ts';
 
 /** kinds whose output depends on the value alone (dateShift depends on its entity; keep/null/drop/bucket/generalise are cheap) */
 const LOOKUP_KINDS: ReadonlySet<ColumnPolicy['kind']> = new Set(['pseudonym', 'email', 'phone', 'card', 'iban', 'name', 'address', 'dob', 'noise']);
 
 export interface ValueMaps {
-  /** table\0column → the TEMP table (v, m) */
+  /** table\0column → the lookup table (v, m), or for a ranged key of at most LIST_MAX values the one-row table (a): its shuffle as a list */
   readonly byColumn: ReadonlyMap<string, string>;
   /** statements creating them (the key is `$1`) */
   readonly statements: readonly string[];
-  /** table\0column of an integer key shuffled in its range → the TEMP table holding the shuffle as one list, read by index */
+  /** the table each statement creates, in the same order */
+  readonly tables: readonly string[];
+  /** table\0column of an integer key shuffled in a range of at most LIST_MAX values → the table holding the shuffle as one list, read by index */
   readonly shuffles?: ReadonlyMap<string, { readonly list: string; readonly lo: number; readonly hi: number; readonly domain: string }>;
 }
+
+/**
+ * The largest range read as one list: DuckDB's list indexing slows with the
+ * list's length (cache misses), and beyond about this a hash join plus the
+ * sort restoring the row order writes faster — 4M rows: 0.58 vs 0.95 s at
+ * 625k values, even at 750–875k, 0.83 vs 0.61 s at 1M, 8.9 vs 1.2 s at 5M
+ * (bench/shuffle-lookup.ts). The outputs are the same either way.
+ */
+export const LIST_MAX = 750_000;
 
 /** the policy with its domain spelled out, so the lookup masks `column` exactly as it would in place */
 function pinned(column: string, p: ColumnPolicy): ColumnPolicy {
@@ -29,7 +43,8 @@ function pinned(column: string, p: ColumnPolicy): ColumnPolicy {
   return ('domain' in p || p.kind === 'pseudonym' || LOOKUP_KINDS.has(p.kind) ? { ...rest, domain: domainOf(column, p) } : rest) as ColumnPolicy;
 }
 
-export function valueMapStatements(tables: readonly { name: string; relation: string; columns: readonly MaskColumn[] }[]): ValueMaps {
+/** the lookup tables of `tables`' columns, in `schema` (TEMP by default; never the snapshot) */
+export function valueMapStatements(tables: readonly { name: string; relation: string; columns: readonly MaskColumn[] }[], schema = 'temp.main', listMax = LIST_MAX): ValueMaps {
   const groups = new Map<string, { policy: ColumnPolicy; type: string; sources: { column: string; relation: string }[]; columns: string[] }>();
   for (const t of tables) {
     for (const c of t.columns) {
@@ -43,28 +58,34 @@ export function valueMapStatements(tables: readonly { name: string; relation: st
     }
   }
   const statements: string[] = [];
+  const created: string[] = [];
   const byColumn = new Map<string, string>();
   const shuffles = new Map<string, { list: string; lo: number; hi: number; domain: string }>();
   [...groups.values()].forEach((g, i) => {
-    const table = `temp.main.fd_vmap_${i}`;
+    const table = `${schema}.fd_vmap_${i}`;
+    created.push(table);
     const distinct = (where = '') => `(${g.sources.map((s) => `SELECT DISTINCT ${q(s.column)} AS __fd_x FROM ${s.relation}${where && ` WHERE ${q(s.column)} ${where}`}`).join(' UNION ')})`;
     const column = { column: '__fd_x', type: g.type, policy: g.policy };
     const p = g.policy;
-    if (p.kind === 'pseudonym' && p.range && typeClass(g.type) === 'integer') {
-      // in [lo, hi]: the keyed shuffle (shuffleSql), every value of the range; outside: the hash form, for the values the data holds there
+    if (isRangedKey(p, g.type)) {
+      // in [lo, hi]: the keyed shuffle (shuffleSql), every value of the range; outside: the hash form (in place beside a list, in the table beside a join)
       const [lo, hi] = p.range;
-      const outside = maskSelect(distinct(`NOT BETWEEN ${lo} AND ${hi}`), [column], { withOriginal: true });
-      statements.push(`CREATE OR REPLACE TEMP TABLE fd_vmap_${i} AS SELECT CAST(x AS ${g.type}) AS v, CAST(m AS ${g.type}) AS m FROM (${shuffleSql(p.domain!, lo, hi, p.pins)})
-        UNION ALL SELECT __fd_orig AS v, __fd_x AS m FROM (${outside})`);
-      // the shuffle as one list, m of x at x - lo + 1: read by index, a table keeps its row order (a join would not)
-      statements.push(`CREATE OR REPLACE TEMP TABLE fd_vlist_${i} AS SELECT list(m ORDER BY v) AS a FROM fd_vmap_${i} WHERE v BETWEEN ${lo} AND ${hi}`);
-      for (const c of g.columns) shuffles.set(c, { list: `temp.main.fd_vlist_${i}`, lo, hi, domain: p.domain! });
+      if (hi - lo + 1 <= listMax) {
+        // the shuffle as one list, m of x at x - lo + 1: read by index (maskSelectWithLookups), a table keeps its row order
+        statements.push(`${createTable(table)} AS SELECT list(CAST(m AS ${g.type}) ORDER BY x) AS a FROM (${shuffleSql(p.domain!, lo, hi, p.pins)})`);
+        for (const c of g.columns) shuffles.set(c, { list: table, lo, hi, domain: p.domain! });
+      } else {
+        // a larger range: (v, m) joined, the same values (DuckDB's list indexing grows slower than a hash join with the list's length)
+        const outside = maskSelect(distinct(`NOT BETWEEN ${lo} AND ${hi}`), [column], { withOriginal: true });
+        statements.push(`${createTable(table)} AS SELECT CAST(x AS ${g.type}) AS v, CAST(m AS ${g.type}) AS m FROM (${shuffleSql(p.domain!, lo, hi, p.pins)})
+          UNION ALL SELECT __fd_orig AS v, __fd_x AS m FROM (${outside})`);
+      }
     } else {
-      statements.push(`CREATE OR REPLACE TEMP TABLE fd_vmap_${i} AS SELECT __fd_orig AS v, __fd_x AS m FROM (${maskSelect(distinct(), [column], { withOriginal: true })})`);
+      statements.push(`${createTable(table)} AS SELECT __fd_orig AS v, __fd_x AS m FROM (${maskSelect(distinct(), [column], { withOriginal: true })})`);
     }
     for (const c of g.columns) byColumn.set(c, table);
   });
-  return { byColumn, statements, shuffles };
+  return { byColumn, statements, tables: created, shuffles };
 }
 
 /**
@@ -84,6 +105,11 @@ export function shuffleSql(domain: string, lo: number, hi: number, pins: readonl
     FROM (SELECT x, list_contains(${list}, x) AS pin, coalesce(list_max(list_filter(${list}, lambda p: p < x)) + 1, ${lo}) AS s FROM range(${lo}, ${hi + 1}) r(x))`;
 }
 
+/** an integer key pseudonymised by its keyed shuffle of [lo, hi] */
+function isRangedKey(p: ColumnPolicy, type: string): p is Extract<ColumnPolicy, { kind: 'pseudonym' }> & { range: [number, number] } {
+  return p.kind === 'pseudonym' && p.range !== undefined && typeClass(type) === 'integer';
+}
+
 /** One table's masking SELECT: looked-up columns joined, the rest masked in place (hash maps for dateShift entities). */
 export function maskSelectWithLookups(table: string, relation: string, columns: readonly MaskColumn[], values: ValueMaps, hashes: HashMaps, orderBy?: string): string {
   const joins: string[] = [];
@@ -98,7 +124,7 @@ export function maskSelectWithLookups(table: string, relation: string, columns: 
       // in the range: the list's entry (one row cross-joined: the rows keep their order); outside it: the hash form, in place
       const v = `__fd_l.${q(c.column)}`;
       crosses.push(`CROSS JOIN (SELECT a AS __fd_la${n} FROM ${shuffle.list})`);
-      replaces.push(`CASE WHEN ${v} IS NULL THEN NULL WHEN ${v} BETWEEN ${shuffle.lo} AND ${shuffle.hi} THEN __fd_la${n}[${v} - ${shuffle.lo - 1}]
+      replaces.push(`CASE WHEN ${v} IS NULL THEN NULL WHEN ${v} BETWEEN ${shuffle.lo} AND ${shuffle.hi} THEN __fd_la${n}[CAST(${v} AS BIGINT) - ${shuffle.lo - 1}]
         ELSE ${maskExpression({ ...c, type: maskedType(c) }, v, hashSql(shuffle.domain, v))} END AS ${q(c.column)}`);
       return { column: c.column, type: maskedType(c), policy: { kind: 'keep' } as ColumnPolicy };
     }

@@ -23,7 +23,7 @@ const CASES: Case[] = [
   { kind: 'pseudonym-int-pins', type: 'INTEGER', policy: { kind: 'pseudonym', domain: 'customer_id', range: [1, 5000], pins: [1, 3, 4990, 5000] }, values: ['1', '2', '3', '4', '17', '4989', '4990', '4991', '5000', '5001', '0', null], lookupOnly: true },
   { kind: 'pseudonym-str', type: 'VARCHAR', policy: { kind: 'pseudonym' }, values: ['abc', '', 'Ünïcødé ✓', "O'Hara", null] },
   { kind: 'email', type: 'VARCHAR', policy: { kind: 'email' }, values: ['alice@example.com', 'bob.smith+tag@corp.test', '', null] },
-  { kind: 'phone', type: 'VARCHAR', policy: { kind: 'phone' }, values: ['+44 12345678', '(555) 123-4567', '+1 (555) 123-45678', '+1 (555) 123-456789', '0123456789012345678901234567890123456789', '', null] },
+  { kind: 'phone', type: 'VARCHAR', policy: { kind: 'phone' }, values: ['+44 12345678', '(555) 123-4567', '+1 (555) 123-45678', '+1 (555) 123-456789', '0123456789012345678901234567890123456789', '', 'tél 0612345678', '+44 ٠١٢ 3456', null] },
   { kind: 'card', type: 'VARCHAR', policy: { kind: 'card' }, values: ['4111111111111111', '4111 1111 1111 1111', '5500-0000-0000-0004', '6011000990139424123', '12345678901234567890123', '12', '7', '', null] },
   { kind: 'iban', type: 'VARCHAR', policy: { kind: 'iban' }, values: ['GB82WEST12345698765432', 'DE89 3704 0044 0532 0130 00', 'NL91ABNA0417164300', null] },
   { kind: 'name', type: 'VARCHAR', policy: { kind: 'name' }, values: ['Ana', 'Bartholomew', "O'Hara", 'Mei Xu', 'JONAS', 'Ünal', null] },
@@ -141,4 +141,30 @@ test('fakes keep their formats: cards pass Luhn, IBANs pass mod 97, another key 
   assert.equal(maskValue(p, '42', cx, key), maskValue(p, '42', cx, key));
   assert.equal(String(key), 'MaskingKey(hidden)');
   assert.ok(!JSON.stringify({ key }).includes(key.revealHex()));
+});
+
+test('a ranged key beyond the list size is joined instead: the same values in the same row order, and the same as TypeScript', async () => {
+  const db = await openDatabase(':memory:');
+  try {
+    await db.run(MASK_MACROS);
+    // rows out of value order, values in the range, outside it (both sides) and NULL
+    await db.run(`CREATE TABLE t AS SELECT CASE WHEN i % 97 = 0 THEN NULL WHEN i % 89 = 0 THEN 5000 + i WHEN i % 83 = 0 THEN -i ELSE (hash(i) % 5000)::INTEGER + 1 END AS x
+      FROM range(20000) r(i)`);
+    const policy = ColumnPolicySchema.parse({ kind: 'pseudonym', domain: 'customer_id', range: [1, 5000], pins: [1, 3, 4990, 5000] }) as ColumnPolicy;
+    const columns = [{ column: 'x', type: 'INTEGER', policy }];
+    const written: (string | null)[][] = [];
+    for (const listMax of [5000, 4999]) {
+      const lookups = valueMapStatements([{ name: 't', relation: 't', columns }], 'temp.main', listMax);
+      assert.equal(lookups.shuffles?.has('t\0x') ?? false, listMax >= 5000, `range of 5000 values, list up to ${listMax}: ${listMax >= 5000 ? 'a list' : 'a join'}`);
+      for (const s of lookups.statements) await db.run(s, keyParams(s, key.revealHex()));
+      const select = maskSelectWithLookups('t', '(SELECT *, rowid AS __r FROM t)', columns, lookups, new Map(), '__r');
+      await db.run(`CREATE OR REPLACE TABLE out AS ${select}`, keyParams(select, key.revealHex()));
+      written.push((await db.all('SELECT CAST(x AS VARCHAR) AS x FROM out ORDER BY rowid')).map((r) => r.x as string | null));
+    }
+    assert.deepEqual(written[1], written[0], 'the join writes what the list writes, row by row');
+    const orig = (await db.all('SELECT CAST(x AS VARCHAR) AS x FROM t ORDER BY rowid')).map((r) => r.x as string | null);
+    orig.forEach((o, i) => assert.equal(written[1]![i], maskValue(policy, o, { column: 'x', type: 'INTEGER' }, key), `row ${i}: ${JSON.stringify(o)}`));
+  } finally {
+    db.close();
+  }
 });

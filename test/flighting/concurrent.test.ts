@@ -1,0 +1,71 @@
+/**
+ * runConcurrently (the snapshot's two connections): a task starts only after
+ * the tasks it waits for, two run at once on real DuckDB connections of one
+ * instance, and a failure stops new tasks, lets the running one finish, and
+ * is the error thrown.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openDatabase, type Database } from '../../compiler/builds/duckdb-database.ts';
+import { runConcurrently, type Task } from '../../flighting/desensitize/concurrent.ts';
+
+async function twoConnections(): Promise<[Database, Database]> {
+  const db = await openDatabase(':memory:');
+  await db.run(`ATTACH ':memory:' AS shared`);
+  return [db, await db.connect()];
+}
+
+test('tasks wait for the tasks they read, and two run at once on two connections', async () => {
+  const [a, b] = await twoConnections();
+  try {
+    const log: string[] = [];
+    let open = 0;
+    let overlap = 0;
+    const task = (id: string, after: string[], sql: string): Task => ({
+      id, after,
+      run: async (db) => {
+        log.push(`start ${id}`);
+        open++;
+        overlap = Math.max(overlap, open);
+        await db.run(sql);
+        open--;
+        log.push(`end ${id}`);
+      },
+    });
+    await runConcurrently([a, b], [
+      task('x', [], 'CREATE TABLE shared.x AS SELECT range AS v FROM range(300000)'),
+      task('y', [], 'CREATE TABLE shared.y AS SELECT range AS v FROM range(300000)'),
+      task('xy', ['x', 'y'], 'CREATE TABLE shared.xy AS SELECT count(*) AS n FROM shared.x JOIN shared.y USING (v)'),
+    ]);
+    assert.ok(log.indexOf('start xy') > log.indexOf('end x') && log.indexOf('start xy') > log.indexOf('end y'), log.join(', '));
+    assert.equal(overlap, 2, 'x and y ran at the same time');
+    assert.equal(Number((await a.all('SELECT n FROM shared.xy'))[0]!.n), 300000);
+  } finally {
+    b.close();
+    a.close();
+  }
+});
+
+test('a failure starts nothing more, lets the running task finish, and is thrown', async () => {
+  const [a, b] = await twoConnections();
+  try {
+    const ran: string[] = [];
+    let slowDone = false;
+    let failed = () => {};
+    const badFailed = new Promise<void>((resolve) => (failed = resolve));
+    await assert.rejects(runConcurrently([a, b], [
+      // still running when 'bad' fails
+      { id: 'slow', after: [], run: async (db) => { await db.run('CREATE TABLE shared.s AS SELECT count(*) FROM range(300000)'); await badFailed; slowDone = true; } },
+      { id: 'bad', after: [], run: (db) => db.run('SELECT * FROM no_such_table').finally(() => setImmediate(failed)) },
+      { id: 'later', after: ['bad'], run: async () => { ran.push('later'); } },
+      { id: 'free', after: [], run: async () => { ran.push('free'); } },
+    ]), /no_such_table/);
+    assert.ok(slowDone, 'the running task finished before the error was thrown');
+    assert.deepEqual(ran, [], 'no task started after the failure');
+    await assert.rejects(runConcurrently([a], [{ id: 'p', after: ['q'], run: async () => {} }, { id: 'q', after: ['p'], run: async () => {} }]), /wait for each other/);
+    await assert.rejects(runConcurrently([a], [{ id: 'p', after: ['nope'], run: async () => {} }]), /unknown task nope/);
+  } finally {
+    b.close();
+    a.close();
+  }
+});

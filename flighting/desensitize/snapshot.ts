@@ -10,7 +10,8 @@
  * both see. A DuckDB source's rows are written in its row order (rowid), so
  * kept columns keep their statistics, distinct-count sketch included.
  */
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { openDatabase, type Database } from '../../compiler/builds/duckdb-database.ts';
 import { FlightdeckError } from '../../compiler/errors.ts';
@@ -56,7 +57,10 @@ export async function desensitize(options: DesensitizeOptions): Promise<Desensit
   const db = await openDatabase(':memory:', options.threads ? { threads: options.threads } : {});
   const others: Database[] = [];
   let attached = false;
+  // what DuckDB spills to disk (lookups pair original and masked values) goes to a private folder removed at the end, not ./.tmp
+  const spill = mkdtempSync(join(tmpdir(), 'fd-desensitize-spill-'));
   try {
+    await db.run(`SET temp_directory = ${lit(spill)}`);
     const source = await attachSource(db, options.source);
     checkPolicyCovers(options.policy, sourceColumns(source), options.policyFile);
     await db.run(MASK_MACROS);
@@ -96,6 +100,7 @@ export async function desensitize(options: DesensitizeOptions): Promise<Desensit
     if (attached) await db.run('DETACH snap').catch(() => undefined);
     db.close();
     for (const p of [tmp, `${tmp}.wal`]) if (existsSync(p)) rmSync(p, { force: true });
+    rmSync(spill, { recursive: true, force: true });
   }
 }
 
@@ -122,9 +127,14 @@ async function writeTasks(db: Database, source: Source, options: DesensitizeOpti
   const tables = source.tables.map((t) => ({ name: t.name, relation: t.relation, columns: maskColumns(t, options.policy) }));
   const values = valueMapStatements(tables, LOOKUPS);
   const hashes = hashMapStatements(tables.map((t) => ({ relation: t.relation, columns: t.columns.filter((c) => !values.byColumn.has(`${t.name}\0${c.column}`)) })), LOOKUPS);
-  const lookups: Task[] = [...values.statements, ...hashes.statements].map((sql, i) => ({
-    id: [...values.tables, ...hashes.tables][i]!, after: [], run: (conn) => conn.run(sql, keyParams(sql, keyHex)),
-  }));
+  // a lookup's failure names the columns it masks, never a value
+  const columnsOf = new Map<string, string[]>();
+  for (const [at, lookup] of values.byColumn) columnsOf.set(lookup, [...(columnsOf.get(lookup) ?? []), at.replace('\0', '.')]);
+  const lookups: Task[] = [...values.statements, ...hashes.statements].map((sql, i) => {
+    const id = [...values.tables, ...hashes.tables][i]!;
+    const what = `the lookup of ${columnsOf.get(id)?.join(', ') ?? 'a masked column'}`;
+    return { id, after: [], run: (conn) => masking(what, conn.run(sql, keyParams(sql, keyHex))) };
+  });
   const rows = await tableRows(db, source);
   const writes: { rows: number; keyed: boolean; reads: string[]; tasks: Task[] }[] = [];
   for (const [i, t] of source.tables.entries()) {
@@ -194,15 +204,27 @@ async function tableRows(db: Database, source: Source): Promise<Map<string, numb
 }
 
 /** a table's statement, its failure told without quoting a value */
-async function masking(t: SourceTable, statement: Promise<void>): Promise<void> {
+async function masking(what: SourceTable | string, statement: Promise<void>): Promise<void> {
   try {
     await statement;
   } catch (err) {
-    // DuckDB's message may quote a value, maybe an original one: quoted text is blanked
-    const msg = (err as Error).message.split('\n')[0]!.replace(/'[^']*'/g, "'…'").replace(/"[^"]*"/g, '"…"');
+    const msg = blankValues((err as Error).message);
     const collision = /PRIMARY KEY|Duplicate key|duplicates/i.test(msg);
-    throw new FlightdeckError('build-error', `masking table ${t.name} failed: ${collision ? 'two keys got the same pseudonym (a collision): the snapshot is not written' : msg}`);
+    throw new FlightdeckError('build-error', `masking ${typeof what === 'string' ? what : `table ${what.name}`} failed: ${collision ? 'two keys got the same pseudonym (a collision): the snapshot is not written' : msg}`);
   }
+}
+
+/**
+ * DuckDB's message without anything that may be a value, maybe an original
+ * one or one near it (a noised number that overflows its type): its first
+ * line only, quoted text and numbers blanked (type names such as INT32 stay).
+ */
+export function blankValues(message: string): string {
+  return message
+    .split('\n')[0]!
+    .replace(/'[^']*'/g, "'…'")
+    .replace(/"[^"]*"/g, '"…"')
+    .replace(/(?<![A-Za-z_\d])[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?(?![A-Za-z_\d])/gi, '…');
 }
 
 async function measure(db: Database, source: Source, options: DesensitizeOptions, values: ValueMaps): Promise<MaskingReport> {

@@ -108,6 +108,27 @@ test('a failure mid-way leaves no snapshot and no temp file; an existing snapsho
   assert.equal(sha(out), previous, 'the previous snapshot is intact');
 });
 
+test('a masking statement that fails names its column and never a value, not even one near an original; nothing is written', async () => {
+  const small = joinPath(dir, 'overflow.duckdb');
+  const db = await openDatabase(small);
+  try {
+    // 200 amounts just under INTEGER's max, noised by up to ±50%: some overflow the column's type, whatever the key
+    await db.run('CREATE TABLE t (id INTEGER PRIMARY KEY, amount INTEGER NOT NULL); INSERT INTO t SELECT i, 2147483000 + i FROM range(0, 200) r(i); CHECKPOINT;');
+  } finally {
+    db.close();
+  }
+  const p = parsePolicy({ version: 1, tables: { t: { columns: { id: { kind: 'keep' }, amount: { kind: 'noise', relative: 0.5 } } } } });
+  const out = joinPath(dir, 'overflow-snap.duckdb');
+  await assert.rejects(desensitize({ source: small, policy: p, key, out, maskOnly: true }), (e: unknown) => {
+    const m = (e as Error).message;
+    assert.match(m, /^masking the lookup of t\.amount failed: /, m);
+    assert.ok(!/\d{4,}/.test(m), `no number in the message: ${m}`);
+    assert.ok(!m.includes('LINE'), m);
+    return true;
+  });
+  assert.equal(existsSync(out), false);
+});
+
 test('another key gives other pseudonyms; the same key gives the same ones', async () => {
   const other = new MaskingKey(randomBytes(32));
   const a = joinPath(dir, 'k1.duckdb');

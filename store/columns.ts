@@ -62,6 +62,11 @@ export function utcNowText(): string {
   return new Date().toISOString().replace('T', ' ').replace('Z', '');
 }
 
+/** now, in UTC, as a TIMESTAMP literal (see utcNowText; our own text, never a user's) */
+export function utcNowSql(): string {
+  return `CAST('${utcNowText()}' AS TIMESTAMP)`;
+}
+
 const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 export interface Table<R> {

@@ -7,6 +7,7 @@
  * parameter — only the sort column (from a closed list), the direction and
  * clamped integers are spliced into the SQL.
  */
+import { OutcomeIndex } from './outcome-index.ts';
 import type { Params, Row, SqlBackend } from './sql-backend.ts';
 import { lowerLikeSql, MAX_PAGE, OUTCOME_SORTS, type Facet, type FacetCount, type OutcomeIndexRow, type OutcomePage, type OutcomeQuery, type OutcomeSummary, type VerdictCount } from './outcome-query.ts';
 
@@ -225,4 +226,33 @@ function summaryRow(r: Row, sql: string): OutcomeSummary {
     impact: n(r.impact), costRatio: n(r.cost_ratio), baseMs: n(r.base_ms), headMs: n(r.head_ms), signature: r.signature === null ? null : String(r.signature),
     approved: Boolean(r.approved), tables: ((r.tables as unknown[] | null) ?? []).map(String), sql,
   };
+}
+
+/**
+ * What changes when a run's answers change (null: no such run), as
+ * `status:outcomes:approved:workload` — its status, its outcome count, how
+ * many of them are approved, and when its workload was last written (a
+ * re-import or an in-place `corpus desensitize` replaces the templates' text
+ * a page shows and searches, and whether it is masked). Cheap: two counts
+ * over one run's rows.
+ */
+export async function runVersion(db: SqlBackend, runId: string): Promise<string | null> {
+  const [r] = await db.allJson(
+    `SELECT r.status, (SELECT count(*) FROM outcomes WHERE run_id = ?) AS n, (SELECT count(*) FROM outcomes WHERE run_id = ? AND approved) AS a,
+            w.created_at AS w, w.masking IS NULL AS unmasked
+     FROM runs r LEFT JOIN workloads w ON w.name = r.workload WHERE r.id = ?`,
+    [runId, runId, runId],
+  );
+  return r ? `${String(r.status)}:${Number(r.n)}:${Number(r.a)}:${String(r.w)}/${String(r.unmasked)}` : null;
+}
+
+/** the run's outcomes in memory (outcome-index.ts), read in slices, plans left out; null: no such run */
+export async function loadOutcomeIndex(db: SqlBackend, runId: string): Promise<OutcomeIndex | null> {
+  const workload = await runWorkload(db, runId);
+  if (workload === null) return null;
+  return OutcomeIndex.load({
+    workload,
+    outcomes: (after, limit) => outcomeIndexSlice(db, runId, after, limit),
+    texts: (after, limit) => templateTextSlice(db, workload, after, limit),
+  });
 }

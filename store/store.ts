@@ -15,12 +15,14 @@
  * mistyped path, and runs read-only sessions on PostgreSQL.
  */
 import { resolve } from 'node:path';
-import { APPROVALS, CLUSTERS, decodeRow, DIFFS, encodeRow, FLIGHT_RESULTS, insertSql, lastByKey, OUTCOME_ROWS, OUTCOMES, RUNS, tablesOf, TEMPLATES, WORKLOADS, type Table, type TemplateRow, utcNowText } from './columns.ts';
+import { getTemplates, getWorkload, listWorkloads } from './workload-queries.ts';
+import { getApproval, insertAudit, listApprovals, listAudit, markApprovals } from './approval-queries.ts';
+import { CLUSTERS, decodeRow, DIFFS, encodeRow, FLIGHT_RESULTS, insertSql, lastByKey, OUTCOME_ROWS, OUTCOMES, RUNS, tablesOf, TEMPLATES, WORKLOADS, type Table, type TemplateRow, utcNowSql } from './columns.ts';
 import { openDuckDbBackend } from './duckdb-backend.ts';
 import { checkSchema, schemaVersion } from './migrate.ts';
-import { OutcomeIndex } from './outcome-index.ts';
-import { approvedFingerprints, clamp, costRatios, outcomeFacet, outcomeIndexSlice, queryOutcomes, runWorkload, shownTexts, templateTextSlice, verdictCounts, type OutcomeFilter, type RunWorkload } from './outcome-queries.ts';
-import { MAX_PAGE, type AuditEntry, type Facet, type FacetCount, type OutcomePage, type OutcomeQuery, type VerdictCount } from './outcome-query.ts';
+import type { OutcomeIndex } from './outcome-index.ts';
+import { approvedFingerprints, costRatios, loadOutcomeIndex, outcomeFacet, queryOutcomes, runVersion, shownTexts, verdictCounts, type OutcomeFilter, type RunWorkload } from './outcome-queries.ts';
+import type { AuditEntry, Facet, FacetCount, OutcomePage, OutcomeQuery, VerdictCount } from './outcome-query.ts';
 import { openPostgresBackend } from './postgres-backend.ts';
 import type { ApprovalRecord, ClusterRecord, DiffRecord, FlightResultRecord, OutcomeRecord, RunRecord, StoredTemplate, WorkloadRecord } from './records.ts';
 import { isPostgresUrl, type Params, type Row, type SqlBackend, type SqlSession } from './sql-backend.ts';
@@ -137,24 +139,17 @@ export class Store {
     );
   }
 
-  async getWorkload(name: string): Promise<WorkloadRecord | null> {
-    const rows = await this.allJson('SELECT * FROM workloads WHERE name = ?', [name]);
-    return rows[0] ? decodeRow(WORKLOADS, rows[0]) : null;
+  getWorkload(name: string): Promise<WorkloadRecord | null> {
+    return getWorkload(this.db, name);
   }
 
-  async listWorkloads(): Promise<(WorkloadRecord & { templates: number })[]> {
-    const rows = await this.allJson('SELECT w.*, (SELECT count(*) FROM templates t WHERE t.workload = w.name) AS n FROM workloads w ORDER BY name');
-    return rows.map((r) => ({ ...decodeRow(WORKLOADS, r), templates: Number(r.n) }));
+  listWorkloads(): Promise<(WorkloadRecord & { templates: number })[]> {
+    return listWorkloads(this.db);
   }
 
-  async getTemplates(workload: string, fingerprints?: readonly string[]): Promise<StoredTemplate[]> {
-    const rows = fingerprints
-      ? await this.all(`SELECT * FROM templates WHERE workload = ? AND ${this.db.dialect.listContains(this.db.dialect.listParam('text'), 'fingerprint')} ORDER BY count DESC, fingerprint`, [workload, JSON.stringify(fingerprints)])
-      : await this.all('SELECT * FROM templates WHERE workload = ? ORDER BY count DESC, fingerprint', [workload]);
-    return rows.map((r) => {
-      const { workload: _, firstError, ...t } = decodeRow(TEMPLATES, r);
-      return firstError ? { ...t, firstError } : t;
-    });
+  /** the workload's templates (those named, or all), most frequent first */
+  getTemplates(workload: string, fingerprints?: readonly string[]): Promise<StoredTemplate[]> {
+    return getTemplates(this.db, workload, fingerprints);
   }
 
   // ---- runs ---------------------------------------------------------------------
@@ -309,14 +304,8 @@ export class Store {
    * The run's outcomes in memory, answering the same pages and facets
    * (outcome-index.ts): read in slices, plans left out. Null: no such run.
    */
-  async loadOutcomeIndex(runId: string): Promise<OutcomeIndex | null> {
-    const workload = await runWorkload(this.db, runId);
-    if (workload === null) return null;
-    return OutcomeIndex.load({
-      workload,
-      outcomes: (after, limit) => outcomeIndexSlice(this.db, runId, after, limit),
-      texts: (after, limit) => templateTextSlice(this.db, workload, after, limit),
-    });
+  loadOutcomeIndex(runId: string): Promise<OutcomeIndex | null> {
+    return loadOutcomeIndex(this.db, runId);
   }
 
   /** the text a templates page shows for these templates of the workload (an OutcomeIndex's page rows have none) */
@@ -347,14 +336,8 @@ export class Store {
    * text a page shows and searches, and whether it is masked). Cheap: two
    * counts over one run's rows.
    */
-  async runVersion(runId: string): Promise<string | null> {
-    const [r] = await this.allJson(
-      `SELECT r.status, (SELECT count(*) FROM outcomes WHERE run_id = ?) AS n, (SELECT count(*) FROM outcomes WHERE run_id = ? AND approved) AS a,
-              w.created_at AS w, w.masking IS NULL AS unmasked
-       FROM runs r LEFT JOIN workloads w ON w.name = r.workload WHERE r.id = ?`,
-      [runId, runId, runId],
-    );
-    return r ? `${String(r.status)}:${Number(r.n)}:${Number(r.a)}:${String(r.w)}/${String(r.unmasked)}` : null;
+  runVersion(runId: string): Promise<string | null> {
+    return runVersion(this.db, runId);
   }
 
   async getOutcome(runId: string, fingerprint: string): Promise<OutcomeRecord | null> {
@@ -367,7 +350,7 @@ export class Store {
     return rows[0] ? decodeRow(FLIGHT_RESULTS, rows[0]) : null;
   }
 
-  // ---- approvals and the audit log ---------------------------------------------------
+  // ---- approvals and the audit log (approval-queries.ts) -------------------------------
 
   /**
    * Keep approvals in the store (a team's shared record; the approvals file
@@ -376,8 +359,8 @@ export class Store {
    * verdict — approving a plan change never approves a result mismatch or a
    * slowdown a flight found on that plan. Returns how many outcomes were marked.
    */
-  async saveApprovals(approvals: readonly ApprovalRecord[]): Promise<number> {
-    return this.db.transaction((tx) => this.markApprovals(tx, approvals));
+  saveApprovals(approvals: readonly ApprovalRecord[]): Promise<number> {
+    return this.db.transaction((tx) => markApprovals(tx, this.db.dialect, approvals));
   }
 
   /**
@@ -385,32 +368,20 @@ export class Store {
    * without the entry that says who gave it, and no entry without the
    * approval. `audit` gets how many outcomes were marked.
    */
-  async saveApprovalsAudited(approvals: readonly ApprovalRecord[], audit: (outcomesMarked: number) => Omit<AuditEntry, 'id' | 'at'>): Promise<{ outcomesMarked: number; auditId: number }> {
+  saveApprovalsAudited(approvals: readonly ApprovalRecord[], audit: (outcomesMarked: number) => Omit<AuditEntry, 'id' | 'at'>): Promise<{ outcomesMarked: number; auditId: number }> {
     return this.db.transaction(async (tx) => {
-      const outcomesMarked = await this.markApprovals(tx, approvals);
+      const outcomesMarked = await markApprovals(tx, this.db.dialect, approvals);
       return { outcomesMarked, auditId: await insertAudit(tx, audit(outcomesMarked)) };
     });
   }
 
-  private async markApprovals(tx: SqlSession, approvals: readonly ApprovalRecord[]): Promise<number> {
-    let marked = 0;
-    for (const a of lastByKey(APPROVALS, approvals)) {
-      await tx.run(insertSql(this.db.dialect, APPROVALS, 1, { replace: true }), encodeRow(APPROVALS, a));
-      const rows = await tx.all('UPDATE outcomes SET approved = true WHERE fingerprint = ? AND head_plan_hash = ? AND verdict = ? AND NOT approved RETURNING run_id', [a.fingerprint, a.headPlanHash, a.verdict]);
-      marked += rows.length;
-    }
-    return marked;
-  }
-
   /** the approval of one template, head plan and verdict, if any */
-  async getApproval(fingerprint: string, headPlanHash: string, verdict: string): Promise<ApprovalRecord | null> {
-    const rows = await this.all('SELECT * FROM approvals WHERE fingerprint = ? AND head_plan_hash = ? AND verdict = ?', [fingerprint, headPlanHash, verdict]);
-    return rows[0] ? decodeRow(APPROVALS, rows[0]) : null;
+  getApproval(fingerprint: string, headPlanHash: string, verdict: string): Promise<ApprovalRecord | null> {
+    return getApproval(this.db, fingerprint, headPlanHash, verdict);
   }
 
-  async listApprovals(): Promise<ApprovalRecord[]> {
-    const rows = await this.all('SELECT * FROM approvals ORDER BY approved_at, fingerprint, head_plan_hash');
-    return rows.map((r) => decodeRow(APPROVALS, r));
+  listApprovals(): Promise<ApprovalRecord[]> {
+    return listApprovals(this.db);
   }
 
   /** Append one entry to the audit log (who, what, on what, why); returns its id. */
@@ -418,19 +389,9 @@ export class Store {
     return insertAudit(this.db, entry);
   }
 
-  async listAudit(limit: number, offset: number): Promise<{ total: number; rows: AuditEntry[] }> {
-    const [count] = await this.all('SELECT count(*) AS n FROM audit');
-    const rows = await this.allJson(`SELECT * FROM audit ORDER BY id DESC LIMIT ${clamp(limit, MAX_PAGE)} OFFSET ${clamp(offset)}`);
-    return {
-      total: Number(count!.n),
-      rows: rows.map((r) => ({ id: Number(r.id), at: String(r.logged_at), actor: String(r.actor), role: String(r.role), action: String(r.action), target: String(r.target), why: r.why === null ? null : String(r.why), detail: JSON.parse(String(r.detail)) as Record<string, unknown> })),
-    };
+  listAudit(limit: number, offset: number): Promise<{ total: number; rows: AuditEntry[] }> {
+    return listAudit(this.db, limit, offset);
   }
-}
-
-async function insertAudit(session: SqlSession, entry: Omit<AuditEntry, 'id' | 'at'>): Promise<number> {
-  const rows = await session.all(`INSERT INTO audit (logged_at, actor, role, action, target, why, detail) VALUES (${utcNowSql()}, ?, ?, ?, ?, ?, ?) RETURNING id`, [entry.actor, entry.role, entry.action, entry.target, entry.why, JSON.stringify(entry.detail)]);
-  return Number(rows[0]!.id);
 }
 
 function groupByRun(outcomes: readonly OutcomeRecord[]): Map<string, string[]> {
@@ -440,7 +401,3 @@ function groupByRun(outcomes: readonly OutcomeRecord[]): Map<string, string[]> {
   return byRun;
 }
 
-/** now, in UTC, as a TIMESTAMP literal (see utcNowText; our own text, never a user's) */
-function utcNowSql(): string {
-  return `CAST('${utcNowText()}' AS TIMESTAMP)`;
-}

@@ -8,40 +8,33 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { RunCache } from '../../server/run-cache.ts';
 import { RunOutcomes } from '../../server/run-outcomes.ts';
 import { OutcomeIndex } from '../../store/outcome-index.ts';
-import { Store } from '../../store/store.ts';
-import { SEED_RUN, seedFingerprint, seedStore } from '../store/seed.ts';
+import type { Store } from '../../store/store.ts';
+import { SEED_RUN, seedFingerprint, withSeededStore } from '../store/seed.ts';
+import { newRun } from '../store/store-suite.ts';
 
 /** a seeded store whose page, facet and index reads are counted */
-async function withCountedStore(fn: (store: Store, calls: { pages: number; facets: number; loads: number }) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'fd-run-outcomes-'));
-  const store = await (async () => {
-    await seedStore(join(dir, 'store.duckdb'), 6);
-    return Store.open(join(dir, 'store.duckdb'));
-  })();
-  const calls = { pages: 0, facets: 0, loads: 0 };
-  const count = <K extends 'queryOutcomes' | 'outcomeFacet' | 'loadOutcomeIndex'>(name: K, key: keyof typeof calls) => {
-    const original = store[name].bind(store) as (...args: unknown[]) => unknown;
-    (store as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
-      calls[key]++;
-      return original(...args);
+function withCountedStore(fn: (store: Store, calls: { pages: number; facets: number; loads: number }) => Promise<void>): Promise<void> {
+  return withSeededStore(6, async (store) => {
+    const calls = { pages: 0, facets: 0, loads: 0 };
+    const count = <K extends 'queryOutcomes' | 'outcomeFacet' | 'loadOutcomeIndex'>(name: K, key: keyof typeof calls) => {
+      const original = store[name].bind(store) as (...args: unknown[]) => unknown;
+      (store as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+        calls[key]++;
+        return original(...args);
+      };
     };
-  };
-  count('queryOutcomes', 'pages');
-  count('outcomeFacet', 'facets');
-  count('loadOutcomeIndex', 'loads');
-  try {
+    count('queryOutcomes', 'pages');
+    count('outcomeFacet', 'facets');
+    count('loadOutcomeIndex', 'loads');
     await fn(store, calls);
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
+
+/** a playback run of the seeded workload, not yet finished */
+const liveRun = (id: string) => ({ ...newRun(id), baseSpec: 'reference@main', headSpec: 'reference', total: 6 });
 
 const q = { runId: SEED_RUN, limit: 50, offset: 0 };
 
@@ -67,7 +60,7 @@ test('a finished run: pages and facets from memory, read once for requests that 
 
 test('a running run is answered by the store: outcomes written meanwhile show', async () => {
   await withCountedStore(async (store, calls) => {
-    await store.createRun({ id: 'live', kind: 'playback', workload: 'w', catalog: 'c.duckdb', baseSpec: 'reference@main', headSpec: 'reference', baseDescription: null, headDescription: null, queue: 'local', total: 6, options: {} });
+    await store.createRun(liveRun('live'));
     const outcomes = new RunOutcomes(store, new RunCache(store, 0));
     assert.equal((await outcomes.page({ ...q, runId: 'live' })).total, 0);
     const o = (await store.getOutcome(SEED_RUN, seedFingerprint(0)))!;
@@ -88,8 +81,7 @@ test('a run larger than the memory budget is answered by the store, never read w
     for (let i = 0; i < 3; i++) assert.deepEqual(await tiny.page({ ...q, offset: i }), await store.queryOutcomes({ ...q, offset: i }));
     assert.equal(calls.loads, 0);
     // a budget its rows fit but not with their text: read once, found too large, remembered; the small run's index stays
-    const small = { id: 'small', kind: 'playback', workload: 'w', catalog: 'c.duckdb', baseSpec: 'reference@main', headSpec: 'reference', baseDescription: null, headDescription: null, queue: 'local', total: 1, options: {} } as const;
-    await store.createRun(small);
+    await store.createRun(liveRun('small'));
     await store.saveOutcomes([{ ...(await store.getOutcome(SEED_RUN, seedFingerprint(0)))!, runId: 'small' }]);
     await store.finishRun('small', 'done');
     const outcomes = new RunOutcomes(store, new RunCache(store, 0), 6 * OutcomeIndex.BYTES_PER_OUTCOME);
@@ -143,7 +135,7 @@ test('a missing run: an empty page, as the store answers', async () => {
 
 test('warm-up reads the latest finished runs ahead of their first page, never a running one', async () => {
   await withCountedStore(async (store, calls) => {
-    await store.createRun({ id: 'live', kind: 'playback', workload: 'w', catalog: 'c.duckdb', baseSpec: 'reference@main', headSpec: 'reference', baseDescription: null, headDescription: null, queue: 'local', total: 6, options: {} });
+    await store.createRun(liveRun('live'));
     const outcomes = new RunOutcomes(store, new RunCache(store, 0));
     await outcomes.warm();
     assert.equal(calls.loads, 1, 'the finished seed run only');

@@ -3,6 +3,9 @@
  * template regressed with its own head plan: enough for approve, gate,
  * report and runs, without compiling anything.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Store } from '../../store/store.ts';
 import type { OutcomeRecord, StoredTemplate } from '../../store/records.ts';
 
@@ -30,5 +33,22 @@ export async function seedStore(path: string, templates = 8): Promise<void> {
     await store.finishRun(SEED_RUN, 'done');
   } finally {
     store.close();
+  }
+}
+
+/** a seeded store (seedStore) in a temporary folder, open for `fn`, closed and removed after */
+export async function withSeededStore(templates: number, fn: (store: Store) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'fd-seeded-'));
+  try {
+    const path = join(dir, 'store.duckdb');
+    await seedStore(path, templates);
+    const store = await Store.open(path);
+    try {
+      await fn(store);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }

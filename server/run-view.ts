@@ -7,6 +7,7 @@ import { flightVerdict, type Performance } from '../flighting/flight-verdict.ts'
 import type { VerdictCount } from '../store/outcome-query.ts';
 import type { FlightResultRecord, RunRecord } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
+import type { RunOutcomes } from './run-outcomes.ts';
 import type { LatencyPoint, RunOverview, RunSummary } from './api-types.ts';
 
 /** the store's TIMESTAMP text (UTC, no zone) as epoch ms */
@@ -49,14 +50,15 @@ export function latencyPoints(results: readonly FlightResultRecord[]): LatencyPo
     }));
 }
 
-export async function runOverview(store: Store, run: RunRecord & { done: number }): Promise<RunOverview> {
+/** the run's overview; its top regressions and mismatches are pages of `outcomes` (a finished run's from memory) */
+export async function runOverview(store: Store, outcomes: Pick<RunOutcomes, 'page'>, run: RunRecord & { done: number }): Promise<RunOverview> {
   const verdicts = (await store.verdictCounts([run.id])).get(run.id) ?? [];
   const [clusters, costRatios, flights, top, mismatches] = [
     await store.getClusters(run.id),
     await store.costRatios(run.id, 20_000),
     run.kind === 'flight' ? await store.getFlightResults(run.id) : [],
-    await store.queryOutcomes({ runId: run.id, verdicts: REGRESSIONS, sort: 'impact', order: 'desc', limit: 20, offset: 0 }),
-    await store.queryOutcomes({ runId: run.id, verdicts: ['result-mismatch'], sort: 'weight', order: 'desc', limit: 200, offset: 0 }),
+    await outcomes.page({ runId: run.id, verdicts: REGRESSIONS, sort: 'impact', order: 'desc', limit: 20, offset: 0 }),
+    await outcomes.page({ runId: run.id, verdicts: ['result-mismatch'], sort: 'weight', order: 'desc', limit: 200, offset: 0 }),
   ];
   return { run: runSummary(run, verdicts), clusters, costRatios, latency: latencyPoints(flights), topRegressions: top.rows, mismatches: mismatches.rows };
 }

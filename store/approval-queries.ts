@@ -45,3 +45,19 @@ export async function listAudit(db: SqlBackend, limit: number, offset: number): 
     rows: rows.map((r) => ({ id: Number(r.id), at: String(r.logged_at), actor: String(r.actor), role: String(r.role), action: String(r.action), target: String(r.target), why: r.why === null ? null : String(r.why), detail: JSON.parse(String(r.detail)) as Record<string, unknown> })),
   };
 }
+
+/**
+ * What approving a change cluster covers: its outcomes that changed (not
+ * identical), have a head plan and are not approved yet — only the columns an
+ * approval needs, in fingerprint order; `matched` is how many outcomes the
+ * cluster has at all.
+ */
+export async function clusterApprovalCandidates(db: SqlSession, runId: string, signature: string): Promise<{ matched: number; outcomes: { fingerprint: string; headPlanHash: string; verdict: string }[] }> {
+  const rows = await db.all('SELECT fingerprint, head_plan_hash, verdict, approved FROM outcomes WHERE run_id = ? AND signature = ? ORDER BY fingerprint', [runId, signature]);
+  return {
+    matched: rows.length,
+    outcomes: rows
+      .filter((r) => !r.approved && r.verdict !== 'identical' && r.head_plan_hash !== null && r.head_plan_hash !== undefined)
+      .map((r) => ({ fingerprint: String(r.fingerprint), headPlanHash: String(r.head_plan_hash), verdict: String(r.verdict) })),
+  };
+}

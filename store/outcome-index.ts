@@ -18,7 +18,7 @@
  * workload's SQL when it was masked at import, else its normalized text).
  */
 import { lowerLikeSql, MAX_PAGE, type Facet, type FacetCount, type OutcomeIndexRow, type OutcomeQuery, type OutcomeSort, type OutcomeSummary } from './outcome-query.ts';
-import type { OutcomeFilter, RunWorkload } from './outcome-queries.ts';
+import { clamp, type OutcomeFilter, type RunWorkload } from './outcome-queries.ts';
 
 /** how the index reads its run: slices in fingerprint order (the store's keyset reads) */
 export interface OutcomeIndexSource {
@@ -34,7 +34,6 @@ const KEPT_MASKS = 64;
 type Row = Omit<OutcomeIndexRow, 'approved' | 'sql'>;
 
 export class OutcomeIndex {
-  private readonly byFp = new Map<string, number>();
   private readonly approved: Uint8Array;
   private readonly orders = new Map<string, Uint32Array>();
   private readonly masks = new Map<string, { readonly mask: Uint8Array; readonly total: number }>();
@@ -47,9 +46,10 @@ export class OutcomeIndex {
     /** lower(fingerprint) \0 lower(reason) \0 lower(text) \0, row after row */
     private readonly search: Buffer,
     private readonly starts: Uint32Array,
+    /** fingerprint → row */
+    private readonly byFp: ReadonlyMap<string, number>,
   ) {
     this.approved = Uint8Array.from(approved, (a) => (a ? 1 : 0));
-    rows.forEach((r, i) => this.byFp.set(r.fingerprint, i));
   }
 
   /** read a run's outcomes and its templates' text, slice by slice */
@@ -89,11 +89,7 @@ export class OutcomeIndex {
       at += b.length;
     });
     starts[rows.length] = at;
-    return new OutcomeIndex(source.workload, rows, approved, Buffer.concat(parts, at), starts);
-  }
-
-  get size(): number {
-    return this.rows.length;
+    return new OutcomeIndex(source.workload, rows, approved, Buffer.concat(parts, at), starts, byFp);
   }
 
   /**
@@ -122,8 +118,8 @@ export class OutcomeIndex {
   page(q: OutcomeQuery): { total: number; rows: OutcomeSummary[] } {
     const { mask, total } = this.filter(q);
     const order = this.order(q.sort ?? 'weight', q.order === 'asc' ? 'asc' : 'desc');
-    const limit = whole(q.limit, MAX_PAGE);
-    const offset = whole(q.offset, Number.MAX_SAFE_INTEGER);
+    const limit = clamp(q.limit, MAX_PAGE);
+    const offset = clamp(q.offset);
     const out: OutcomeSummary[] = [];
     if (limit === 0 || offset >= total) return { total, rows: out };
     let seen = 0;
@@ -242,7 +238,7 @@ export class OutcomeIndex {
       const text = (i: number) => rows[i]![sort];
       compare = (a, b) => sign * cmp(text(a), text(b)) || byFp(a, b);
     } else {
-      const field = ({ weight: 'weight', impact: 'impact', 'cost-ratio': 'costRatio', count: 'count', 'head-ms': 'headMs' } as const)[sort] ?? 'weight';
+      const field = ({ weight: 'weight', impact: 'impact', 'cost-ratio': 'costRatio', count: 'count', 'head-ms': 'headMs' } as const)[sort];
       const values = Float64Array.from(rows, (r) => (r[field] === null ? Number.NaN : r[field]));
       compare = (a, b) => {
         const x = values[a]!;
@@ -267,8 +263,4 @@ export class OutcomeIndex {
  */
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function whole(n: number, max: number): number {
-  return Number.isFinite(n) ? Math.max(0, Math.min(max, Math.trunc(n))) : 0;
 }

@@ -16,12 +16,12 @@
  */
 import { resolve } from 'node:path';
 import { getTemplates, getWorkload, listWorkloads } from './workload-queries.ts';
-import { getApproval, insertAudit, listApprovals, listAudit, markApprovals } from './approval-queries.ts';
+import { clusterApprovalCandidates, getApproval, insertAudit, listApprovals, listAudit, markApprovals } from './approval-queries.ts';
 import { CLUSTERS, decodeRow, DIFFS, encodeRow, FLIGHT_RESULTS, insertSql, lastByKey, OUTCOME_ROWS, OUTCOMES, RUNS, tablesOf, TEMPLATES, WORKLOADS, type Table, type TemplateRow, utcNowSql } from './columns.ts';
 import { openDuckDbBackend } from './duckdb-backend.ts';
 import { checkSchema, schemaVersion } from './migrate.ts';
 import type { OutcomeIndex } from './outcome-index.ts';
-import { approvedFingerprints, costRatios, loadOutcomeIndex, outcomeFacet, queryOutcomes, runVersion, shownTexts, verdictCounts, type OutcomeFilter, type RunWorkload } from './outcome-queries.ts';
+import { approvedFingerprints, costRatios, loadOutcomeIndex, outcomeFacet, queryOutcomes, runVersion, runWorkload, shownTexts, verdictCounts, type OutcomeFilter, type RunWorkload } from './outcome-queries.ts';
 import type { AuditEntry, Facet, FacetCount, OutcomePage, OutcomeQuery, VerdictCount } from './outcome-query.ts';
 import { openPostgresBackend } from './postgres-backend.ts';
 import type { ApprovalRecord, ClusterRecord, DiffRecord, FlightResultRecord, OutcomeRecord, RunRecord, StoredTemplate, WorkloadRecord } from './records.ts';
@@ -308,6 +308,11 @@ export class Store {
     return loadOutcomeIndex(this.db, runId);
   }
 
+  /** the run's workload and which of its texts may be shown and searched (its SQL when masked at import, else its normalized text); null: no such run */
+  runWorkload(runId: string): Promise<RunWorkload | null> {
+    return runWorkload(this.db, runId);
+  }
+
   /** the text a templates page shows for these templates of the workload (an OutcomeIndex's page rows have none) */
   shownTexts(workload: RunWorkload, fingerprints: readonly string[]): Promise<Map<string, string>> {
     return shownTexts(this.db, workload, fingerprints);
@@ -373,6 +378,11 @@ export class Store {
       const outcomesMarked = await markApprovals(tx, this.db.dialect, approvals);
       return { outcomesMarked, auditId: await insertAudit(tx, audit(outcomesMarked)) };
     });
+  }
+
+  /** what approving a change cluster of the run covers (its changed, unapproved outcomes with a head plan), and how many outcomes the cluster has */
+  clusterApprovalCandidates(runId: string, signature: string): Promise<{ matched: number; outcomes: { fingerprint: string; headPlanHash: string; verdict: string }[] }> {
+    return clusterApprovalCandidates(this.db, runId, signature);
   }
 
   /** the approval of one template, head plan and verdict, if any */

@@ -160,7 +160,6 @@ function shuffleProblems(policy: Policy): string[] {
   const problems: string[] = [];
   for (const [domain, uses] of byDomain) {
     const first = uses[0]!;
-    if (first.shape === 'no range' && uses.every((u) => u.shape === 'no range')) continue;
     for (const u of uses.slice(1)) {
       if (u.shape !== first.shape) problems.push(`${u.where} and ${first.where} share the pseudonym domain '${domain}' but not its range and pins (${u.shape} vs ${first.shape}): give them the same, or the foreign key would point at other rows`);
     }

@@ -25,7 +25,7 @@ export interface ValueMaps {
   /** the table each statement creates, in the same order */
   readonly tables: readonly string[];
   /** table\0column of an integer key shuffled in a range of at most LIST_MAX values → the table holding the shuffle as one list, read by index */
-  readonly shuffles?: ReadonlyMap<string, { readonly list: string; readonly lo: number; readonly hi: number; readonly domain: string }>;
+  readonly shuffles: ReadonlyMap<string, { readonly list: string; readonly lo: number; readonly hi: number; readonly domain: string }>;
 }
 
 /**
@@ -119,7 +119,7 @@ export function maskSelectWithLookups(table: string, relation: string, columns: 
     const map = values.byColumn.get(`${table}\0${c.column}`);
     if (!map || c.policy.kind === 'drop') return c;
     const n = joins.length + crosses.length;
-    const shuffle = values.shuffles?.get(`${table}\0${c.column}`);
+    const shuffle = values.shuffles.get(`${table}\0${c.column}`);
     if (shuffle) {
       // in the range: the list's entry (one row cross-joined: the rows keep their order); outside it: the hash form, in place
       const v = `__fd_l.${q(c.column)}`;

@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { addApprovals, recordApprovals, type Approval, type ApprovalsFile } from '../../playback/approvals.ts';
-import type { ApprovalRecord, OutcomeRecord } from '../../store/records.ts';
+import type { ApprovalRecord } from '../../store/records.ts';
 import type { Store } from '../../store/store.ts';
 import { requireRole } from '../access.ts';
 import { HttpError, notFound, parseInput } from '../api-error.ts';
@@ -24,23 +24,6 @@ export async function approvalsFile(store: Store): Promise<ApprovalsFile> {
   return addApprovals({ version: 1, approvals: [] }, (await store.listApprovals()).map(approvalEntry));
 }
 
-/** a cluster's changed, not yet approved outcomes that have a head plan (paged through the outcome query, never the whole run's plans at once) */
-async function clusterOutcomes(store: Store, runId: string, signature: string): Promise<{ matched: number; outcomes: OutcomeRecord[] }> {
-  const out: OutcomeRecord[] = [];
-  let matched = 0;
-  for (let offset = 0; ; offset += 500) {
-    const page = await store.queryOutcomes({ runId, cluster: signature, sort: 'fingerprint', order: 'asc', limit: 500, offset });
-    matched = page.total;
-    for (const s of page.rows) {
-      if (s.approved || s.verdict === 'identical') continue;
-      const o = await store.getOutcome(runId, s.fingerprint);
-      if (o?.headPlanHash) out.push(o);
-    }
-    if (offset + 500 >= page.total) break;
-  }
-  return { matched, outcomes: out };
-}
-
 export function registerApprovalRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { store, tokens } = ctx;
 
@@ -49,14 +32,14 @@ export function registerApprovalRoutes(app: FastifyInstance, ctx: ServerContext)
     const body = parseInput('body', ApprovalBody, req.body);
     const run = await store.getRun(body.run);
     if (!run) throw notFound(`no run '${body.run}' in the store`);
-    let chosen: OutcomeRecord[];
+    let chosen: readonly { fingerprint: string; headPlanHash: string | null; verdict: string }[];
     if (body.fingerprint) {
       const o = await store.getOutcome(run.id, body.fingerprint);
       if (!o) throw notFound(`no template '${body.fingerprint}' in run ${run.id}`);
       if (!o.headPlanHash) throw new HttpError('conflict', `template ${body.fingerprint} has no head plan in run ${run.id} (${o.verdict}): there is no plan to approve`);
       chosen = [o];
     } else {
-      const { matched, outcomes } = await clusterOutcomes(store, run.id, body.cluster!);
+      const { matched, outcomes } = await store.clusterApprovalCandidates(run.id, body.cluster!);
       if (!matched) throw notFound(`no change cluster with that signature in run ${run.id}`);
       if (!outcomes.length) throw new HttpError('conflict', `every changed template of that cluster in run ${run.id} is approved already`);
       chosen = outcomes;

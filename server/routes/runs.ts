@@ -44,7 +44,7 @@ export function registerRunRoutes(app: FastifyInstance, ctx: ServerContext): voi
   app.get('/api/runs/:run', async (req) => {
     requireRole(tokens, req, 'viewer');
     const { run } = parseInput('params', RunParams, req.params);
-    return cached(run, 'overview', async () => runOverview(store, await getRun(run)));
+    return cached(run, 'overview', async () => runOverview(store, outcomes, await getRun(run)));
   });
 
   // pages and facets are kept serialized: one asked again (the same page for many readers) is sent as kept
@@ -85,13 +85,13 @@ export function registerRunRoutes(app: FastifyInstance, ctx: ServerContext): voi
     const outcome = await store.getOutcome(runId, fp);
     if (!outcome) throw notFound(`no template '${fp}' in run ${runId}`);
     const [template] = await store.getTemplates(run.workload, [fp]);
-    // only masked data leaves the server (shown-data.ts)
-    const masked = Boolean((await store.getWorkload(run.workload))?.masking);
+    // only masked data leaves the server (shown-data.ts): the same choice the templates pages make
+    const masked = (await store.runWorkload(runId))?.text === 'sql';
     const flight = shownFlight(run.kind === 'flight' ? await store.getFlightResult(runId, fp) : null, run.options.allowUnmasked === true);
     const shown = shownOutcome(outcome, masked);
     const cluster = outcome.signature ? await store.getCluster(runId, outcome.signature) : null;
     const approval = outcome.headPlanHash ? await store.getApproval(fp, outcome.headPlanHash, outcome.verdict) : null;
-    const verdicts = (await store.verdictCounts([runId])).get(runId) ?? [];
+    const verdicts = await cached(runId, 'verdicts', async () => (await store.verdictCounts([runId])).get(runId) ?? []);
     return {
       runId,
       run: runSummary(run, verdicts),

@@ -5,13 +5,14 @@
  * holds one connection whatever runs (browsers allow six per origin).
  * EventSource cannot send headers, so the token goes in `?token=`. A run
  * the page does not list yet, or one that reports `done`, calls `onChange`
- * so the page fetches its list again.
+ * so the page fetches its list again. A page about one run passes `only`: the
+ * stream is that run's (`?run=`), open only while `live` (the run is running).
  */
 import { useEffect, useRef, useState } from 'react';
 import type { RunProgress } from '../../../server/api-types.ts';
 import { useAuth } from './hooks.ts';
 
-export function useRunProgress(listed: readonly string[], onChange: (runId: string) => void): ReadonlyMap<string, RunProgress> {
+export function useRunProgress(listed: readonly string[], onChange: (runId: string) => void, only?: { readonly run: string; readonly live: boolean }): ReadonlyMap<string, RunProgress> {
   const { token } = useAuth();
   const [progress, setProgress] = useState<ReadonlyMap<string, RunProgress>>(new Map());
   // read inside the stream's handlers without reopening the stream when the list changes
@@ -19,9 +20,13 @@ export function useRunProgress(listed: readonly string[], onChange: (runId: stri
   known.current = new Set(listed);
   const changed = useRef(onChange);
   changed.current = onChange;
+  const run = only?.run;
+  const open = only?.live ?? true;
   useEffect(() => {
+    if (!open) return undefined;
     const q = new URLSearchParams();
     if (token) q.set('token', token);
+    if (run !== undefined) q.set('run', run);
     const es = new EventSource(`/api/events?${q}`);
     es.addEventListener('progress', (ev) => {
       try {
@@ -40,6 +45,6 @@ export function useRunProgress(listed: readonly string[], onChange: (runId: stri
       }
     });
     return () => es.close();
-  }, [token]);
+  }, [token, run, open]);
   return progress;
 }

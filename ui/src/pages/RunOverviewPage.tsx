@@ -33,9 +33,9 @@ function RunOverview({ id }: { id: string }) {
   const overview = useApi<RunOverview>(`/api${runPath}`);
   const me = useMe();
   const { reload } = overview;
-  // this run's own progress and end; other runs' news is not this page's
+  // this run's own progress and end, streamed only while it runs; other runs' news is not this page's
   const onChange = useCallback((runId: string) => runId === id && reload(), [reload, id]);
-  const progress = useRunProgress([id], onChange);
+  const progress = useRunProgress([id], onChange, { run: id, live: overview.data?.run.status === 'running' });
 
   if (overview.error && !overview.data) return <ErrorView error={overview.error} onRetry={overview.reload} />;
   if (!overview.data) return <Loading what={`run ${id}`} />;

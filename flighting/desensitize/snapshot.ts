@@ -24,6 +24,7 @@ import { buildReport, renderMarkdown, writeReportFiles, type MaskingReport } fro
 import { sha256File } from '../file-sha256.ts';
 import { attachSource, sourceColumns, type Source, type SourceTable } from './source.ts';
 import { maskSelectWithLookups, valueMapStatements, type ValueMaps } from './value-maps.ts';
+import { redactMessage } from './mask-workload.ts';
 import { tableStats, type ColumnStats } from './stats.ts';
 
 export interface DesensitizeOptions {
@@ -219,12 +220,8 @@ async function masking(what: SourceTable | string, statement: Promise<void>): Pr
  * one or one near it (a noised number that overflows its type): its first
  * line only, quoted text and numbers blanked (type names such as INT32 stay).
  */
-export function blankValues(message: string): string {
-  return message
-    .split('\n')[0]!
-    .replace(/'[^']*'/g, "'…'")
-    .replace(/"[^"]*"/g, '"…"')
-    .replace(/(?<![A-Za-z_\d])[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?(?![A-Za-z_\d])/gi, '…');
+function blankValues(message: string): string {
+  return redactMessage(message.split('\n')[0]!).replace(/(?<![A-Za-z_\d])[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?(?![A-Za-z_\d])/gi, '…');
 }
 
 async function measure(db: Database, source: Source, options: DesensitizeOptions, values: ValueMaps): Promise<MaskingReport> {

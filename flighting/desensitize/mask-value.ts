@@ -132,12 +132,13 @@ const shuffles = new Map<string, Int32Array | Float64Array>();
 /**
  * The keyed shuffle of [lo, hi], as value-maps.ts computes it in SQL: a pin
  * maps to itself, any other x to the value of its stretch between pins whose
- * rank there is x's rank when the stretch is ordered by (keyed hash, x);
+ * rank there is x's rank when the stretch is ordered by (the keyed hash's
+ * first 60 bits, x);
  * without pins x ↦ lo - 1 + its rank in the whole range. Computed once per
  * key, domain, range and pins (one hash per value of the range).
  */
 function shuffled(keyHex: string, domain: string, lo: number, hi: number, pins: readonly number[] = []): ArrayLike<number> {
-  const ps = [...new Set(pins)].toSorted((a, b) => a - b);
+  const ps = [...new Set(pins)].filter((p) => p >= lo && p <= hi).toSorted((a, b) => a - b);
   const id = createHash('sha256').update(`${keyHex}\0${domain}\0${lo}\0${hi}\0${ps.join(',')}`).digest('hex');
   const cached = shuffles.get(id);
   if (cached) return cached;
@@ -152,7 +153,8 @@ function shuffled(keyHex: string, domain: string, lo: number, hi: number, pins: 
     if (first > last) continue;
     const order = new Int32Array(last - first + 1);
     for (let i = 0; i < order.length; i++) {
-      hashes[first - lo + i] = keyedHash(keyHex, domain, String(first + i));
+      // the hash's first 60 bits: 15 hex digits, as strings of one length in the integers' order
+      hashes[first - lo + i] = keyedHash(keyHex, domain, String(first + i)).slice(0, 15);
       order[i] = first - lo + i;
     }
     order.sort((a, c) => (hashes[a]! < hashes[c]! ? -1 : hashes[a]! > hashes[c]! ? 1 : a - c));

@@ -4,7 +4,7 @@
  * several sizes over the same rows, same run, interleaved. Picks value-maps.ts
  * LIST_MAX: the list is faster for small ranges, the join beyond. Both forms
  * are checked to write the same values in the same order. Also prints the
- * time the shuffle itself takes (the list form's lookup statement).
+ * time the shuffle itself takes (the list form's lookup statement), wall and CPU.
  *
  *   node --import tsx bench/shuffle-lookup.ts [--rows N] [--reps R] [--ranges a,b,c]
  */
@@ -31,19 +31,26 @@ await db.run(MASK_MACROS);
 console.log(`rows ${rows}, reps ${reps}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 for (const range of ranges) {
   await db.run(`CREATE OR REPLACE TABLE src AS SELECT (hash(i) % ${range})::BIGINT + 1 AS k FROM range(${rows}) r(i)`);
-  const policy: ColumnPolicy = { kind: 'pseudonym', domain: 'k', range: [1, range] } as ColumnPolicy;
+  // pinned at its ends, as --suggest proposes a key (spacedPins)
+  const policy: ColumnPolicy = { kind: 'pseudonym', domain: 'k', range: [1, range], pins: [1, range] } as ColumnPolicy;
   const columns = [{ column: 'k', type: 'BIGINT', policy }];
   const forms = { list: Infinity, join: 0 } as const;
   const times: Record<string, number[]> = { list: [], join: [] };
   const writes: Record<string, number[]> = { list: [], join: [] };
   const shuffles: number[] = [];
+  const shuffleCpu: number[] = [];
   for (let r = 0; r < reps; r++) {
     for (const [form, listMax] of Object.entries(forms)) {
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       const values = valueMapStatements([{ name: 'src', relation: 'src', columns }], 'temp.main', listMax);
       for (const s of values.statements) await db.run(s, keyParams(s, key.revealHex()));
       const t1 = performance.now();
-      if (form === 'list') shuffles.push((t1 - t0) / 1000);
+      if (form === 'list') {
+        const c = process.cpuUsage(c0);
+        shuffles.push((t1 - t0) / 1000);
+        shuffleCpu.push((c.user + c.system) / 1e6);
+      }
       const select = maskSelectWithLookups('src', '(SELECT *, rowid AS __fd_row FROM src)', columns, values, new Map(), '__fd_row');
       await db.run(`CREATE OR REPLACE TABLE out_${form} AS ${select}`, keyParams(select, key.revealHex()));
       times[form]!.push((performance.now() - t0) / 1000);
@@ -52,7 +59,7 @@ for (const range of ranges) {
   }
   const same = await db.all(`SELECT count(*) AS n FROM (SELECT k, rowid AS r FROM out_list) a JOIN (SELECT k, rowid AS r FROM out_join) b USING (r) WHERE a.k = b.k`);
   const [l, j] = [median(times.list!), median(times.join!)];
-  console.log(`range ${range}: list ${l.toFixed(2)} s, join ${j.toFixed(2)} s, list/join ${(l / j).toFixed(2)}× (the writes alone: ${median(writes.list!).toFixed(2)} vs ${median(writes.join!).toFixed(2)} s; the shuffle as a list ${median(shuffles).toFixed(2)} s); same value at the same row: ${same[0]!.n}/${rows}`);
+  console.log(`range ${range}: list ${l.toFixed(2)} s, join ${j.toFixed(2)} s, list/join ${(l / j).toFixed(2)}× (the writes alone: ${median(writes.list!).toFixed(2)} vs ${median(writes.join!).toFixed(2)} s; the shuffle as a list ${median(shuffles).toFixed(2)} s, CPU ${median(shuffleCpu).toFixed(2)} s); same value at the same row: ${same[0]!.n}/${rows}`);
 }
 console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 db.close();

@@ -6,7 +6,7 @@
  * test/flighting/mask-equality.test.ts checks every kind against the SQL.
  */
 import { createHash } from 'node:crypto';
-import { domainOf, typeClass, type ColumnPolicy } from './policy.ts';
+import { domainOf, shuffleParts, typeClass, type ColumnPolicy } from './policy.ts';
 import { EMAIL_DOMAINS, FINALS, STREET_TYPES, SYLLABLES } from './dictionaries.ts';
 import type { MaskingKey } from './key.ts';
 
@@ -138,27 +138,19 @@ const shuffles = new Map<string, Int32Array | Float64Array>();
  * key, domain, range and pins (one hash per value of the range).
  */
 function shuffled(keyHex: string, domain: string, lo: number, hi: number, pins: readonly number[] = []): ArrayLike<number> {
-  const ps = [...new Set(pins)].filter((p) => p >= lo && p <= hi).toSorted((a, b) => a - b);
-  const id = createHash('sha256').update(`${keyHex}\0${domain}\0${lo}\0${hi}\0${ps.join(',')}`).digest('hex');
+  const parts = shuffleParts(lo, hi, pins);
+  const id = createHash('sha256').update(`${keyHex}\0${domain}\0${lo}\0${hi}\0${parts.pins.join(',')}`).digest('hex');
   const cached = shuffles.get(id);
   if (cached) return cached;
   const n = hi - lo + 1;
-  const hashes: string[] = Array.from({ length: n }, () => '');
   const out = Math.abs(lo) < 2 ** 31 && Math.abs(hi) < 2 ** 31 ? new Int32Array(n) : new Float64Array(n);
-  // the stretches: [lo, p1 - 1], [p1 + 1, p2 - 1], …, [pk + 1, hi], each shuffled in itself; pins stay
-  const bounds = [lo - 1, ...ps, hi + 1];
-  for (let b = 0; b + 1 < bounds.length; b++) {
-    const [first, last] = [bounds[b]! + 1, bounds[b + 1]! - 1];
-    if (b > 0) out[bounds[b]! - lo] = bounds[b]!;
-    if (first > last) continue;
-    const order = new Int32Array(last - first + 1);
-    for (let i = 0; i < order.length; i++) {
-      // the hash's first 60 bits: 15 hex digits, as strings of one length in the integers' order
-      hashes[first - lo + i] = keyedHash(keyHex, domain, String(first + i)).slice(0, 15);
-      order[i] = first - lo + i;
-    }
+  for (const p of parts.pins) out[p - lo] = p;
+  for (const [first, last] of parts.stretches) {
+    // ordered by the hash's first 60 bits (15 hex digits: strings of one length, in the integers' order), then x
+    const hashes = Array.from({ length: last - first + 1 }, (_, i) => keyedHash(keyHex, domain, String(first + i)).slice(0, 15));
+    const order = Int32Array.from(hashes.keys());
     order.sort((a, c) => (hashes[a]! < hashes[c]! ? -1 : hashes[a]! > hashes[c]! ? 1 : a - c));
-    order.forEach((x, rank) => (out[x] = first + rank));
+    order.forEach((i, rank) => (out[first + i - lo] = first + rank));
   }
   shuffles.set(id, out);
   return out;

@@ -142,6 +142,21 @@ export function checkPolicyCovers(policy: Policy, columns: readonly SourceColumn
 }
 
 /**
+ * A ranged key's shuffle as its parts: the pins (distinct, sorted, inside
+ * [lo, hi]), each mapped to itself, and the stretches between them ([lo,
+ * p1 - 1], [p1 + 1, p2 - 1], …, [pk + 1, hi], empty ones left out), each
+ * shuffled in itself. The SQL (value-maps.ts) and the literal masker
+ * (mask-value.ts) both build on this, so they cannot cut a range differently.
+ */
+export function shuffleParts(lo: number, hi: number, pins: readonly number[] = []): { pins: number[]; stretches: [number, number][] } {
+  const ps = [...new Set(pins)].filter((x) => x >= lo && x <= hi).toSorted((a, b) => a - b);
+  const bounds = [lo - 1, ...ps, hi + 1];
+  const stretches: [number, number][] = [];
+  for (let b = 0; b + 1 < bounds.length; b++) if (bounds[b]! + 1 <= bounds[b + 1]! - 1) stretches.push([bounds[b]! + 1, bounds[b + 1]! - 1]);
+  return { pins: ps, stretches };
+}
+
+/**
  * Integer pseudonyms of one domain must shuffle alike: the same range and the
  * same pins (a key and the columns that carry it). Otherwise a foreign key
  * would be masked by another permutation than its key and point at other rows,
@@ -153,7 +168,7 @@ function shuffleProblems(policy: Policy): string[] {
     for (const [column, p] of Object.entries(tp.columns)) {
       if (p.kind !== 'pseudonym') continue;
       const domain = domainOf(column, p);
-      const shape = p.range ? JSON.stringify({ range: p.range, pins: [...new Set(p.pins ?? [])].toSorted((a, b) => a - b) }) : 'no range';
+      const shape = p.range ? JSON.stringify({ range: p.range, pins: shuffleParts(p.range[0], p.range[1], p.pins).pins }) : 'no range';
       byDomain.set(domain, [...(byDomain.get(domain) ?? []), { where: `${table}.${column}`, shape }]);
     }
   }

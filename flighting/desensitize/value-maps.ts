@@ -11,7 +11,7 @@
  * list, indexed by the value: no join for the millions of foreign keys that
  * carry it, and the rows keep their order.
  */
-import { domainOf, typeClass, type ColumnPolicy } from './policy.ts';
+import { domainOf, shuffleParts, typeClass, type ColumnPolicy } from './policy.ts';
 import { createTable, hashSql, lit, maskedType, maskExpression, maskSelect, q, type HashMaps, type MaskColumn } from './mask-sql.ts';
 
 /** kinds whose output depends on the value alone (dateShift depends on its entity; keep/null/drop/bucket/generalise are cheap) */
@@ -102,15 +102,12 @@ export function valueMapStatements(tables: readonly { name: string; relation: st
  * orders them, in SQL and TypeScript alike.
  */
 export function shuffleSql(domain: string, lo: number, hi: number, pins: readonly number[] = []): string {
-  const ps = [...new Set(pins)].filter((p) => p >= lo && p <= hi).toSorted((a, b) => a - b);
-  const bounds = [lo - 1, ...ps, hi + 1];
-  const stretches: string[] = [];
-  for (let b = 0; b + 1 < bounds.length; b++) if (bounds[b]! + 1 <= bounds[b + 1]! - 1) stretches.push(`(${bounds[b]! + 1}, ${bounds[b + 1]! - 1})`);
-  const shuffled = stretches.length
+  const parts = shuffleParts(lo, hi, pins);
+  const shuffled = parts.stretches.length
     ? `SELECT x, s - 1 + row_number() OVER (PARTITION BY s ORDER BY fd_hx(fd_kh($1, ${lit(domain)}, CAST(x AS VARCHAR)), 1, 15), x) AS m
-    FROM (VALUES ${stretches.join(', ')}) st(s, e), range(s, e + 1) r(x)`
+    FROM (VALUES ${parts.stretches.map(([s, e]) => `(${s}, ${e})`).join(', ')}) st(s, e), range(s, e + 1) r(x)`
     : '';
-  const pinned = ps.length ? `SELECT p AS x, p AS m FROM unnest([${ps.join(', ')}]::BIGINT[]) u(p)` : '';
+  const pinned = parts.pins.length ? `SELECT p AS x, p AS m FROM unnest([${parts.pins.join(', ')}]::BIGINT[]) u(p)` : '';
   return [shuffled, pinned].filter(Boolean).join('\n    UNION ALL ');
 }
 

@@ -44,7 +44,7 @@ for (const range of ranges) {
       const t0 = performance.now();
       const c0 = process.cpuUsage();
       const values = valueMapStatements([{ name: 'src', relation: 'src', columns }], 'temp.main', listMax);
-      for (const s of values.statements) await db.run(s, keyParams(s, key.revealHex()));
+      for (const { sql } of values.lookups) await db.run(sql, keyParams(sql, key.revealHex()));
       const t1 = performance.now();
       if (form === 'list') {
         const c = process.cpuUsage(c0);

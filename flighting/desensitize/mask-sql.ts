@@ -98,6 +98,12 @@ export function hashSql(domain: string, col: string): string {
   return `fd_kh($1, ${lit(domain)}, ${input})`;
 }
 
+/** a table computed before the tables that read it, never in the snapshot, and the statement creating it (the key is `$1`) */
+export interface Lookup {
+  readonly table: string;
+  readonly sql: string;
+}
+
 /** hashId → the table (v, h) holding the keyed hash of every distinct input (see hashMapStatements) */
 export type HashMaps = ReadonlyMap<string, string>;
 
@@ -210,9 +216,9 @@ function luhnSql(x: string): string {
  * and their keyed hashes (inputs sharing a domain share one table, so a key
  * and its foreign keys are hashed once), in `schema`: TEMP by default, or an
  * in-memory database the snapshot's connections share; never in the
- * snapshot. Returns the statements, the table each creates, and the map.
+ * snapshot. Returns each table with its statement, and the map.
  */
-export function hashMapStatements(tables: readonly { relation: string; columns: readonly MaskColumn[] }[], schema = 'temp.main'): { statements: string[]; tables: string[]; maps: Map<string, string> } {
+export function hashMapStatements(tables: readonly { relation: string; columns: readonly MaskColumn[] }[], schema = 'temp.main'): { lookups: Lookup[]; maps: Map<string, string> } {
   const byDomain = new Map<string, { ids: Set<string>; selects: string[] }>();
   for (const t of tables) {
     for (const c of t.columns) {
@@ -225,16 +231,14 @@ export function hashMapStatements(tables: readonly { relation: string; columns: 
       byDomain.set(hi.domain, d);
     }
   }
-  const statements: string[] = [];
-  const created: string[] = [];
+  const lookups: Lookup[] = [];
   const maps = new Map<string, string>();
   [...byDomain.entries()].forEach(([domain, d], i) => {
     const table = `${schema}.fd_map_${i}`;
-    statements.push(`${createTable(table)} AS SELECT v, ${hashSql(domain, 'v')} AS h FROM (${d.selects.join(' UNION ')})`);
-    created.push(table);
+    lookups.push({ table, sql: `${createTable(table)} AS SELECT v, ${hashSql(domain, 'v')} AS h FROM (${d.selects.join(' UNION ')})` });
     for (const id of d.ids) maps.set(id, table);
   });
-  return { statements, tables: created, maps };
+  return { lookups, maps };
 }
 
 /** `CREATE OR REPLACE [TEMP] TABLE name` for a qualified name (DuckDB creates in catalog temp only by the TEMP keyword) */

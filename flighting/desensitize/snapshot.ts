@@ -131,10 +131,9 @@ async function writeTasks(db: Database, source: Source, options: DesensitizeOpti
   // a lookup's failure names the columns it masks, never a value
   const columnsOf = new Map<string, string[]>();
   for (const [at, lookup] of values.byColumn) columnsOf.set(lookup, [...(columnsOf.get(lookup) ?? []), at.replace('\0', '.')]);
-  const lookups: Task[] = [...values.statements, ...hashes.statements].map((sql, i) => {
-    const id = [...values.tables, ...hashes.tables][i]!;
-    const what = `the lookup of ${columnsOf.get(id)?.join(', ') ?? 'a masked column'}`;
-    return { id, after: [], run: (conn) => masking(what, conn.run(sql, keyParams(sql, keyHex))) };
+  const lookups: Task[] = [...values.lookups, ...hashes.lookups].map(({ table, sql }) => {
+    const what = `the lookup of ${columnsOf.get(table)?.join(', ') ?? 'a masked column'}`;
+    return { id: table, after: [], run: (conn) => masking(what, conn.run(sql, keyParams(sql, keyHex))) };
   });
   const rows = await tableRows(db, source);
   const writes: { rows: number; keyed: boolean; reads: string[]; tasks: Task[] }[] = [];

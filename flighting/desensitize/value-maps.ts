@@ -12,7 +12,7 @@
  * carry it, and the rows keep their order.
  */
 import { domainOf, shuffleParts, typeClass, type ColumnPolicy } from './policy.ts';
-import { createTable, hashSql, lit, maskedType, maskExpression, maskSelect, q, type HashMaps, type MaskColumn } from './mask-sql.ts';
+import { createTable, hashSql, lit, maskedType, maskExpression, maskSelect, q, type HashMaps, type Lookup, type MaskColumn } from './mask-sql.ts';
 
 /** kinds whose output depends on the value alone (dateShift depends on its entity; keep/null/drop/bucket/generalise are cheap) */
 const LOOKUP_KINDS: ReadonlySet<ColumnPolicy['kind']> = new Set(['pseudonym', 'email', 'phone', 'card', 'iban', 'name', 'address', 'dob', 'noise']);
@@ -20,10 +20,8 @@ const LOOKUP_KINDS: ReadonlySet<ColumnPolicy['kind']> = new Set(['pseudonym', 'e
 export interface ValueMaps {
   /** table\0column → the lookup table (v, m), or for a ranged key of at most LIST_MAX values the one-row table (a): its shuffle as a list */
   readonly byColumn: ReadonlyMap<string, string>;
-  /** statements creating them (the key is `$1`) */
-  readonly statements: readonly string[];
-  /** the table each statement creates, in the same order */
-  readonly tables: readonly string[];
+  /** the tables and the statements creating them */
+  readonly lookups: readonly Lookup[];
   /** table\0column of an integer key shuffled in a range of at most LIST_MAX values → the table holding the shuffle as one list, read by index */
   readonly shuffles: ReadonlyMap<string, { readonly list: string; readonly lo: number; readonly hi: number; readonly domain: string }>;
 }
@@ -57,13 +55,11 @@ export function valueMapStatements(tables: readonly { name: string; relation: st
       groups.set(id, g);
     }
   }
-  const statements: string[] = [];
-  const created: string[] = [];
+  const lookups: Lookup[] = [];
   const byColumn = new Map<string, string>();
   const shuffles = new Map<string, { list: string; lo: number; hi: number; domain: string }>();
   [...groups.values()].forEach((g, i) => {
     const table = `${schema}.fd_vmap_${i}`;
-    created.push(table);
     const distinct = (where = '') => `(${g.sources.map((s) => `SELECT DISTINCT ${q(s.column)} AS __fd_x FROM ${s.relation}${where && ` WHERE ${q(s.column)} ${where}`}`).join(' UNION ')})`;
     const column = { column: '__fd_x', type: g.type, policy: g.policy };
     const p = g.policy;
@@ -72,20 +68,20 @@ export function valueMapStatements(tables: readonly { name: string; relation: st
       const [lo, hi] = p.range;
       if (hi - lo + 1 <= listMax) {
         // the shuffle as one list, m of x at x - lo + 1: read by index (maskSelectWithLookups), a table keeps its row order
-        statements.push(`${createTable(table)} AS SELECT list(CAST(m AS ${g.type}) ORDER BY x) AS a FROM (${shuffleSql(p.domain!, lo, hi, p.pins)})`);
+        lookups.push({ table, sql: `${createTable(table)} AS SELECT list(CAST(m AS ${g.type}) ORDER BY x) AS a FROM (${shuffleSql(p.domain!, lo, hi, p.pins)})` });
         for (const c of g.columns) shuffles.set(c, { list: table, lo, hi, domain: p.domain! });
       } else {
         // a larger range: (v, m) joined, the same values (DuckDB's list indexing grows slower than a hash join with the list's length)
         const outside = maskSelect(distinct(`NOT BETWEEN ${lo} AND ${hi}`), [column], { withOriginal: true });
-        statements.push(`${createTable(table)} AS SELECT CAST(x AS ${g.type}) AS v, CAST(m AS ${g.type}) AS m FROM (${shuffleSql(p.domain!, lo, hi, p.pins)})
-          UNION ALL SELECT __fd_orig AS v, __fd_x AS m FROM (${outside})`);
+        lookups.push({ table, sql: `${createTable(table)} AS SELECT CAST(x AS ${g.type}) AS v, CAST(m AS ${g.type}) AS m FROM (${shuffleSql(p.domain!, lo, hi, p.pins)})
+          UNION ALL SELECT __fd_orig AS v, __fd_x AS m FROM (${outside})` });
       }
     } else {
-      statements.push(`${createTable(table)} AS SELECT __fd_orig AS v, __fd_x AS m FROM (${maskSelect(distinct(), [column], { withOriginal: true })})`);
+      lookups.push({ table, sql: `${createTable(table)} AS SELECT __fd_orig AS v, __fd_x AS m FROM (${maskSelect(distinct(), [column], { withOriginal: true })})` });
     }
     for (const c of g.columns) byColumn.set(c, table);
   });
-  return { byColumn, statements, tables: created, shuffles };
+  return { byColumn, lookups, shuffles };
 }
 
 /**

@@ -59,14 +59,14 @@ test('SQL masking and the TypeScript literal masker agree value by value, for ev
       const rows = await db.all(sql, keyParams(sql, key.revealHex()));
       assert.equal(rows.length, c.values.length);
       // the hash-map path (distinct inputs hashed once, joined) gives the same values
-      const { statements, maps } = hashMapStatements([{ relation: 't', columns: [{ column: 'x', type: c.type, policy }] }]);
-      for (const s of statements) await db.run(s, keyParams(s, key.revealHex()));
+      const { lookups: hashLookups, maps } = hashMapStatements([{ relation: 't', columns: [{ column: 'x', type: c.type, policy }] }]);
+      for (const { sql } of hashLookups) await db.run(sql, keyParams(sql, key.revealHex()));
       const viaMaps = await db.all(`SELECT CAST(x AS VARCHAR) AS masked, CAST(__fd_orig AS VARCHAR) AS o FROM (${maskSelect('t', [{ column: 'x', type: c.type, policy }], { maps, withOriginal: true })})`);
       const direct = new Map(orig.map((o, i) => [String(o), rows[i]!.masked]));
       if (!c.lookupOnly) for (const r of viaMaps) assert.equal(r.masked, direct.get(String(r.o)), `${c.kind}: map path for ${JSON.stringify(r.o)}`);
       // and the lookup path (every distinct value masked once into a TEMP table, joined), as the snapshot writes
       const lookups = valueMapStatements([{ name: 't', relation: 't', columns: [{ column: 'x', type: c.type, policy }] }]);
-      for (const s of lookups.statements) await db.run(s, keyParams(s, key.revealHex()));
+      for (const { sql } of lookups.lookups) await db.run(sql, keyParams(sql, key.revealHex()));
       const looked = `SELECT CAST(x AS VARCHAR) AS masked FROM (${maskSelectWithLookups('t', '(SELECT *, x AS __o FROM t)', [{ column: 'x', type: c.type, policy }, { column: '__o', type: c.type, policy: { kind: 'keep' } }], lookups, new Map())}) ORDER BY ALL`;
       const viaLookups = (await db.all(looked, keyParams(looked, key.revealHex()))).map((r) => r.masked);
       const expected = c.lookupOnly ? orig.map((o) => { compared++; return maskValue(policy, o, { column: 'x', type: c.type }, key); }) : rows.map((r) => r.masked);
@@ -92,8 +92,8 @@ test('dateShift: SQL and TypeScript agree per entity, and one entity keeps its i
     const policy = ColumnPolicySchema.parse({ kind: 'dateShift', entity: 'cid', maxDays: 60 }) as ColumnPolicy;
     const cols = [{ column: 'cid', type: 'INTEGER', policy: { kind: 'keep' } as ColumnPolicy }, { column: 'd', type: 'DATE', policy }, { column: 'ts', type: 'TIMESTAMP', policy }];
     const rows = await db.all(`SELECT CAST(cid AS VARCHAR) cid, CAST(d AS VARCHAR) d, CAST(ts AS VARCHAR) ts FROM (${maskSelect('t', cols)})`, [key.revealHex()]);
-    const { statements, maps } = hashMapStatements([{ relation: 't', columns: cols }]);
-    for (const s of statements) await db.run(s, keyParams(s, key.revealHex()));
+    const { lookups, maps } = hashMapStatements([{ relation: 't', columns: cols }]);
+    for (const { sql } of lookups) await db.run(sql, keyParams(sql, key.revealHex()));
     const viaMaps = await db.all(`SELECT CAST(d AS VARCHAR) d, CAST(ts AS VARCHAR) ts FROM (${maskSelect('t', cols, { maps })}) ORDER BY ALL`);
     assert.deepEqual(viaMaps, [...rows].map((r) => ({ d: r.d, ts: r.ts })).sort((a, b) => `${a.d}${a.ts}`.localeCompare(`${b.d}${b.ts}`)));
     const src = await db.all(`SELECT CAST(cid AS VARCHAR) cid, CAST(d AS VARCHAR) d, CAST(ts AS VARCHAR) ts FROM t`);
@@ -156,7 +156,7 @@ test('a ranged key beyond the list size is joined instead: the same values in th
     for (const listMax of [5000, 4999]) {
       const lookups = valueMapStatements([{ name: 't', relation: 't', columns }], 'temp.main', listMax);
       assert.equal(lookups.shuffles?.has('t\0x') ?? false, listMax >= 5000, `range of 5000 values, list up to ${listMax}: ${listMax >= 5000 ? 'a list' : 'a join'}`);
-      for (const s of lookups.statements) await db.run(s, keyParams(s, key.revealHex()));
+      for (const { sql } of lookups.lookups) await db.run(sql, keyParams(sql, key.revealHex()));
       const select = maskSelectWithLookups('t', '(SELECT *, rowid AS __r FROM t)', columns, lookups, new Map(), '__r');
       await db.run(`CREATE OR REPLACE TABLE out AS ${select}`, keyParams(select, key.revealHex()));
       written.push((await db.all('SELECT CAST(x AS VARCHAR) AS x FROM out ORDER BY rowid')).map((r) => r.x as string | null));

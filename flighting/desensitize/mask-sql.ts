@@ -258,7 +258,8 @@ export function maskExpression(c: MaskColumn, v: string, h: string): string {
     case 'pseudonym':
       if (cls !== 'integer') return `substr(${h}, 1, 16)`;
       // in range: the keyed shuffle (a lookup, see value-maps.ts); here only the value outside the range
-      return p.range ? cast(`${p.range[1]} + 1 + fd_hx(${h}, 1, 7)`) : `fd_hx(${h}, 1, 15)`;
+      // (hi + 1 summed here, as BIGINT: a range may end at its type's largest value, and DuckDB would add INTEGER literals as INTEGERs)
+      return p.range ? cast(`${p.range[1] + 1}::BIGINT + fd_hx(${h}, 1, 7)`) : `fd_hx(${h}, 1, 15)`;
     case 'email': return `fd_email(${h})`;
     case 'phone': return `fd_phone(${v}, ${h}, ${p.keepPrefix})`;
     case 'card': return `fd_card(${v}, ${h}, ${p.keepPrefix})`;

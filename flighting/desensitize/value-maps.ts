@@ -99,9 +99,10 @@ export function valueMapStatements(tables: readonly { name: string; relation: st
  */
 export function shuffleSql(domain: string, lo: number, hi: number, pins: readonly number[] = []): string {
   const parts = shuffleParts(lo, hi, pins);
+  // the bounds as BIGINT: DuckDB would type small literals INTEGER, and e + 1 overflows at 2147483647
   const shuffled = parts.stretches.length
     ? `SELECT x, s - 1 + row_number() OVER (PARTITION BY s ORDER BY fd_hx(fd_kh($1, ${lit(domain)}, CAST(x AS VARCHAR)), 1, 15), x) AS m
-    FROM (VALUES ${parts.stretches.map(([s, e]) => `(${s}, ${e})`).join(', ')}) st(s, e), range(s, e + 1) r(x)`
+    FROM (VALUES ${parts.stretches.map(([s, e]) => `(${s}::BIGINT, ${e}::BIGINT)`).join(', ')}) st(s, e), range(s, e + 1) r(x)`
     : '';
   const pinned = parts.pins.length ? `SELECT p AS x, p AS m FROM unnest([${parts.pins.join(', ')}]::BIGINT[]) u(p)` : '';
   return [shuffled, pinned].filter(Boolean).join('\n    UNION ALL ');

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { DEFAULT_STORE_PATH, resolveStorePath, Store, type OpenStoreOptions } from '../store/store.ts';
+import { Store } from '../store/store.ts';
+import { DEFAULT_STORE_PATH, resolveStorePath, type OpenStoreOptions } from '../store/store-path.ts';
 
 /** Every command that reads or writes the results store takes --store (or FLIGHTDECK_STORE). */
 export function withStoreOption(cmd: Command): Command {

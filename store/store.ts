@@ -14,7 +14,7 @@
  * a read-only DuckDB file beside other readers, says `not-found` for a
  * mistyped path, and runs read-only sessions on PostgreSQL.
  */
-import { resolve } from 'node:path';
+import { resolveStorePath, type OpenStoreOptions } from './store-path.ts';
 import { getTemplates, getWorkload, listWorkloads } from './workload-queries.ts';
 import { clusterApprovalCandidates, getApproval, insertAudit, listApprovals, listAudit, markApprovals } from './approval-queries.ts';
 import { CLUSTERS, decodeRow, DIFFS, encodeRow, FLIGHT_RESULTS, insertSql, lastByKey, OUTCOME_ROWS, OUTCOMES, RUNS, tablesOf, TEMPLATES, WORKLOADS, type Table, type TemplateRow, utcNowSql } from './columns.ts';
@@ -27,31 +27,6 @@ import { openPostgresBackend } from './postgres-backend.ts';
 import type { ApprovalRecord, ClusterRecord, DiffRecord, FlightResultRecord, OutcomeRecord, RunRecord, StoredTemplate, WorkloadRecord } from './records.ts';
 import { isPostgresUrl, type Params, type Row, type SqlBackend, type SqlSession } from './sql-backend.ts';
 import type { ImportResult } from '../corpus/templates/import.ts';
-
-/** The one default store path (relative to the working directory). */
-export const DEFAULT_STORE_PATH = '.flightdeck/flightdeck.duckdb';
-
-/** The store a command names: a PostgreSQL URL as given, a file path made absolute. */
-export function resolveStorePath(explicit?: string): string {
-  const named = explicit ?? process.env.FLIGHTDECK_STORE ?? DEFAULT_STORE_PATH;
-  return isPostgresUrl(named) ? named : resolve(named);
-}
-
-export interface OpenStoreOptions {
-  /**
-   * Only read: never create or migrate the store (a DuckDB file is opened
-   * read-only, beside other readers, and a missing one is `not-found`;
-   * PostgreSQL sessions are read-only).
-   */
-  readonly readOnly?: boolean;
-  /**
-   * DuckDB file only: let go of the file after this long without use (default
-   * 200 ms; it is let go at once anyway when another process waits for it).
-   * A long-lived reader such as the dashboard server keeps its warm cache
-   * with a longer one.
-   */
-  readonly idleMs?: number;
-}
 
 export class Store {
   private constructor(

@@ -4,7 +4,8 @@ import { DEFAULT_APPROVALS_FILE } from '../../playback/approvals.ts';
 import { newToken, parseRole, parseTokenName, tokenFileLine } from '../../server/auth.ts';
 import { serveDashboard } from '../../server/serve.ts';
 import type { RunPolicyOptions } from '../../server/run-policy.ts';
-import { resolveStorePath, Store } from '../../store/store.ts';
+import { Store } from '../../store/store.ts';
+import { resolveStorePath } from '../../store/store-path.ts';
 import { parsePositiveInt, runCommand, usageError } from '../run-command.ts';
 import { withStoreOption } from '../store-option.ts';
 

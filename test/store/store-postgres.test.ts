@@ -8,7 +8,8 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveStorePath, Store } from '../../store/store.ts';
+import { Store } from '../../store/store.ts';
+import { resolveStorePath } from '../../store/store-path.ts';
 import { MIGRATIONS } from '../../store/migrations.ts';
 import type { DiffRecord, OutcomeRecord } from '../../store/records.ts';
 import { createPgDatabase, dropPgDatabases, PG_SERVER, pgStoreUnavailable } from '../helpers/pg-store.ts';

@@ -64,8 +64,7 @@ export class RunOutcomes {
    * the first request of that run.
    */
   async warm(runs = 2): Promise<void> {
-    const recent = (await this.store.listRuns()).filter((r) => r.status !== 'running').slice(0, runs);
-    for (const r of recent) await this.index(r.id);
+    for (const id of await this.store.recentFinishedRuns(runs)) await this.index(id);
   }
 
   /** the run's index, or null: the run is running, is not there, is too large for the budget, or its read failed lately */

@@ -7,7 +7,6 @@
  * parameter — only the sort column (from a closed list), the direction and
  * clamped integers are spliced into the SQL.
  */
-import { OutcomeIndex } from './outcome-index.ts';
 import type { Params, Row, SqlBackend } from './sql-backend.ts';
 import { lowerLikeSql, MAX_PAGE, OUTCOME_SORTS, type Facet, type FacetCount, type OutcomeIndexRow, type OutcomePage, type OutcomeQuery, type OutcomeSummary, type VerdictCount } from './outcome-query.ts';
 
@@ -244,15 +243,4 @@ export async function runVersion(db: SqlBackend, runId: string): Promise<string 
     [runId, runId, runId],
   );
   return r ? `${String(r.status)}:${Number(r.n)}:${Number(r.a)}:${String(r.w)}/${String(r.unmasked)}` : null;
-}
-
-/** the run's outcomes in memory (outcome-index.ts), read in slices, plans left out; null: no such run */
-export async function loadOutcomeIndex(db: SqlBackend, runId: string): Promise<OutcomeIndex | null> {
-  const workload = await runWorkload(db, runId);
-  if (workload === null) return null;
-  return OutcomeIndex.load({
-    workload,
-    outcomes: (after, limit) => outcomeIndexSlice(db, runId, after, limit),
-    texts: (after, limit) => templateTextSlice(db, workload, after, limit),
-  });
 }

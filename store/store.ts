@@ -20,8 +20,8 @@ import { clusterApprovalCandidates, getApproval, insertAudit, listApprovals, lis
 import { CLUSTERS, decodeRow, DIFFS, encodeRow, FLIGHT_RESULTS, insertSql, lastByKey, OUTCOME_ROWS, OUTCOMES, RUNS, tablesOf, TEMPLATES, WORKLOADS, type Table, type TemplateRow, utcNowSql } from './columns.ts';
 import { openDuckDbBackend } from './duckdb-backend.ts';
 import { checkSchema, schemaVersion } from './migrate.ts';
-import type { OutcomeIndex } from './outcome-index.ts';
-import { approvedFingerprints, costRatios, loadOutcomeIndex, outcomeFacet, queryOutcomes, runVersion, runWorkload, shownTexts, verdictCounts, type OutcomeFilter, type RunWorkload } from './outcome-queries.ts';
+import { OutcomeIndex } from './outcome-index.ts';
+import { approvedFingerprints, costRatios, outcomeFacet, outcomeIndexSlice, queryOutcomes, runVersion, runWorkload, shownTexts, templateTextSlice, verdictCounts, type OutcomeFilter, type RunWorkload } from './outcome-queries.ts';
 import type { AuditEntry, Facet, FacetCount, OutcomePage, OutcomeQuery, VerdictCount } from './outcome-query.ts';
 import { openPostgresBackend } from './postgres-backend.ts';
 import type { ApprovalRecord, ClusterRecord, DiffRecord, FlightResultRecord, OutcomeRecord, RunRecord, StoredTemplate, WorkloadRecord } from './records.ts';
@@ -162,6 +162,12 @@ export class Store {
     return rows.map((r) => ({ ...decodeRow(RUNS, r), done: Number(r.done) }));
   }
 
+  /** the ids of the `limit` most recently created runs that are not running, newest first (nothing counted) */
+  async recentFinishedRuns(limit: number): Promise<string[]> {
+    const rows = await this.all(`SELECT id FROM runs WHERE status <> 'running' ORDER BY created_at DESC, id LIMIT ${Math.max(0, Math.trunc(limit))}`);
+    return rows.map((r) => String(r.id));
+  }
+
   /** Fingerprints that have an outcome in the run (cheap: no plans are read). */
   async outcomeFingerprints(runId: string): Promise<Set<string>> {
     const rows = await this.all('SELECT fingerprint FROM outcomes WHERE run_id = ?', [runId]);
@@ -279,8 +285,14 @@ export class Store {
    * The run's outcomes in memory, answering the same pages and facets
    * (outcome-index.ts): read in slices, plans left out. Null: no such run.
    */
-  loadOutcomeIndex(runId: string): Promise<OutcomeIndex | null> {
-    return loadOutcomeIndex(this.db, runId);
+  async loadOutcomeIndex(runId: string): Promise<OutcomeIndex | null> {
+    const workload = await runWorkload(this.db, runId);
+    if (workload === null) return null;
+    return OutcomeIndex.load({
+      workload,
+      outcomes: (after, limit) => outcomeIndexSlice(this.db, runId, after, limit),
+      texts: (after, limit) => templateTextSlice(this.db, workload, after, limit),
+    });
   }
 
   /** the run's workload and which of its texts may be shown and searched (its SQL when masked at import, else its normalized text); null: no such run */

@@ -107,6 +107,12 @@ export interface Lookup {
 /** hashId → the table (v, h) holding the keyed hash of every distinct input (see hashMapStatements) */
 export type HashMaps = ReadonlyMap<string, string>;
 
+/** the hash map a column's mask reads its keyed hash from, if any */
+export function hashMapOf(c: MaskColumn, maps: HashMaps | undefined): string | undefined {
+  const hi = hashInput(c);
+  return hi ? maps?.get(hashId(hi)) : undefined;
+}
+
 export interface MaskSelectOptions {
   /** hash each distinct input once and join (fast when values repeat); without, every row is hashed */
   readonly maps?: HashMaps;
@@ -139,7 +145,7 @@ export function maskSelect(relation: string, columns: readonly MaskColumn[], opt
     const n = hashes.size;
     const alias = `__fd_h${n}`;
     hashes.set(hashId(hi), alias);
-    const map = options.maps?.get(hashId(hi));
+    const map = hashMapOf(c, options.maps);
     if (map) joins.push(`LEFT JOIN (SELECT v AS __fd_k${n}, h AS ${alias} FROM ${map}) ON __fd_src.${q(hi.column)} IS NOT DISTINCT FROM __fd_k${n}`);
     else at(0).push(`${hashSql(hi.domain, q(hi.column))} AS ${alias}`);
   }

@@ -18,7 +18,7 @@ import { FlightdeckError } from '../../compiler/errors.ts';
 import type { MaskingKey } from './key.ts';
 import { collectSecrets, countLeaks, scanTargets, scanTexts, type LeakScan, type ScanTarget } from './leak-scan.ts';
 import { runConcurrently, type Task } from './concurrent.ts';
-import { hashId, hashInput, hashMapStatements, keyParams, lit, MASK_MACROS, maskedType, q, type MaskColumn } from './mask-sql.ts';
+import { hashMapStatements, keyParams, lit, MASK_MACROS, maskedType, q, type MaskColumn } from './mask-sql.ts';
 import { checkPolicyCovers, type Policy } from './policy.ts';
 import { buildReport, renderMarkdown, writeReportFiles, type MaskingReport } from './report.ts';
 import { sha256File } from '../file-sha256.ts';
@@ -149,18 +149,12 @@ async function writeTasks(db: Database, source: Source, options: DesensitizeOpti
     // the rows in the source's order (a DuckDB table's rowid): DuckDB samples a column's distinct-count sketch at
     // fixed positions of each vector it appends, so the same rows in the same order give a kept column the same
     // sketch, and a pseudonymised one the same sample; the lookup joins alone would reorder them
-    const select = source.kind === 'duckdb'
+    const { sql: select, reads } = source.kind === 'duckdb'
       ? maskSelectWithLookups(t.name, `(SELECT *, rowid AS ${ROW} FROM ${t.relation})`, columns, values, hashes.maps, ROW)
       : maskSelectWithLookups(t.name, t.relation, columns, values, hashes.maps);
-    const reads = new Set(columns.flatMap((c) => {
-      const looked = values.byColumn.get(`${t.name}\0${c.column}`);
-      const hi = hashInput(c);
-      const hashed = looked ?? (hi && hashes.maps.get(hashId(hi)));
-      return hashed ? [hashed] : [];
-    }));
     const pkKept = t.primaryKey.length > 0 && t.primaryKey.every((k) => kept.some((c) => c.column === k && c.policy.kind !== 'null'));
     const tasks: Task[] = [{
-      id: `table ${t.name}`, after: [...reads],
+      id: `table ${t.name}`, after: reads,
       run: async (conn) => {
         // the key: a ranged key's values outside its range are hashed in place
         await masking(t, conn.run(`INSERT INTO snap.main.${q(t.name)} ${select}`, keyParams(select, keyHex)));
@@ -175,7 +169,7 @@ async function writeTasks(db: Database, source: Source, options: DesensitizeOpti
         options.onProgress?.(t.name);
       },
     });
-    writes.push({ rows: rows.get(t.name) ?? 0, keyed: pkKept, reads: [...reads], tasks });
+    writes.push({ rows: rows.get(t.name) ?? 0, keyed: pkKept, reads, tasks });
   }
   // a lookup's cost: the rows of the tables it is read by (and scans); the longest starts first
   const cost = (id: string) => writes.reduce((n, w) => n + (w.reads.includes(id) ? w.rows : 0), 0);

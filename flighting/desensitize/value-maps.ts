@@ -12,7 +12,7 @@
  * carry it, and the rows keep their order.
  */
 import { domainOf, shuffleParts, typeClass, type ColumnPolicy } from './policy.ts';
-import { createTable, hashSql, lit, maskedType, maskExpression, maskSelect, q, type HashMaps, type Lookup, type MaskColumn } from './mask-sql.ts';
+import { createTable, hashMapOf, hashSql, lit, maskedType, maskExpression, maskSelect, q, type HashMaps, type Lookup, type MaskColumn } from './mask-sql.ts';
 
 /** kinds whose output depends on the value alone (dateShift depends on its entity; keep/null/drop/bucket/generalise are cheap) */
 const LOOKUP_KINDS: ReadonlySet<ColumnPolicy['kind']> = new Set(['pseudonym', 'email', 'phone', 'card', 'iban', 'name', 'address', 'dob', 'noise']);
@@ -113,14 +113,24 @@ function isRangedKey(p: ColumnPolicy, type: string): p is Extract<ColumnPolicy, 
   return p.kind === 'pseudonym' && p.range !== undefined && typeClass(type) === 'integer';
 }
 
-/** One table's masking SELECT: looked-up columns joined, the rest masked in place (hash maps for dateShift entities). */
-export function maskSelectWithLookups(table: string, relation: string, columns: readonly MaskColumn[], values: ValueMaps, hashes: HashMaps, orderBy?: string): string {
+/**
+ * One table's masking SELECT: looked-up columns joined, the rest masked in
+ * place (hash maps for dateShift entities); `reads`: the lookups and hash
+ * maps it reads, which must exist before it runs.
+ */
+export function maskSelectWithLookups(table: string, relation: string, columns: readonly MaskColumn[], values: ValueMaps, hashes: HashMaps, orderBy?: string): { sql: string; reads: string[] } {
+  const reads = new Set<string>();
   const joins: string[] = [];
   const crosses: string[] = [];
   const replaces: string[] = [];
   const rest: MaskColumn[] = columns.map((c) => {
     const map = values.byColumn.get(`${table}\0${c.column}`);
-    if (!map || c.policy.kind === 'drop') return c;
+    if (!map || c.policy.kind === 'drop') {
+      const hashed = hashMapOf(c, hashes);
+      if (hashed) reads.add(hashed);
+      return c;
+    }
+    reads.add(map);
     const n = joins.length + crosses.length;
     const shuffle = values.shuffles.get(`${table}\0${c.column}`);
     if (shuffle) {
@@ -137,5 +147,5 @@ export function maskSelectWithLookups(table: string, relation: string, columns: 
     return { column: c.column, type: maskedType(c), policy: { kind: 'keep' } as ColumnPolicy };
   });
   const from = replaces.length ? `(SELECT * REPLACE (${replaces.join(', ')}) FROM ${relation} AS __fd_l ${[...crosses, ...joins].join(' ')})` : relation;
-  return maskSelect(from, rest, { maps: hashes, ...(orderBy ? { orderBy, joined: joins.length > 0 } : {}) });
+  return { sql: maskSelect(from, rest, { maps: hashes, ...(orderBy ? { orderBy, joined: joins.length > 0 } : {}) }), reads: [...reads] };
 }

@@ -75,7 +75,7 @@ test('SQL masking and the TypeScript literal masker agree value by value, for ev
       // and the lookup path (every distinct value masked once into a TEMP table, joined), as the snapshot writes
       const lookups = valueMapStatements([{ name: 't', relation: 't', columns: [{ column: 'x', type: c.type, policy }] }]);
       for (const { sql } of lookups.lookups) await db.run(sql, keyParams(sql, key.revealHex()));
-      const looked = `SELECT CAST(x AS VARCHAR) AS masked FROM (${maskSelectWithLookups('t', '(SELECT *, x AS __o FROM t)', [{ column: 'x', type: c.type, policy }, { column: '__o', type: c.type, policy: { kind: 'keep' } }], lookups, new Map())}) ORDER BY ALL`;
+      const looked = `SELECT CAST(x AS VARCHAR) AS masked FROM (${maskSelectWithLookups('t', '(SELECT *, x AS __o FROM t)', [{ column: 'x', type: c.type, policy }, { column: '__o', type: c.type, policy: { kind: 'keep' } }], lookups, new Map()).sql}) ORDER BY ALL`;
       const viaLookups = (await db.all(looked, keyParams(looked, key.revealHex()))).map((r) => r.masked);
       const expected = c.lookupOnly ? orig.map((o) => { compared++; return maskValue(policy, o, { column: 'x', type: c.type }, key); }) : rows.map((r) => r.masked);
       assert.deepEqual(viaLookups, expected.sort((a, b) => (a === null ? 1 : b === null ? -1 : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0)), `${c.kind}: lookup path`);
@@ -165,7 +165,7 @@ test('a ranged key beyond the list size is joined instead: the same values in th
       const lookups = valueMapStatements([{ name: 't', relation: 't', columns }], 'temp.main', listMax);
       assert.equal(lookups.shuffles?.has('t\0x') ?? false, listMax >= 5000, `range of 5000 values, list up to ${listMax}: ${listMax >= 5000 ? 'a list' : 'a join'}`);
       for (const { sql } of lookups.lookups) await db.run(sql, keyParams(sql, key.revealHex()));
-      const select = maskSelectWithLookups('t', '(SELECT *, rowid AS __r FROM t)', columns, lookups, new Map(), '__r');
+      const { sql: select } = maskSelectWithLookups('t', '(SELECT *, rowid AS __r FROM t)', columns, lookups, new Map(), '__r');
       await db.run(`CREATE OR REPLACE TABLE out AS ${select}`, keyParams(select, key.revealHex()));
       written.push((await db.all('SELECT CAST(x AS VARCHAR) AS x FROM out ORDER BY rowid')).map((r) => r.x as string | null));
     }

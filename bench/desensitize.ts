@@ -22,7 +22,8 @@ import { writeShopLog } from '../corpus/shop/write-log.ts';
 import { importLogs } from '../corpus/templates/import.ts';
 import { MaskingKey } from '../flighting/desensitize/key.ts';
 import { maskTemplates } from '../flighting/desensitize/mask-workload.ts';
-import { desensitize } from '../flighting/desensitize/snapshot.ts';
+import { runConcurrently } from '../flighting/desensitize/concurrent.ts';
+import { desensitize, tableRows } from '../flighting/desensitize/snapshot.ts';
 import { attachSource, sourceColumns, type SourceTable } from '../flighting/desensitize/source.ts';
 import { suggestPolicy } from '../flighting/desensitize/suggest.ts';
 
@@ -76,11 +77,9 @@ async function copy(src: string, out: string, kind: Copy): Promise<void> {
     if (kind === 'ctas2') {
       // two connections, each taking the next table, largest first
       second.push(await db.connect());
-      const sizes = new Map((await db.all(`SELECT table_name, estimated_size FROM duckdb_tables() WHERE database_name = 'src'`)).map((r) => [String(r.table_name), Number(r.estimated_size)]));
-      const queue = source.tables.toSorted((a, b) => (sizes.get(b.name) ?? 0) - (sizes.get(a.name) ?? 0));
-      await Promise.all([db, ...second].map(async (conn) => {
-        for (let tb = queue.shift(); tb; tb = queue.shift()) await write(conn, tb);
-      }));
+      const sizes = await tableRows(db, source);
+      const tasks = source.tables.toSorted((a, b) => (sizes.get(b.name) ?? 0) - (sizes.get(a.name) ?? 0)).map((tb) => ({ id: tb.name, after: [], run: (conn: Database) => write(conn, tb) }));
+      await runConcurrently([db, ...second], tasks);
     } else {
       for (const tb of source.tables) await write(db, tb);
     }

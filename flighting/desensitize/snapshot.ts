@@ -191,7 +191,7 @@ function writeOrder(a: { rows: number; keyed: boolean }, b: { rows: number; keye
 }
 
 /** the source's row counts as DuckDB estimates them (a folder's files: unknown, 0) */
-async function tableRows(db: Database, source: Source): Promise<Map<string, number>> {
+export async function tableRows(db: Database, source: Source): Promise<Map<string, number>> {
   if (source.kind !== 'duckdb') return new Map();
   const rows = await db.all(`SELECT table_name, estimated_size FROM duckdb_tables() WHERE database_name = 'src' AND schema_name = 'main'`);
   return new Map(rows.map((r) => [String(r.table_name), Number(r.estimated_size)]));

@@ -51,7 +51,7 @@ for (const range of ranges) {
         shuffles.push((t1 - t0) / 1000);
         shuffleCpu.push((c.user + c.system) / 1e6);
       }
-      const { sql: select } = maskSelectWithLookups('src', '(SELECT *, rowid AS __fd_row FROM src)', columns, values, new Map(), '__fd_row');
+      const { sql: select } = maskSelectWithLookups('src', '(SELECT *, rowid AS __fd_row FROM src)', columns, values, new Map(), { sortBy: '__fd_row' });
       await db.run(`CREATE OR REPLACE TABLE out_${form} AS ${select}`, keyParams(select, key.revealHex()));
       times[form]!.push((performance.now() - t0) / 1000);
       writes[form]!.push((performance.now() - t1) / 1000);

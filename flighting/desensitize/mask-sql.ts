@@ -102,6 +102,10 @@ export function hashSql(domain: string, col: string): string {
 export interface Lookup {
   readonly table: string;
   readonly sql: string;
+  /** the source relations it reads, once per column read (what it costs: runConcurrently's schedule) */
+  readonly scans: readonly string[];
+  /** a keyed shuffle's range: the values it ranks */
+  readonly range?: number;
 }
 
 /** hashId → the table (v, h) holding the keyed hash of every distinct input (see hashMapStatements) */
@@ -124,6 +128,8 @@ export interface MaskSelectOptions {
    */
   readonly orderBy?: string;
   readonly joined?: boolean;
+  /** the hash maps joined so that the rows keep `relation`'s order without a sort (see RowOrder in value-maps.ts) */
+  readonly streamed?: boolean;
 }
 
 /**
@@ -146,7 +152,8 @@ export function maskSelect(relation: string, columns: readonly MaskColumn[], opt
     const alias = `__fd_h${n}`;
     hashes.set(hashId(hi), alias);
     const map = hashMapOf(c, options.maps);
-    if (map) joins.push(`LEFT JOIN (SELECT v AS __fd_k${n}, h AS ${alias} FROM ${map}) ON __fd_src.${q(hi.column)} IS NOT DISTINCT FROM __fd_k${n}`);
+    // a map holds every distinct input, NULL included when there is one: each row finds exactly one
+    if (map) joins.push(`${options.streamed ? '' : 'LEFT '}JOIN (SELECT v AS __fd_k${n}, h AS ${alias} FROM ${map}) ON __fd_src.${q(hi.column)} IS NOT DISTINCT FROM __fd_k${n}`);
     else at(0).push(`${hashSql(hi.domain, q(hi.column))} AS ${alias}`);
   }
   const outer: string[] = [];
@@ -225,14 +232,17 @@ function luhnSql(x: string): string {
  * snapshot. Returns each table with its statement, and the map.
  */
 export function hashMapStatements(tables: readonly { relation: string; columns: readonly MaskColumn[] }[], schema = 'temp.main'): { lookups: Lookup[]; maps: Map<string, string> } {
-  const byDomain = new Map<string, { ids: Set<string>; selects: string[] }>();
+  const byDomain = new Map<string, { ids: Set<string>; selects: string[]; scans: string[] }>();
   for (const t of tables) {
     for (const c of t.columns) {
       const hi = hashInput(c);
       if (!hi) continue;
-      const d = byDomain.get(hi.domain) ?? { ids: new Set<string>(), selects: [] };
+      const d = byDomain.get(hi.domain) ?? { ids: new Set<string>(), selects: [], scans: [] };
       const sel = `SELECT DISTINCT ${q(hi.column)} AS v FROM ${t.relation}`;
-      if (!d.selects.includes(sel)) d.selects.push(sel);
+      if (!d.selects.includes(sel)) {
+        d.selects.push(sel);
+        d.scans.push(t.relation);
+      }
       d.ids.add(hashId(hi));
       byDomain.set(hi.domain, d);
     }
@@ -241,7 +251,7 @@ export function hashMapStatements(tables: readonly { relation: string; columns: 
   const maps = new Map<string, string>();
   [...byDomain.entries()].forEach(([domain, d], i) => {
     const table = `${schema}.fd_map_${i}`;
-    lookups.push({ table, sql: `${createTable(table)} AS SELECT v, ${hashSql(domain, 'v')} AS h FROM (${d.selects.join(' UNION ')})` });
+    lookups.push({ table, sql: `${createTable(table)} AS SELECT v, ${hashSql(domain, 'v')} AS h FROM (${d.selects.join(' UNION ')})`, scans: d.scans });
     for (const id of d.ids) maps.set(id, table);
   });
   return { lookups, maps };

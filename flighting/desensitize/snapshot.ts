@@ -5,13 +5,16 @@
  * are taken and the leak scan is clean. Any failure (including a leak)
  * leaves no snapshot. The key reaches DuckDB only as a statement parameter
  * of in-memory connections whose macros are TEMP. Two connections share the
- * work (lookups first, then tables — see writeOrder —, each key's index as
- * soon as its rows are written); the lookups live in an in-memory database
- * both see. A DuckDB source's rows are written in its row order (rowid), so
- * kept columns keep their statistics, distinct-count sketch included.
+ * work (each table after the lookups it reads, each key's index as soon as
+ * its rows are written, the longest chains first: runConcurrently), with
+ * one thread fewer than the cores: a statement's own thread runs its work,
+ * so both connections busy use every core and none waits in a loop for a
+ * shared worker. The lookups live in an in-memory database both see. A
+ * DuckDB source's rows are written in its row order (rowid), so kept
+ * columns keep their statistics, distinct-count sketch included.
  */
 import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { openDatabase, type Database } from '../../compiler/builds/duckdb-database.ts';
 import { FlightdeckError } from '../../compiler/errors.ts';
@@ -23,7 +26,7 @@ import { checkPolicyCovers, type Policy } from './policy.ts';
 import { buildReport, renderMarkdown, writeReportFiles, type MaskingReport } from './report.ts';
 import { sha256File } from '../file-sha256.ts';
 import { attachSource, sourceColumns, type Source, type SourceTable } from './source.ts';
-import { maskSelectWithLookups, valueMapStatements, type ValueMaps } from './value-maps.ts';
+import { maskSelectWithLookups, STREAMED_OPTIMIZERS, valueMapStatements, type RowOrder, type ValueMaps } from './value-maps.ts';
 import { redactMessage } from './mask-workload.ts';
 import { tableStats, type ColumnStats } from './stats.ts';
 
@@ -55,7 +58,9 @@ export async function desensitize(options: DesensitizeOptions): Promise<Desensit
   const out = resolve(options.out);
   if (resolve(options.source) === out) throw new FlightdeckError('usage-error', 'the snapshot must not overwrite its source');
   const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.${Date.now()}.tmp`);
-  const db = await openDatabase(':memory:', options.threads ? { threads: options.threads } : {});
+  // writing: two connections, one thread fewer than the cores (see the top); the report: every core
+  const threads = options.threads ?? Math.max(1, availableParallelism() - 1);
+  const db = await openDatabase(':memory:', { threads });
   const others: Database[] = [];
   let attached = false;
   // what DuckDB spills to disk (lookups pair original and masked values) goes to a private folder removed at the end, not ./.tmp
@@ -70,9 +75,14 @@ export async function desensitize(options: DesensitizeOptions): Promise<Desensit
     await db.run(`ATTACH ':memory:' AS ${LOOKUPS.split('.')[0]}`);
     others.push(await db.connect());
     for (const other of others) await other.run(MASK_MACROS);
-    const { tasks, values } = await writeTasks(db, source, options);
+    // one thread: the joins keep the rows' order by themselves (RowOrder); more: the rows are sorted back
+    const order: RowOrder | undefined = source.kind !== 'duckdb' ? undefined : threads === 1 ? 'streamed' : { sortBy: ROW };
+    const { tasks, values } = await writeTasks(db, source, options, order);
+    if (order === 'streamed') await db.run(`SET disabled_optimizers = '${STREAMED_OPTIMIZERS}'`);
     await runConcurrently([db, ...others], tasks);
     await db.run('CHECKPOINT snap');
+    if (order === 'streamed') await db.run('RESET disabled_optimizers');
+    if (!options.threads) await db.run('RESET threads');
     let report: MaskingReport | null = null;
     if (!options.maskOnly) {
       report = await measure(db, source, options, values);
@@ -118,12 +128,12 @@ export function maskColumns(t: SourceTable, policy: Policy): MaskColumn[] {
 const LOOKUPS = 'fd_lookup.main';
 
 /**
- * The snapshot's work as tasks: every lookup (each distinct input masked
- * once; a key and its foreign keys share one), then each table (created in
- * the source's order, written in writeOrder, after the lookups it reads),
- * then its primary key.
+ * The snapshot's work as tasks, each with its cost (COST): every lookup
+ * (each distinct input masked once; a key and its foreign keys share one),
+ * each table (created here in the source's order, written after the lookups
+ * it reads), then its primary key.
  */
-async function writeTasks(db: Database, source: Source, options: DesensitizeOptions): Promise<{ tasks: Task[]; values: ValueMaps }> {
+async function writeTasks(db: Database, source: Source, options: DesensitizeOptions, order: RowOrder | undefined): Promise<{ tasks: Task[]; values: ValueMaps }> {
   const keyHex = options.key.revealHex();
   const tables = source.tables.map((t) => ({ name: t.name, relation: t.relation, columns: maskColumns(t, options.policy) }));
   const values = valueMapStatements(tables, LOOKUPS);
@@ -131,12 +141,14 @@ async function writeTasks(db: Database, source: Source, options: DesensitizeOpti
   // a lookup's failure names the columns it masks, never a value
   const columnsOf = new Map<string, string[]>();
   for (const [at, lookup] of values.byColumn) columnsOf.set(lookup, [...(columnsOf.get(lookup) ?? []), at.replace('\0', '.')]);
-  const lookups: Task[] = [...values.lookups, ...hashes.lookups].map(({ table, sql }) => {
-    const what = `the lookup of ${columnsOf.get(table)?.join(', ') ?? 'a masked column'}`;
-    return { id: table, after: [], run: (conn) => masking(what, conn.run(sql, keyParams(sql, keyHex))) };
-  });
   const rows = await tableRows(db, source);
-  const writes: { rows: number; keyed: boolean; reads: string[]; tasks: Task[] }[] = [];
+  const rowsOf = new Map(source.tables.map((t) => [t.relation, rows.get(t.name) ?? 0]));
+  const lookups: Task[] = [...values.lookups, ...hashes.lookups].map(({ table, sql, scans, range }) => {
+    const what = `the lookup of ${columnsOf.get(table)?.join(', ') ?? 'a masked column'}`;
+    const cost = scans.reduce((n, r) => n + (rowsOf.get(r) ?? 0) * COST.lookupRow, 0) + (range ?? 0) * COST.shuffleValue;
+    return { id: table, after: [], cost, run: (conn) => masking(what, conn.run(sql, keyParams(sql, keyHex))) };
+  });
+  const writes: Task[] = [];
   for (const [i, t] of source.tables.entries()) {
     const columns = tables[i]!.columns;
     const kept = columns.filter((c) => c.policy.kind !== 'drop');
@@ -149,52 +161,58 @@ async function writeTasks(db: Database, source: Source, options: DesensitizeOpti
     // the rows in the source's order (a DuckDB table's rowid): DuckDB samples a column's distinct-count sketch at
     // fixed positions of each vector it appends, so the same rows in the same order give a kept column the same
     // sketch, and a pseudonymised one the same sample; the lookup joins alone would reorder them
-    const { sql: select, reads } = source.kind === 'duckdb'
-      ? maskSelectWithLookups(t.name, `(SELECT *, rowid AS ${ROW} FROM ${t.relation})`, columns, values, hashes.maps, ROW)
-      : maskSelectWithLookups(t.name, t.relation, columns, values, hashes.maps);
+    const { sql: select, reads } = order && order !== 'streamed'
+      ? maskSelectWithLookups(t.name, `(SELECT *, rowid AS ${ROW} FROM ${t.relation})`, columns, values, hashes.maps, order)
+      : maskSelectWithLookups(t.name, t.relation, columns, values, hashes.maps, order);
     const pkKept = t.primaryKey.length > 0 && t.primaryKey.every((k) => kept.some((c) => c.column === k && c.policy.kind !== 'null'));
-    const tasks: Task[] = [{
-      id: `table ${t.name}`, after: reads,
+    const n = rows.get(t.name) ?? 0;
+    const joins = reads.filter((r) => ![...values.shuffles.values()].some((s) => s.list === r)).length;
+    const width = kept.reduce((w, c) => w + (/CHAR|TEXT|STRING|BLOB|JSON/i.test(maskedType(c)) ? COST.stringCell : 1), 0) + (joins ? COST.sort + joins * COST.join : 0);
+    writes.push({
+      id: `table ${t.name}`, after: reads, cost: n * width,
       run: async (conn) => {
         // the key: a ranged key's values outside its range are hashed in place
         await masking(t, conn.run(`INSERT INTO snap.main.${q(t.name)} ${select}`, keyParams(select, keyHex)));
+        // every row written: a streamed write's inner joins would drop a row whose value a lookup missed
+        if (order === 'streamed') await sameRowCount(conn, t);
         if (!pkKept) options.onProgress?.(t.name);
       },
-    }];
+    });
     // the key's index built once over the written rows: an insert into a keyed table appends on one thread
-    if (pkKept) tasks.push({
-      id: `key ${t.name}`, after: [`table ${t.name}`],
+    if (pkKept) writes.push({
+      id: `key ${t.name}`, after: [`table ${t.name}`], cost: n * COST.keyRow,
       run: async (conn) => {
         await masking(t, conn.run(`ALTER TABLE snap.main.${q(t.name)} ADD PRIMARY KEY (${t.primaryKey.map(q).join(', ')})`));
         options.onProgress?.(t.name);
       },
     });
-    writes.push({ rows: rows.get(t.name) ?? 0, keyed: pkKept, reads, tasks });
   }
-  // a lookup's cost: the rows of the tables it is read by (and scans); the longest starts first
-  const cost = (id: string) => writes.reduce((n, w) => n + (w.reads.includes(id) ? w.rows : 0), 0);
-  return { tasks: [...lookups.toSorted((a, b) => cost(b.id) - cost(a.id)), ...writes.toSorted(writeOrder).flatMap((w) => w.tasks)], values };
+  return { tasks: [...lookups, ...writes], values };
 }
-
-/** DuckDB's row group: a statement over fewer rows runs on one thread */
-const ROW_GROUP = 122_880;
 
 /**
- * Tables in the order they are written: those of one row group first (one
- * thread each: beside another statement they cost no time), then keyed
- * tables, largest first (each key's index, on one thread, overlaps the next
- * table), then the rest, largest first: the last statement uses every thread.
+ * What a task costs, in cells of a plain copy (a number or date column's
+ * value: 1), for runConcurrently's schedule: fitted on the shop data at one
+ * thread per statement (a cell ≈ 37 ns there). A string cell's compression
+ * analysis costs about 6; a table that joins lookups also sorts its rows
+ * back into the source's order; a lookup reads its column and masks up to
+ * every value; a key's index is built over its rows. Only the ratios
+ * matter: they put the lookups that gate the large tables, and those
+ * tables, first, and leave the short tasks for last.
  */
-function writeOrder(a: { rows: number; keyed: boolean }, b: { rows: number; keyed: boolean }): number {
-  const rank = (w: { rows: number; keyed: boolean }) => (w.rows > 0 && w.rows < ROW_GROUP ? 0 : w.keyed ? 1 : 2);
-  return rank(a) - rank(b) || b.rows - a.rows;
-}
+const COST = { stringCell: 6, join: 2, sort: 4, keyRow: 8, lookupRow: 16, shuffleValue: 40 };
 
 /** the source's row counts as DuckDB estimates them (a folder's files: unknown, 0) */
 export async function tableRows(db: Database, source: Source): Promise<Map<string, number>> {
   if (source.kind !== 'duckdb') return new Map();
   const rows = await db.all(`SELECT table_name, estimated_size FROM duckdb_tables() WHERE database_name = 'src' AND schema_name = 'main'`);
   return new Map(rows.map((r) => [String(r.table_name), Number(r.estimated_size)]));
+}
+
+/** the snapshot's table holds as many rows as the source's */
+async function sameRowCount(conn: Database, t: SourceTable): Promise<void> {
+  const [r] = await conn.all(`SELECT (SELECT count(*) FROM ${t.relation}) AS a, (SELECT count(*) FROM snap.main.${q(t.name)}) AS b`);
+  if (r!.a !== r!.b) throw new FlightdeckError('build-error', `masking table ${t.name} wrote ${r!.b} of its ${r!.a} rows: the snapshot is not written`);
 }
 
 /** a table's statement, its failure told without quoting a value */

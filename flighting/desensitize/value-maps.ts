@@ -62,22 +62,23 @@ export function valueMapStatements(tables: readonly { name: string; relation: st
     const table = `${schema}.fd_vmap_${i}`;
     const distinct = (where = '') => `(${g.sources.map((s) => `SELECT DISTINCT ${q(s.column)} AS __fd_x FROM ${s.relation}${where && ` WHERE ${q(s.column)} ${where}`}`).join(' UNION ')})`;
     const column = { column: '__fd_x', type: g.type, policy: g.policy };
+    const scans = g.sources.map((s) => s.relation);
     const p = g.policy;
     if (isRangedKey(p, g.type)) {
       // in [lo, hi]: the keyed shuffle (shuffleSql), every value of the range; outside: the hash form (in place beside a list, in the table beside a join)
       const [lo, hi] = p.range;
       if (hi - lo + 1 <= listMax) {
         // the shuffle as one list, m of x at x - lo + 1: read by index (maskSelectWithLookups), a table keeps its row order
-        lookups.push({ table, sql: `${createTable(table)} AS SELECT list(CAST(m AS ${g.type}) ORDER BY x) AS a FROM (${shuffleSql(p.domain!, lo, hi, p.pins)})` });
+        lookups.push({ table, sql: `${createTable(table)} AS SELECT list(CAST(m AS ${g.type}) ORDER BY x) AS a FROM (${shuffleSql(p.domain!, lo, hi, p.pins)})`, scans: [], range: hi - lo + 1 });
         for (const c of g.columns) shuffles.set(c, { list: table, lo, hi, domain: p.domain! });
       } else {
         // a larger range: (v, m) joined, the same values (DuckDB's list indexing grows slower than a hash join with the list's length)
         const outside = maskSelect(distinct(`NOT BETWEEN ${lo} AND ${hi}`), [column], { withOriginal: true });
         lookups.push({ table, sql: `${createTable(table)} AS SELECT CAST(x AS ${g.type}) AS v, CAST(m AS ${g.type}) AS m FROM (${shuffleSql(p.domain!, lo, hi, p.pins)})
-          UNION ALL SELECT __fd_orig AS v, __fd_x AS m FROM (${outside})` });
+          UNION ALL SELECT __fd_orig AS v, __fd_x AS m FROM (${outside})`, scans, range: hi - lo + 1 });
       }
     } else {
-      lookups.push({ table, sql: `${createTable(table)} AS SELECT __fd_orig AS v, __fd_x AS m FROM (${maskSelect(distinct(), [column], { withOriginal: true })})` });
+      lookups.push({ table, sql: `${createTable(table)} AS SELECT __fd_orig AS v, __fd_x AS m FROM (${maskSelect(distinct(), [column], { withOriginal: true })})`, scans });
     }
     for (const c of g.columns) byColumn.set(c, table);
   });
@@ -114,11 +115,26 @@ function isRangedKey(p: ColumnPolicy, type: string): p is Extract<ColumnPolicy, 
 }
 
 /**
+ * How a table's rows keep the source's order through the joins to its
+ * lookups (a DuckDB hash join emits its rows in no set order):
+ * - `{ sortBy }`: sorted back by that column of the relation (its rowid);
+ * - `'streamed'`: on one thread, with DuckDB's optimizer told to keep the
+ *   joins as written (the table on the probe side: see STREAMED_OPTIMIZERS),
+ *   inner joins in which every row finds exactly one lookup row (NULL
+ *   matching NULL) emit the rows in the order they are read: no sort. On the
+ *   shop data that is the payments' 875,000 rows without a sort of them.
+ */
+export type RowOrder = { readonly sortBy: string } | 'streamed';
+
+/** what a streamed write turns off: the join order and build-side choices, which would make the table a build side */
+export const STREAMED_OPTIMIZERS = 'join_order,build_side_probe_side';
+
+/**
  * One table's masking SELECT: looked-up columns joined, the rest masked in
  * place (hash maps for dateShift entities); `reads`: the lookups and hash
  * maps it reads, which must exist before it runs.
  */
-export function maskSelectWithLookups(table: string, relation: string, columns: readonly MaskColumn[], values: ValueMaps, hashes: HashMaps, orderBy?: string): { sql: string; reads: string[] } {
+export function maskSelectWithLookups(table: string, relation: string, columns: readonly MaskColumn[], values: ValueMaps, hashes: HashMaps, order?: RowOrder): { sql: string; reads: string[] } {
   const reads = new Set<string>();
   const joins: string[] = [];
   const crosses: string[] = [];
@@ -141,11 +157,18 @@ export function maskSelectWithLookups(table: string, relation: string, columns: 
         ELSE ${maskExpression({ ...c, type: maskedType(c) }, v, hashSql(shuffle.domain, v))} END AS ${q(c.column)}`);
       return { column: c.column, type: maskedType(c), policy: { kind: 'keep' } as ColumnPolicy };
     }
-    // an equi-join: NULL finds no row and masks to NULL, as every lookup kind masks NULL
-    joins.push(`LEFT JOIN (SELECT v AS __fd_lv${n}, m AS __fd_lm${n} FROM ${map}) ON __fd_l.${q(c.column)} = __fd_lv${n}`);
+    if (order === 'streamed') {
+      // exactly one row each: the lookup's own NULL row (if its columns hold NULL) replaced by one that always is
+      joins.push(`JOIN (SELECT v AS __fd_lv${n}, m AS __fd_lm${n} FROM ${map} WHERE v IS NOT NULL UNION ALL SELECT NULL, NULL)
+        ON __fd_l.${q(c.column)} IS NOT DISTINCT FROM __fd_lv${n}`);
+    } else {
+      // an equi-join: NULL finds no row and masks to NULL, as every lookup kind masks NULL
+      joins.push(`LEFT JOIN (SELECT v AS __fd_lv${n}, m AS __fd_lm${n} FROM ${map}) ON __fd_l.${q(c.column)} = __fd_lv${n}`);
+    }
     replaces.push(`__fd_lm${n} AS ${q(c.column)}`);
     return { column: c.column, type: maskedType(c), policy: { kind: 'keep' } as ColumnPolicy };
   });
   const from = replaces.length ? `(SELECT * REPLACE (${replaces.join(', ')}) FROM ${relation} AS __fd_l ${[...crosses, ...joins].join(' ')})` : relation;
-  return { sql: maskSelect(from, rest, { maps: hashes, ...(orderBy ? { orderBy, joined: joins.length > 0 } : {}) }), reads: [...reads] };
+  const ordering = order === 'streamed' ? { streamed: true } : order ? { orderBy: order.sortBy, joined: joins.length > 0 } : {};
+  return { sql: maskSelect(from, rest, { maps: hashes, ...ordering }), reads: [...reads] };
 }

@@ -1,8 +1,8 @@
 /**
  * runConcurrently (the snapshot's two connections): a task starts only after
  * the tasks it waits for, two run at once on real DuckDB connections of one
- * instance, and a failure stops new tasks, lets the running one finish, and
- * is the error thrown.
+ * instance, the task heading the costliest chain starts first, and a failure
+ * stops new tasks, lets the running one finish, and is the error thrown.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,6 +43,21 @@ test('tasks wait for the tasks they read, and two run at once on two connections
   } finally {
     b.close();
     a.close();
+  }
+});
+
+test('of the ready tasks, the one heading the costliest chain of work starts first; the given order breaks ties', async () => {
+  const db = await openDatabase(':memory:');
+  try {
+    const order: string[] = [];
+    const task = (id: string, cost: number, after: string[] = []): Task => ({ id, after, cost, run: async () => { order.push(id); } });
+    await runConcurrently([db], [
+      task('small', 1), task('mid', 50), task('tie', 50), task('gate', 1, []), task('big', 100, ['gate']), task('key', 20, ['big']), task('free', 0),
+    ]);
+    // gate heads gate → big → key (121): first, though it is listed late; then big + key (120), then mid before tie (same cost, listed first)
+    assert.deepEqual(order, ['gate', 'big', 'mid', 'tie', 'key', 'small', 'free']);
+  } finally {
+    db.close();
   }
 });
 

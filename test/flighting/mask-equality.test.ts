@@ -165,7 +165,7 @@ test('a ranged key beyond the list size is joined instead: the same values in th
       const lookups = valueMapStatements([{ name: 't', relation: 't', columns }], 'temp.main', listMax);
       assert.equal(lookups.shuffles?.has('t\0x') ?? false, listMax >= 5000, `range of 5000 values, list up to ${listMax}: ${listMax >= 5000 ? 'a list' : 'a join'}`);
       for (const { sql } of lookups.lookups) await db.run(sql, keyParams(sql, key.revealHex()));
-      const { sql: select } = maskSelectWithLookups('t', '(SELECT *, rowid AS __r FROM t)', columns, lookups, new Map(), '__r');
+      const { sql: select } = maskSelectWithLookups('t', '(SELECT *, rowid AS __r FROM t)', columns, lookups, new Map(), { sortBy: '__r' });
       await db.run(`CREATE OR REPLACE TABLE out AS ${select}`, keyParams(select, key.revealHex()));
       written.push((await db.all('SELECT CAST(x AS VARCHAR) AS x FROM out ORDER BY rowid')).map((r) => r.x as string | null));
     }

@@ -167,7 +167,7 @@ async function writeTasks(db: Database, source: Source, options: DesensitizeOpti
     const pkKept = t.primaryKey.length > 0 && t.primaryKey.every((k) => kept.some((c) => c.column === k && c.policy.kind !== 'null'));
     const n = rows.get(t.name) ?? 0;
     const joins = reads.filter((r) => ![...values.shuffles.values()].some((s) => s.list === r)).length;
-    const width = kept.reduce((w, c) => w + (/CHAR|TEXT|STRING|BLOB|JSON/i.test(maskedType(c)) ? COST.stringCell : 1), 0) + (joins ? COST.sort + joins * COST.join : 0);
+    const width = kept.reduce((w, c) => w + (/CHAR|TEXT|STRING|BLOB|JSON/i.test(maskedType(c)) ? COST.stringCell : 1), 0) + (joins ? (order === 'streamed' ? 0 : COST.sort) + joins * COST.join : 0);
     writes.push({
       id: `table ${t.name}`, after: reads, cost: n * width,
       run: async (conn) => {
@@ -194,9 +194,10 @@ async function writeTasks(db: Database, source: Source, options: DesensitizeOpti
  * What a task costs, in cells of a plain copy (a number or date column's
  * value: 1), for runConcurrently's schedule: fitted on the shop data at one
  * thread per statement (a cell ≈ 37 ns there). A string cell's compression
- * analysis costs about 6; a table that joins lookups also sorts its rows
- * back into the source's order; a lookup reads its column and masks up to
- * every value; a key's index is built over its rows. Only the ratios
+ * analysis costs about 6; a lookup joined costs 2 per row, and 4 more
+ * when the rows are sorted back into the source's order (several threads);
+ * a lookup reads its column and masks up to every value; a key's index is
+ * built over its rows. Only the ratios
  * matter: they put the lookups that gate the large tables, and those
  * tables, first, and leave the short tasks for last.
  */

@@ -39,6 +39,8 @@ export interface DesensitizeOptions {
   readonly threads?: number;
   /** skip statistics and the leak scan (the benchmark's masking-only timing) */
   readonly maskOnly?: boolean;
+  /** on one thread, the most rows a table's lookups may hold for its joins to stream (default STREAM_LOOKUP_ROWS) */
+  readonly streamLookupRows?: number;
   readonly onProgress?: (step: string) => void;
 }
 
@@ -143,11 +145,15 @@ async function writeTasks(db: Database, source: Source, options: DesensitizeOpti
   for (const [at, lookup] of values.byColumn) columnsOf.set(lookup, [...(columnsOf.get(lookup) ?? []), at.replace('\0', '.')]);
   const rows = await tableRows(db, source);
   const rowsOf = new Map(source.tables.map((t) => [t.relation, rows.get(t.name) ?? 0]));
+  // a lookup's rows at most: every value it reads, and a ranged key's range
+  const lookupRows = new Map<string, number>();
   const lookups: Task[] = [...values.lookups, ...hashes.lookups].map(({ table, sql, scans, range }) => {
     const what = `the lookup of ${columnsOf.get(table)?.join(', ') ?? 'a masked column'}`;
+    lookupRows.set(table, scans.reduce((n, r) => n + (rowsOf.get(r) ?? 0), 0) + (range ?? 0));
     const cost = scans.reduce((n, r) => n + (rowsOf.get(r) ?? 0) * COST.lookupRow, 0) + (range ?? 0) * COST.shuffleValue;
     return { id: table, after: [], cost, run: (conn) => masking(what, conn.run(sql, keyParams(sql, keyHex))) };
   });
+  const isList = (r: string) => [...values.shuffles.values()].some((s) => s.list === r);
   const writes: Task[] = [];
   for (const [i, t] of source.tables.entries()) {
     const columns = tables[i]!.columns;
@@ -161,20 +167,23 @@ async function writeTasks(db: Database, source: Source, options: DesensitizeOpti
     // the rows in the source's order (a DuckDB table's rowid): DuckDB samples a column's distinct-count sketch at
     // fixed positions of each vector it appends, so the same rows in the same order give a kept column the same
     // sketch, and a pseudonymised one the same sample; the lookup joins alone would reorder them
-    const { sql: select, reads } = order && order !== 'streamed'
-      ? maskSelectWithLookups(t.name, `(SELECT *, rowid AS ${ROW} FROM ${t.relation})`, columns, values, hashes.maps, order)
-      : maskSelectWithLookups(t.name, t.relation, columns, values, hashes.maps, order);
+    let { sql: select, reads } = maskSelectWithLookups(t.name, t.relation, columns, values, hashes.maps, order);
+    const joined = reads.filter((r) => !isList(r));
+    // streamed only while its lookups surely fit in memory: DuckDB may partition a join whose build side outgrows it,
+    // and then emits the rows out of order
+    const tableOrder = order === 'streamed' && joined.reduce((n, r) => n + (lookupRows.get(r) ?? 0), 0) > (options.streamLookupRows ?? STREAM_LOOKUP_ROWS) ? { sortBy: ROW } : order;
+    if (tableOrder && tableOrder !== 'streamed') select = maskSelectWithLookups(t.name, `(SELECT *, rowid AS ${ROW} FROM ${t.relation})`, columns, values, hashes.maps, tableOrder).sql;
     const pkKept = t.primaryKey.length > 0 && t.primaryKey.every((k) => kept.some((c) => c.column === k && c.policy.kind !== 'null'));
     const n = rows.get(t.name) ?? 0;
-    const joins = reads.filter((r) => ![...values.shuffles.values()].some((s) => s.list === r)).length;
-    const width = kept.reduce((w, c) => w + (/CHAR|TEXT|STRING|BLOB|JSON/i.test(maskedType(c)) ? COST.stringCell : 1), 0) + (joins ? (order === 'streamed' ? 0 : COST.sort) + joins * COST.join : 0);
+    const width = kept.reduce((w, c) => w + (/CHAR|TEXT|STRING|BLOB|JSON/i.test(maskedType(c)) ? COST.stringCell : 1), 0)
+      + (joined.length ? (tableOrder === 'streamed' ? 0 : COST.sort) + joined.length * COST.join : 0);
     writes.push({
       id: `table ${t.name}`, after: reads, cost: n * width,
       run: async (conn) => {
         // the key: a ranged key's values outside its range are hashed in place
         await masking(t, conn.run(`INSERT INTO snap.main.${q(t.name)} ${select}`, keyParams(select, keyHex)));
         // every row written: a streamed write's inner joins would drop a row whose value a lookup missed
-        if (order === 'streamed') await sameRowCount(conn, t);
+        if (tableOrder === 'streamed') await sameRowCount(conn, t);
         if (!pkKept) options.onProgress?.(t.name);
       },
     });
@@ -189,6 +198,13 @@ async function writeTasks(db: Database, source: Source, options: DesensitizeOpti
   }
   return { tasks: [...lookups, ...writes], values };
 }
+
+/**
+ * The most rows a streamed table's lookups may hold together (at most every
+ * value they read): far below what DuckDB keeps in memory for a join's build
+ * side (~100 bytes a row); beyond, the rows are sorted back instead.
+ */
+const STREAM_LOOKUP_ROWS = 20_000_000;
 
 /**
  * What a task costs, in cells of a plain copy (a number or date column's

@@ -130,6 +130,8 @@ export interface MaskSelectOptions {
   readonly joined?: boolean;
   /** the hash maps joined so that the rows keep `relation`'s order without a sort (see RowOrder in value-maps.ts) */
   readonly streamed?: boolean;
+  /** columns of `relation` already masked (by a lookup join) → the column holding the original: an entity is hashed from it */
+  readonly originals?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -153,8 +155,9 @@ export function maskSelect(relation: string, columns: readonly MaskColumn[], opt
     hashes.set(hashId(hi), alias);
     const map = hashMapOf(c, options.maps);
     // a map holds every distinct input, NULL included when there is one: each row finds exactly one
-    if (map) joins.push(`${options.streamed ? '' : 'LEFT '}JOIN (SELECT v AS __fd_k${n}, h AS ${alias} FROM ${map}) ON __fd_src.${q(hi.column)} IS NOT DISTINCT FROM __fd_k${n}`);
-    else at(0).push(`${hashSql(hi.domain, q(hi.column))} AS ${alias}`);
+    const input = q(options.originals?.get(hi.column) ?? hi.column);
+    if (map) joins.push(`${options.streamed ? '' : 'LEFT '}JOIN (SELECT v AS __fd_k${n}, h AS ${alias} FROM ${map}) ON __fd_src.${input} IS NOT DISTINCT FROM __fd_k${n}`);
+    else at(0).push(`${hashSql(hi.domain, input)} AS ${alias}`);
   }
   const outer: string[] = [];
   columns.forEach((c, n) => {

@@ -12,7 +12,7 @@
  * carry it, and the rows keep their order.
  */
 import { domainOf, shuffleParts, typeClass, type ColumnPolicy } from './policy.ts';
-import { createTable, hashMapOf, hashSql, lit, maskedType, maskExpression, maskSelect, q, type HashMaps, type Lookup, type MaskColumn } from './mask-sql.ts';
+import { createTable, hashInput, hashMapOf, hashSql, lit, maskedType, maskExpression, maskSelect, q, type HashMaps, type Lookup, type MaskColumn } from './mask-sql.ts';
 
 /** kinds whose output depends on the value alone (dateShift depends on its entity; keep/null/drop/bucket/generalise are cheap) */
 const LOOKUP_KINDS: ReadonlySet<ColumnPolicy['kind']> = new Set(['pseudonym', 'email', 'phone', 'card', 'iban', 'name', 'address', 'dob', 'noise']);
@@ -139,6 +139,13 @@ export function maskSelectWithLookups(table: string, relation: string, columns: 
   const joins: string[] = [];
   const crosses: string[] = [];
   const replaces: string[] = [];
+  // an entity (a date shift's) masked by a lookup here: its original kept beside it, the shift is keyed on the original
+  const looked = new Set(columns.filter((c) => c.policy.kind !== 'drop' && values.byColumn.has(`${table}\0${c.column}`)).map((c) => c.column));
+  const originals = new Map<string, string>();
+  for (const c of columns) {
+    const entity = hashInput(c)?.column;
+    if (entity && entity !== c.column && looked.has(entity) && !originals.has(entity)) originals.set(entity, `__fd_o${originals.size}`);
+  }
   const rest: MaskColumn[] = columns.map((c) => {
     const map = values.byColumn.get(`${table}\0${c.column}`);
     if (!map || c.policy.kind === 'drop') {
@@ -168,7 +175,8 @@ export function maskSelectWithLookups(table: string, relation: string, columns: 
     replaces.push(`__fd_lm${n} AS ${q(c.column)}`);
     return { column: c.column, type: maskedType(c), policy: { kind: 'keep' } as ColumnPolicy };
   });
-  const from = replaces.length ? `(SELECT * REPLACE (${replaces.join(', ')}) FROM ${relation} AS __fd_l ${[...crosses, ...joins].join(' ')})` : relation;
+  const kept = [...originals].map(([column, alias]) => `, __fd_l.${q(column)} AS ${alias}`).join('');
+  const from = replaces.length ? `(SELECT * REPLACE (${replaces.join(', ')})${kept} FROM ${relation} AS __fd_l ${[...crosses, ...joins].join(' ')})` : relation;
   const ordering = order === 'streamed' ? { streamed: true } : order ? { orderBy: order.sortBy, joined: joins.length > 0 } : {};
-  return { sql: maskSelect(from, rest, { maps: hashes, ...ordering }), reads: [...reads] };
+  return { sql: maskSelect(from, rest, { maps: hashes, originals, ...ordering }), reads: [...reads] };
 }

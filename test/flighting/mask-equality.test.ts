@@ -118,6 +118,30 @@ test('dateShift: SQL and TypeScript agree per entity, and one entity keeps its i
   }
 });
 
+test('a date shifted per entity keys the shift on the entity\'s original even when a lookup masks the entity in the same table, streamed or sorted', async () => {
+  const db = await openDatabase(':memory:');
+  try {
+    await db.run(MASK_MACROS);
+    await db.run(`CREATE TABLE t AS SELECT CASE WHEN i % 9 = 0 THEN NULL ELSE i % 40 END AS cid, DATE '2024-01-01' + (i * 7 % 500)::INTEGER AS d FROM range(3000) r(i)`);
+    const shift = ColumnPolicySchema.parse({ kind: 'dateShift', entity: 'cid', maxDays: 60 }) as ColumnPolicy;
+    const columns = [{ column: 'cid', type: 'INTEGER', policy: ColumnPolicySchema.parse({ kind: 'pseudonym' }) as ColumnPolicy }, { column: 'd', type: 'DATE', policy: shift }];
+    const values = valueMapStatements([{ name: 't', relation: 't', columns }]);
+    assert.ok(values.byColumn.has('t\0cid'), 'the entity is masked by a lookup join');
+    const hashes = hashMapStatements([{ relation: 't', columns: columns.filter((c) => c.column !== 'cid') }]);
+    for (const { sql } of [...values.lookups, ...hashes.lookups]) await db.run(sql, keyParams(sql, key.revealHex()));
+    const src = (await db.all('SELECT CAST(cid AS VARCHAR) AS cid, CAST(d AS VARCHAR) AS d FROM t ORDER BY rowid')).map((r) => [r.cid as string | null, r.d as string]);
+    for (const order of ['streamed', { sortBy: '__r' }] as const) {
+      const relation = order === 'streamed' ? 't' : '(SELECT *, rowid AS __r FROM t)';
+      const { sql } = maskSelectWithLookups('t', relation, columns, values, hashes.maps, order);
+      await db.run(`CREATE OR REPLACE TABLE out AS ${sql}`, keyParams(sql, key.revealHex()));
+      const out = (await db.all('SELECT CAST(d AS VARCHAR) AS d FROM out ORDER BY rowid')).map((r) => r.d as string | null);
+      src.forEach(([cid, d], i) => assert.equal(out[i], maskValue(shift, d, { column: 'd', type: 'DATE', entity: cid }, key), `${JSON.stringify(order)} row ${i}`));
+    }
+  } finally {
+    db.close();
+  }
+});
+
 test('fakes keep their formats: cards pass Luhn, IBANs pass mod 97, another key gives other pseudonyms', async () => {
   const other = new MaskingKey(randomBytes(32));
   const cardP = ColumnPolicySchema.parse({ kind: 'card' }) as ColumnPolicy;

@@ -39,7 +39,7 @@ export interface DesensitizeOptions {
   readonly threads?: number;
   /** skip statistics and the leak scan (the benchmark's masking-only timing) */
   readonly maskOnly?: boolean;
-  /** on one thread, the most rows a table's lookups may hold for its joins to stream (default STREAM_LOOKUP_ROWS) */
+  /** on one thread, the most rows each lookup a table joins may hold for the joins to stream (default STREAM_LOOKUP_ROWS) */
   readonly streamLookupRows?: number;
   readonly onProgress?: (step: string) => void;
 }
@@ -49,6 +49,8 @@ export interface DesensitizeResult {
   readonly snapshot: string | null;
   readonly report: MaskingReport | null;
   readonly reportFiles: readonly string[];
+  /** tables whose streamed joins moved rows: written again, sorted back (see STREAM_LOOKUP_ROWS) */
+  readonly resorted: readonly string[];
 }
 
 export function reportPaths(snapshot: string, failed = false): { json: string; md: string } {
@@ -79,7 +81,7 @@ export async function desensitize(options: DesensitizeOptions): Promise<Desensit
     for (const other of others) await other.run(MASK_MACROS);
     // one thread: the joins keep the rows' order by themselves (RowOrder); more: the rows are sorted back
     const order: RowOrder | undefined = source.kind !== 'duckdb' ? undefined : threads === 1 ? 'streamed' : { sortBy: ROW };
-    const { tasks, values } = await writeTasks(db, source, options, order);
+    const { tasks, values, resorted } = await writeTasks(db, source, options, order);
     if (order === 'streamed') await db.run(`SET disabled_optimizers = '${STREAMED_OPTIMIZERS}'`);
     await runConcurrently([db, ...others], tasks);
     await db.run('CHECKPOINT snap');
@@ -104,10 +106,10 @@ export async function desensitize(options: DesensitizeOptions): Promise<Desensit
     // the report names the exact bytes it proves clean: a flight refuses a file that is not the one masked
     if (report && !leaked) report = { ...report, snapshotSha256: await sha256File(tmp) };
     if (report) files.push(...writeReportFiles(report, reportPaths(out, leaked)));
-    if (leaked) return { snapshot: null, report, reportFiles: files };
+    if (leaked) return { snapshot: null, report, reportFiles: files, resorted };
     renameSync(tmp, out);
     rmSync(`${out}.wal`, { force: true });
-    return { snapshot: out, report, reportFiles: files };
+    return { snapshot: out, report, reportFiles: files, resorted };
   } finally {
     for (const other of others) other.close();
     if (attached) await db.run('DETACH snap').catch(() => undefined);
@@ -135,7 +137,7 @@ const LOOKUPS = 'fd_lookup.main';
  * each table (created here in the source's order, written after the lookups
  * it reads), then its primary key.
  */
-async function writeTasks(db: Database, source: Source, options: DesensitizeOptions, order: RowOrder | undefined): Promise<{ tasks: Task[]; values: ValueMaps }> {
+async function writeTasks(db: Database, source: Source, options: DesensitizeOptions, order: RowOrder | undefined): Promise<{ tasks: Task[]; values: ValueMaps; resorted: string[] }> {
   const keyHex = options.key.revealHex();
   const tables = source.tables.map((t) => ({ name: t.name, relation: t.relation, columns: maskColumns(t, options.policy) }));
   const values = valueMapStatements(tables, LOOKUPS);
@@ -145,16 +147,14 @@ async function writeTasks(db: Database, source: Source, options: DesensitizeOpti
   for (const [at, lookup] of values.byColumn) columnsOf.set(lookup, [...(columnsOf.get(lookup) ?? []), at.replace('\0', '.')]);
   const rows = await tableRows(db, source);
   const rowsOf = new Map(source.tables.map((t) => [t.relation, rows.get(t.name) ?? 0]));
-  // a lookup's rows at most: every value it reads, and a ranged key's range
-  const lookupRows = new Map<string, number>();
   const lookups: Task[] = [...values.lookups, ...hashes.lookups].map(({ table, sql, scans, range }) => {
     const what = `the lookup of ${columnsOf.get(table)?.join(', ') ?? 'a masked column'}`;
-    lookupRows.set(table, scans.reduce((n, r) => n + (rowsOf.get(r) ?? 0), 0) + (range ?? 0));
     const cost = scans.reduce((n, r) => n + (rowsOf.get(r) ?? 0) * COST.lookupRow, 0) + (range ?? 0) * COST.shuffleValue;
     return { id: table, after: [], cost, run: (conn) => masking(what, conn.run(sql, keyParams(sql, keyHex))) };
   });
   const isList = (r: string) => [...values.shuffles.values()].some((s) => s.list === r);
   const writes: Task[] = [];
+  const resorted: string[] = [];
   for (const [i, t] of source.tables.entries()) {
     const columns = tables[i]!.columns;
     const kept = columns.filter((c) => c.policy.kind !== 'drop');
@@ -162,28 +162,42 @@ async function writeTasks(db: Database, source: Source, options: DesensitizeOpti
       const notNull = t.columns.find((s) => s.column === c.column)!.notNull && c.policy.kind !== 'null';
       return `${q(c.column)} ${maskedType(c)}${notNull ? ' NOT NULL' : ''}`;
     });
+    const create = `CREATE TABLE snap.main.${q(t.name)} (${defs.join(', ')})`;
     // created here, in the source's order: the snapshot's catalog does not depend on which connection finished first
-    await db.run(`CREATE TABLE snap.main.${q(t.name)} (${defs.join(', ')})`);
+    await db.run(create);
     // the rows in the source's order (a DuckDB table's rowid): DuckDB samples a column's distinct-count sketch at
     // fixed positions of each vector it appends, so the same rows in the same order give a kept column the same
     // sketch, and a pseudonymised one the same sample; the lookup joins alone would reorder them
-    let { sql: select, reads } = maskSelectWithLookups(t.name, t.relation, columns, values, hashes.maps, order);
+    const { sql: plain, reads } = maskSelectWithLookups(t.name, t.relation, columns, values, hashes.maps, order === 'streamed' ? 'streamed' : undefined);
     const joined = reads.filter((r) => !isList(r));
-    // streamed only while its lookups surely fit in memory: DuckDB may partition a join whose build side outgrows it,
-    // and then emits the rows out of order
-    const tableOrder = order === 'streamed' && joined.reduce((n, r) => n + (lookupRows.get(r) ?? 0), 0) > (options.streamLookupRows ?? STREAM_LOOKUP_ROWS) ? { sortBy: ROW } : order;
-    if (tableOrder && tableOrder !== 'streamed') select = maskSelectWithLookups(t.name, `(SELECT *, rowid AS ${ROW} FROM ${t.relation})`, columns, values, hashes.maps, tableOrder).sql;
+    const sorted = order && joined.length ? maskSelectWithLookups(t.name, `(SELECT *, rowid AS ${ROW} FROM ${t.relation})`, columns, values, hashes.maps, { sortBy: ROW }).sql : plain;
+    // what tells the rows' order: the kept primary key (unique), else every kept column
+    const unmasked = kept.filter((c) => c.policy.kind === 'keep').map((c) => c.column);
+    const pkUnmasked = t.primaryKey.length > 0 && t.primaryKey.every((k) => unmasked.includes(k));
+    const witness = pkUnmasked ? t.primaryKey : unmasked;
+    const stream = order === 'streamed' && joined.length > 0 && witness.length > 0;
     const pkKept = t.primaryKey.length > 0 && t.primaryKey.every((k) => kept.some((c) => c.column === k && c.policy.kind !== 'null'));
     const n = rows.get(t.name) ?? 0;
     const width = kept.reduce((w, c) => w + (/CHAR|TEXT|STRING|BLOB|JSON/i.test(maskedType(c)) ? COST.stringCell : 1), 0)
-      + (joined.length ? (tableOrder === 'streamed' ? 0 : COST.sort) + joined.length * COST.join : 0);
+      + (joined.length ? (stream ? 0 : COST.sort) + joined.length * COST.join : 0);
+    const insert = (conn: Database, select: string) => masking(t, conn.run(`INSERT INTO snap.main.${q(t.name)} ${select}`, keyParams(select, keyHex)));
     writes.push({
       id: `table ${t.name}`, after: reads, cost: n * width,
       run: async (conn) => {
         // the key: a ranged key's values outside its range are hashed in place
-        await masking(t, conn.run(`INSERT INTO snap.main.${q(t.name)} ${select}`, keyParams(select, keyHex)));
-        // every row written: a streamed write's inner joins would drop a row whose value a lookup missed
-        if (tableOrder === 'streamed') await sameRowCount(conn, t);
+        if (!stream || !(await streams(conn, joined, options.streamLookupRows ?? STREAM_LOOKUP_ROWS))) {
+          await insert(conn, joined.length ? sorted : plain);
+        } else {
+          await insert(conn, plain);
+          // checked: every row written (an inner join drops a row whose value its lookup misses), in the source's order
+          // (DuckDB emits a probe row later when another key shares its hash bucket); moved: written again, sorted
+          if (!(await inSourceOrder(conn, t, witness))) {
+            await conn.run(`DROP TABLE snap.main.${q(t.name)}`);
+            await conn.run(create);
+            await insert(conn, sorted);
+            resorted.push(t.name);
+          }
+        }
         if (!pkKept) options.onProgress?.(t.name);
       },
     });
@@ -196,15 +210,19 @@ async function writeTasks(db: Database, source: Source, options: DesensitizeOpti
       },
     });
   }
-  return { tasks: [...lookups, ...writes], values };
+  return { tasks: [...lookups, ...writes], values, resorted };
 }
 
 /**
- * The most rows a streamed table's lookups may hold together (at most every
- * value they read): far below what DuckDB keeps in memory for a join's build
- * side (~100 bytes a row); beyond, the rows are sorted back instead.
+ * The most rows a lookup may hold for a table's joins to stream: as a
+ * join's hash table fills, DuckDB now and then finds a probe row's key
+ * only on a second pass, and emits that row after the rest of its vector
+ * (seen from ~250,000 keys, not at 200,000 or below); a table joining a
+ * larger lookup is sorted back instead. A streamed table's order is
+ * checked (inSourceOrder) and the table written again, sorted, if a row
+ * moved.
  */
-const STREAM_LOOKUP_ROWS = 20_000_000;
+const STREAM_LOOKUP_ROWS = 150_000;
 
 /**
  * What a task costs, in cells of a plain copy (a number or date column's
@@ -226,10 +244,26 @@ export async function tableRows(db: Database, source: Source): Promise<Map<strin
   return new Map(rows.map((r) => [String(r.table_name), Number(r.estimated_size)]));
 }
 
-/** the snapshot's table holds as many rows as the source's */
-async function sameRowCount(conn: Database, t: SourceTable): Promise<void> {
-  const [r] = await conn.all(`SELECT (SELECT count(*) FROM ${t.relation}) AS a, (SELECT count(*) FROM snap.main.${q(t.name)}) AS b`);
-  if (r!.a !== r!.b) throw new FlightdeckError('build-error', `masking table ${t.name} wrote ${r!.b} of its ${r!.a} rows: the snapshot is not written`);
+/** whether a table's joins may stream: the lookups it joins hold at most `max` rows each */
+async function streams(conn: Database, lookups: readonly string[], max: number): Promise<boolean> {
+  const [r] = await conn.all(`SELECT greatest(${lookups.map((l) => `(SELECT count(*) FROM ${l})`).join(', ')}) AS n`);
+  return Number(r!.n) <= max;
+}
+
+/**
+ * Whether the snapshot's table holds the source's rows in the source's
+ * order, told by the `witness` columns (kept as they are): the same count,
+ * and the same XOR over the rows of a hash of the row's position mixed
+ * with its witness values.
+ * Fewer rows is an error (a lookup missed a value); other rows or another
+ * order is `false`.
+ */
+export async function inSourceOrder(conn: Database, t: SourceTable, witness: readonly string[]): Promise<boolean> {
+  // hash(a, b) combines its arguments' hashes by XOR: the position is mixed in by hashing again, or any order would do
+  const sig = (relation: string) => `(SELECT count(*) AS n, bit_xor(hash(xor(hash(${witness.map(q).join(', ')}), rowid::UBIGINT))) AS h FROM ${relation})`;
+  const [r] = await conn.all(`SELECT a.n AS an, b.n AS bn, a.h IS NOT DISTINCT FROM b.h AS same FROM ${sig(t.relation)} a, ${sig(`snap.main.${q(t.name)}`)} b`);
+  if (r!.an !== r!.bn) throw new FlightdeckError('build-error', `masking table ${t.name} wrote ${r!.bn} of its ${r!.an} rows: the snapshot is not written`);
+  return r!.same === true;
 }
 
 /** a table's statement, its failure told without quoting a value */

@@ -16,8 +16,8 @@ import { measureFidelity, shape } from '../../flighting/desensitize/fidelity.ts'
 import { describeMoves, parseStatistics } from '../../flighting/desensitize/fidelity-stats.ts';
 import { MaskingKey } from '../../flighting/desensitize/key.ts';
 import { parsePolicy, type Policy } from '../../flighting/desensitize/policy.ts';
-import { desensitize } from '../../flighting/desensitize/snapshot.ts';
-import { readSourceColumns } from '../../flighting/desensitize/source.ts';
+import { desensitize, inSourceOrder } from '../../flighting/desensitize/snapshot.ts';
+import { readSourceColumns, type SourceTable } from '../../flighting/desensitize/source.ts';
 import { suggestPolicy } from '../../flighting/desensitize/suggest.ts';
 import { plantedShop } from './shop-fixture.ts';
 
@@ -91,6 +91,52 @@ test('every kept column has on the snapshot the DuckDB statistics it has on the 
     }
     assert.ok(kept > 30, `${kept} kept columns`);
     assert.deepEqual(moved, []);
+  } finally {
+    db.close();
+  }
+});
+
+test('at 400,000 rows and ~250,000 keys a streamed write, its order checked, is the sorted write row for row', async (tc) => {
+  const big = join(dir, 'moved.duckdb');
+  const db0 = await openDatabase(big);
+  try {
+    await db0.run(`CREATE TABLE t AS SELECT i::INTEGER AS id, CASE WHEN i % 7 = 0 THEN NULL ELSE (hash(i) % 380000)::VARCHAR || 'x' END AS s FROM range(400000) r(i); CHECKPOINT`);
+  } finally {
+    db0.close();
+  }
+  const p = parsePolicy({ version: 1, tables: { t: { columns: { id: { kind: 'keep' }, s: { kind: 'pseudonym' } } } } });
+  const streamed = join(dir, 'moved-1.duckdb');
+  const sorted = join(dir, 'moved-2.duckdb');
+  // streamed at any lookup size (moved rows would be written again, sorted), and sorted on two threads
+  const r1 = await desensitize({ source: big, policy: p, key, out: streamed, maskOnly: true, threads: 1, streamLookupRows: Infinity });
+  tc.diagnostic(`written again, sorted: ${r1.resorted.join(', ') || 'none'}`);
+  await desensitize({ source: big, policy: p, key, out: sorted, maskOnly: true, threads: 2 });
+  const db = await openDatabase(':memory:');
+  try {
+    await db.run(`ATTACH '${streamed}' AS s1 (READ_ONLY); ATTACH '${sorted}' AS s2 (READ_ONLY)`);
+    const [n] = await db.all(`SELECT count(*) AS rows, count(*) FILTER (WHERE x IS DISTINCT FROM y) AS differ, count(*) FILTER (WHERE (x).id <> r) AS moved
+      FROM (SELECT rowid AS r, s1.t AS x FROM s1.t) JOIN (SELECT rowid AS r, s2.t AS y FROM s2.t) USING (r)`);
+    assert.deepEqual([n!.rows, n!.differ, n!.moved], [400000n, 0n, 0n]);
+  } finally {
+    db.close();
+  }
+});
+
+test('the order check tells a moved row, another row, and a lost row (an error) from the same rows in order', async () => {
+  const db = await openDatabase(':memory:');
+  try {
+    await db.run(`ATTACH ':memory:' AS snap; CREATE TABLE src (id INTEGER, a VARCHAR); INSERT INTO src SELECT i, 'v' || (i % 10) FROM range(5000) r(i)`);
+    const t = { name: 'c', relation: 'src' } as SourceTable;
+    const write = (sql: string) => db.run(`CREATE OR REPLACE TABLE snap.main.c AS ${sql}`);
+    await write('SELECT * FROM src');
+    assert.equal(await inSourceOrder(db, t, ['id']), true);
+    await write('SELECT * FROM src ORDER BY CASE WHEN id IN (2047, 2048) THEN 4095 - id ELSE id END');
+    assert.equal(await inSourceOrder(db, t, ['id']), false, 'two neighbours swapped');
+    assert.equal(await inSourceOrder(db, t, ['a']), false, 'told by a column that is not unique');
+    await write(`SELECT id, CASE WHEN id = 7 THEN 'other' ELSE a END AS a FROM src`);
+    assert.equal(await inSourceOrder(db, t, ['id', 'a']), false, 'another value');
+    await write('SELECT * FROM src WHERE id <> 4999');
+    await assert.rejects(inSourceOrder(db, t, ['id']), /wrote 4999 of its 5000 rows/);
   } finally {
     db.close();
   }

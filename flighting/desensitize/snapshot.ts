@@ -106,10 +106,10 @@ export async function desensitize(options: DesensitizeOptions): Promise<Desensit
     // the report names the exact bytes it proves clean: a flight refuses a file that is not the one masked
     if (report && !leaked) report = { ...report, snapshotSha256: await sha256File(tmp) };
     if (report) files.push(...writeReportFiles(report, reportPaths(out, leaked)));
-    if (leaked) return { snapshot: null, report, reportFiles: files, resorted };
+    if (leaked) return { snapshot: null, report, reportFiles: files, resorted: resorted.toSorted() };
     renameSync(tmp, out);
     rmSync(`${out}.wal`, { force: true });
-    return { snapshot: out, report, reportFiles: files, resorted };
+    return { snapshot: out, report, reportFiles: files, resorted: resorted.toSorted() };
   } finally {
     for (const other of others) other.close();
     if (attached) await db.run('DETACH snap').catch(() => undefined);
@@ -171,10 +171,8 @@ async function writeTasks(db: Database, source: Source, options: DesensitizeOpti
     const { sql: plain, reads } = maskSelectWithLookups(t.name, t.relation, columns, values, hashes.maps, order === 'streamed' ? 'streamed' : undefined);
     const joined = reads.filter((r) => !isList(r));
     const sorted = order && joined.length ? maskSelectWithLookups(t.name, `(SELECT *, rowid AS ${ROW} FROM ${t.relation})`, columns, values, hashes.maps, { sortBy: ROW }).sql : plain;
-    // what tells the rows' order: the kept primary key (unique), else every kept column
-    const unmasked = kept.filter((c) => c.policy.kind === 'keep').map((c) => c.column);
-    const pkUnmasked = t.primaryKey.length > 0 && t.primaryKey.every((k) => unmasked.includes(k));
-    const witness = pkUnmasked ? t.primaryKey : unmasked;
+    // streamed only when the order can be checked: by a primary key kept as it is (unique: any moved row shows)
+    const witness = t.primaryKey.length > 0 && t.primaryKey.every((k) => kept.some((c) => c.column === k && c.policy.kind === 'keep')) ? t.primaryKey : [];
     const stream = order === 'streamed' && joined.length > 0 && witness.length > 0;
     const pkKept = t.primaryKey.length > 0 && t.primaryKey.every((k) => kept.some((c) => c.column === k && c.policy.kind !== 'null'));
     const n = rows.get(t.name) ?? 0;
@@ -185,15 +183,15 @@ async function writeTasks(db: Database, source: Source, options: DesensitizeOpti
       id: `table ${t.name}`, after: reads, cost: n * width,
       run: async (conn) => {
         // the key: a ranged key's values outside its range are hashed in place
-        if (!stream || !(await streams(conn, joined, options.streamLookupRows ?? STREAM_LOOKUP_ROWS))) {
+        if (!stream || !(await streams(conn, t, joined, options.streamLookupRows ?? STREAM_LOOKUP_ROWS))) {
           await insert(conn, joined.length ? sorted : plain);
         } else {
           await insert(conn, plain);
           // checked: every row written (an inner join drops a row whose value its lookup misses), in the source's order
           // (DuckDB emits a probe row later when another key shares its hash bucket); moved: written again, sorted
           if (!(await inSourceOrder(conn, t, witness))) {
-            await conn.run(`DROP TABLE snap.main.${q(t.name)}`);
-            await conn.run(create);
+            await masking(t, conn.run(`DROP TABLE snap.main.${q(t.name)}`));
+            await masking(t, conn.run(create));
             await insert(conn, sorted);
             resorted.push(t.name);
           }
@@ -244,17 +242,22 @@ export async function tableRows(db: Database, source: Source): Promise<Map<strin
   return new Map(rows.map((r) => [String(r.table_name), Number(r.estimated_size)]));
 }
 
-/** whether a table's joins may stream: the lookups it joins hold at most `max` rows each */
-async function streams(conn: Database, lookups: readonly string[], max: number): Promise<boolean> {
-  const [r] = await conn.all(`SELECT greatest(${lookups.map((l) => `(SELECT count(*) FROM ${l})`).join(', ')}) AS n`);
-  return Number(r!.n) <= max;
+/**
+ * Whether a table's joins may stream: the lookups it joins hold at most
+ * `max` rows each, and its rowids have no gaps (deleted rows leave some: a
+ * row's rowid is then not its position, and the check could not tell)
+ */
+async function streams(conn: Database, t: SourceTable, lookups: readonly string[], max: number): Promise<boolean> {
+  const [r] = await conn.all(`SELECT greatest(${lookups.map((l) => `(SELECT count(*) FROM ${l})`).join(', ')}) AS n,
+    (SELECT coalesce(max(rowid) + 1, 0) = count(*) FROM ${t.relation}) AS dense`);
+  return Number(r!.n) <= max && r!.dense === true;
 }
 
 /**
  * Whether the snapshot's table holds the source's rows in the source's
- * order, told by the `witness` columns (kept as they are): the same count,
- * and the same XOR over the rows of a hash of the row's position mixed
- * with its witness values.
+ * order, told by the `witness` columns (kept as they are, unique: a primary
+ * key): the same count, and the same XOR over the rows of a hash of the
+ * row's position mixed with its witness values.
  * Fewer rows is an error (a lookup missed a value); other rows or another
  * order is `false`.
  */

@@ -96,20 +96,24 @@ test('every kept column has on the snapshot the DuckDB statistics it has on the 
   }
 });
 
-test('at 400,000 rows and ~250,000 keys a streamed write, its order checked, is the sorted write row for row', async (tc) => {
+test('at 400,000 rows and ~250,000 keys a streamed write whose join moved rows is written again: the sorted write row for row', async () => {
   const big = join(dir, 'moved.duckdb');
   const db0 = await openDatabase(big);
   try {
-    await db0.run(`CREATE TABLE t AS SELECT i::INTEGER AS id, CASE WHEN i % 7 = 0 THEN NULL ELSE (hash(i) % 380000)::VARCHAR || 'x' END AS s FROM range(400000) r(i); CHECKPOINT`);
+    await db0.run(`CREATE TABLE t (id INTEGER PRIMARY KEY, s VARCHAR);
+      INSERT INTO t SELECT i, CASE WHEN i % 7 = 0 THEN NULL ELSE (hash(i) % 380000)::VARCHAR || 'x' END FROM range(400000) r(i);
+      CREATE TABLE gaps (id INTEGER PRIMARY KEY, s VARCHAR); INSERT INTO gaps SELECT i, (hash(i) % 1000)::VARCHAR FROM range(3000) r(i);
+      DELETE FROM gaps WHERE id % 3 = 0; CHECKPOINT`);
   } finally {
     db0.close();
   }
-  const p = parsePolicy({ version: 1, tables: { t: { columns: { id: { kind: 'keep' }, s: { kind: 'pseudonym' } } } } });
+  const p = parsePolicy({ version: 1, tables: { t: { columns: { id: { kind: 'keep' }, s: { kind: 'pseudonym' } } }, gaps: { columns: { id: { kind: 'keep' }, s: { kind: 'pseudonym' } } } } });
   const streamed = join(dir, 'moved-1.duckdb');
   const sorted = join(dir, 'moved-2.duckdb');
   // streamed at any lookup size (moved rows would be written again, sorted), and sorted on two threads
   const r1 = await desensitize({ source: big, policy: p, key, out: streamed, maskOnly: true, threads: 1, streamLookupRows: Infinity });
-  tc.diagnostic(`written again, sorted: ${r1.resorted.join(', ') || 'none'}`);
+  // t's join emits some rows late (DuckDB at one thread, the same every run): caught, t is written again; gaps (deleted rows) is sorted at once
+  assert.deepEqual(r1.resorted, ['t']);
   await desensitize({ source: big, policy: p, key, out: sorted, maskOnly: true, threads: 2 });
   const db = await openDatabase(':memory:');
   try {
@@ -117,6 +121,11 @@ test('at 400,000 rows and ~250,000 keys a streamed write, its order checked, is 
     const [n] = await db.all(`SELECT count(*) AS rows, count(*) FILTER (WHERE x IS DISTINCT FROM y) AS differ, count(*) FILTER (WHERE (x).id <> r) AS moved
       FROM (SELECT rowid AS r, s1.t AS x FROM s1.t) JOIN (SELECT rowid AS r, s2.t AS y FROM s2.t) USING (r)`);
     assert.deepEqual([n!.rows, n!.differ, n!.moved], [400000n, 0n, 0n]);
+    const [g] = await db.all(`SELECT count(*) AS rows, count(*) FILTER (WHERE x IS DISTINCT FROM y) AS differ
+      FROM (SELECT rowid AS r, s1.gaps AS x FROM s1.gaps) JOIN (SELECT rowid AS r, s2.gaps AS y FROM s2.gaps) USING (r)`);
+    assert.deepEqual([g!.rows, g!.differ], [2000n, 0n]);
+    const pk = await db.all(`SELECT database_name AS d FROM duckdb_constraints() WHERE table_name = 't' AND constraint_type = 'PRIMARY KEY' ORDER BY d`);
+    assert.deepEqual(pk.map((r) => r.d), ['s1', 's2'], 'the table written again keeps its primary key');
   } finally {
     db.close();
   }
@@ -132,7 +141,6 @@ test('the order check tells a moved row, another row, and a lost row (an error) 
     assert.equal(await inSourceOrder(db, t, ['id']), true);
     await write('SELECT * FROM src ORDER BY CASE WHEN id IN (2047, 2048) THEN 4095 - id ELSE id END');
     assert.equal(await inSourceOrder(db, t, ['id']), false, 'two neighbours swapped');
-    assert.equal(await inSourceOrder(db, t, ['a']), false, 'told by a column that is not unique');
     await write(`SELECT id, CASE WHEN id = 7 THEN 'other' ELSE a END AS a FROM src`);
     assert.equal(await inSourceOrder(db, t, ['id', 'a']), false, 'another value');
     await write('SELECT * FROM src WHERE id <> 4999');

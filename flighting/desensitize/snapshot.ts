@@ -152,7 +152,7 @@ async function writeTasks(db: Database, source: Source, options: DesensitizeOpti
     const cost = scans.reduce((n, r) => n + (rowsOf.get(r) ?? 0) * COST.lookupRow, 0) + (range ?? 0) * COST.shuffleValue;
     return { id: table, after: [], cost, run: (conn) => masking(what, conn.run(sql, keyParams(sql, keyHex))) };
   });
-  const isList = (r: string) => [...values.shuffles.values()].some((s) => s.list === r);
+  const lists = new Set([...values.shuffles.values()].map((s) => s.list));
   const writes: Task[] = [];
   const resorted: string[] = [];
   for (const [i, t] of source.tables.entries()) {
@@ -169,12 +169,13 @@ async function writeTasks(db: Database, source: Source, options: DesensitizeOpti
     // fixed positions of each vector it appends, so the same rows in the same order give a kept column the same
     // sketch, and a pseudonymised one the same sample; the lookup joins alone would reorder them
     const { sql: plain, reads } = maskSelectWithLookups(t.name, t.relation, columns, values, hashes.maps, order === 'streamed' ? 'streamed' : undefined);
-    const joined = reads.filter((r) => !isList(r));
+    const joined = reads.filter((r) => !lists.has(r));
+    // the statement when not streamed: sorted back if it joins (a DuckDB source), else the plain one
     const sorted = order && joined.length ? maskSelectWithLookups(t.name, `(SELECT *, rowid AS ${ROW} FROM ${t.relation})`, columns, values, hashes.maps, { sortBy: ROW }).sql : plain;
+    const pkWhere = (ok: (kind: string) => boolean) => t.primaryKey.length > 0 && t.primaryKey.every((k) => kept.some((c) => c.column === k && ok(c.policy.kind)));
     // streamed only when the order can be checked: by a primary key kept as it is (unique: any moved row shows)
-    const witness = t.primaryKey.length > 0 && t.primaryKey.every((k) => kept.some((c) => c.column === k && c.policy.kind === 'keep')) ? t.primaryKey : [];
-    const stream = order === 'streamed' && joined.length > 0 && witness.length > 0;
-    const pkKept = t.primaryKey.length > 0 && t.primaryKey.every((k) => kept.some((c) => c.column === k && c.policy.kind !== 'null'));
+    const stream = order === 'streamed' && joined.length > 0 && pkWhere((kind) => kind === 'keep');
+    const pkKept = pkWhere((kind) => kind !== 'null');
     const n = rows.get(t.name) ?? 0;
     const width = kept.reduce((w, c) => w + (/CHAR|TEXT|STRING|BLOB|JSON/i.test(maskedType(c)) ? COST.stringCell : 1), 0)
       + (joined.length ? (stream ? 0 : COST.sort) + joined.length * COST.join : 0);
@@ -184,12 +185,12 @@ async function writeTasks(db: Database, source: Source, options: DesensitizeOpti
       run: async (conn) => {
         // the key: a ranged key's values outside its range are hashed in place
         if (!stream || !(await streams(conn, t, joined, options.streamLookupRows ?? STREAM_LOOKUP_ROWS))) {
-          await insert(conn, joined.length ? sorted : plain);
+          await insert(conn, sorted);
         } else {
           await insert(conn, plain);
           // checked: every row written (an inner join drops a row whose value its lookup misses), in the source's order
           // (DuckDB emits a probe row later when another key shares its hash bucket); moved: written again, sorted
-          if (!(await inSourceOrder(conn, t, witness))) {
+          if (!(await inSourceOrder(conn, t, t.primaryKey))) {
             await masking(t, conn.run(`DROP TABLE snap.main.${q(t.name)}`));
             await masking(t, conn.run(create));
             await insert(conn, sorted);
@@ -229,9 +230,9 @@ const STREAM_LOOKUP_ROWS = 150_000;
  * analysis costs about 6; a lookup joined costs 2 per row, and 4 more
  * when the rows are sorted back into the source's order (several threads);
  * a lookup reads its column and masks up to every value; a key's index is
- * built over its rows. Only the ratios
- * matter: they put the lookups that gate the large tables, and those
- * tables, first, and leave the short tasks for last.
+ * built over its rows. Only the ratios matter: they put the lookups that
+ * gate the large tables, and those tables, first, and leave the short
+ * tasks for last.
  */
 const COST = { stringCell: 6, join: 2, sort: 4, keyRow: 8, lookupRow: 16, shuffleValue: 40 };
 

@@ -6,7 +6,10 @@
  * whose `after` tasks are done, the one heading the longest chain of work
  * still to do (its cost plus that of the costliest chain waiting for it: a
  * critical-path list schedule), ties in the given order; so the tasks that
- * gate the large tables start first and the last to finish are short. After
+ * gate the large tables start first and the last to finish are short. A
+ * task waiting for several counts them all in its chain: a table that
+ * reads six lookups starts only after the six, so each of them heads the
+ * six's work plus the table's, not its own alone. After
  * a failure no task starts; the running ones finish, then the first error is
  * thrown.
  */
@@ -18,6 +21,8 @@ export interface Task {
   readonly after: readonly string[];
   /** the work it does, in any unit shared by the tasks of one run (default 0) */
   readonly cost?: number;
+  /** to start, with the tasks it waits for, before any task not urgent (ranked among themselves as the others are) */
+  readonly urgent?: boolean;
   run(db: Database): Promise<void>;
 }
 
@@ -25,7 +30,9 @@ export async function runConcurrently(dbs: readonly Database[], tasks: readonly 
   const ids = new Set(tasks.map((t) => t.id));
   for (const t of tasks) for (const a of t.after) if (!ids.has(a)) throw new Error(`task ${t.id} waits for an unknown task ${a}`);
   const rank = chainCosts(tasks);
-  const queue = tasks.map((t, i) => ({ t, i })).toSorted((a, b) => rank.get(b.t.id)! - rank.get(a.t.id)! || a.i - b.i).map(({ t }) => t);
+  const urgent = urgentTasks(tasks);
+  const queue = tasks.map((t, i) => ({ t, i, u: urgent.has(t.id) ? 1 : 0 }))
+    .toSorted((a, b) => b.u - a.u || rank.get(b.t.id)! - rank.get(a.t.id)! || a.i - b.i).map(({ t }) => t);
   const started = new Set<string>();
   const done = new Set<string>();
   let running = 0;
@@ -62,10 +69,15 @@ export async function runConcurrently(dbs: readonly Database[], tasks: readonly 
   if (failure) throw (failure as { error: unknown }).error;
 }
 
-/** each task's cost plus the costliest chain of tasks waiting for it (a cycle counts once: the run reports it) */
+/**
+ * Each task's cost plus the costliest chain of tasks waiting for it, a
+ * task's chain including the cost of the other tasks it waits for (a cycle
+ * counts once: the run reports it)
+ */
 function chainCosts(tasks: readonly Task[]): Map<string, number> {
   const waitingFor = new Map<string, Task[]>();
   for (const t of tasks) for (const a of t.after) waitingFor.set(a, [...(waitingFor.get(a) ?? []), t]);
+  const costOf = new Map(tasks.map((t) => [t.id, t.cost ?? 0]));
   const rank = new Map<string, number>();
   const visiting = new Set<string>();
   const chain = (t: Task): number => {
@@ -73,11 +85,24 @@ function chainCosts(tasks: readonly Task[]): Map<string, number> {
     if (known !== undefined) return known;
     if (visiting.has(t.id)) return 0;
     visiting.add(t.id);
-    const r = (t.cost ?? 0) + Math.max(0, ...(waitingFor.get(t.id) ?? []).map(chain));
+    const r = (t.cost ?? 0) + Math.max(0, ...(waitingFor.get(t.id) ?? []).map((d) => chain(d) + d.after.reduce((n, a) => n + (a === t.id ? 0 : costOf.get(a) ?? 0), 0)));
     visiting.delete(t.id);
     rank.set(t.id, r);
     return r;
   };
   for (const t of tasks) chain(t);
   return rank;
+}
+
+/** the urgent tasks and every task they wait for, directly or not */
+function urgentTasks(tasks: readonly Task[]): Set<string> {
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  const urgent = new Set<string>();
+  const mark = (id: string): void => {
+    if (urgent.has(id)) return;
+    urgent.add(id);
+    for (const a of byId.get(id)?.after ?? []) mark(a);
+  };
+  for (const t of tasks) if (t.urgent) mark(t.id);
+  return urgent;
 }

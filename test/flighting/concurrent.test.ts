@@ -61,6 +61,26 @@ test('of the ready tasks, the one heading the costliest chain of work starts fir
   }
 });
 
+test('a task waiting for several counts them all: its inputs outrank a longer single chain; urgent tasks and their inputs go first', async () => {
+  const db = await openDatabase(':memory:');
+  try {
+    const run = async (tasks: Task[]) => {
+      const order: string[] = [];
+      await runConcurrently([db], tasks.map((t) => ({ ...t, run: async () => { order.push(t.id); } })));
+      return order;
+    };
+    const task = (id: string, cost: number, after: string[] = [], urgent = false): Task => ({ id, after, cost, urgent, run: async () => {} });
+    // t waits for a, b and c (30 each) and costs 10: each input heads 30 + 10 + the other two's 60 = 100 > long (90); t alone, 10 < 90
+    assert.deepEqual(await run([task('long', 90), task('a', 30), task('b', 30), task('c', 30), task('t', 10, ['a', 'b', 'c'])]), ['a', 'b', 'c', 'long', 't']);
+    // alone, an input would head 30 + 10 = 40 and wait behind long
+    assert.deepEqual(await run([task('long', 90), task('a', 30), task('t', 10, ['a'])]), ['long', 'a', 't']);
+    // an urgent task (a small table whose rows are logged) and the lookup it reads start before the costlier chains
+    assert.deepEqual(await run([task('big', 100), task('lookup', 5), task('small', 10, ['lookup'], true), task('mid', 50)]), ['lookup', 'small', 'big', 'mid']);
+  } finally {
+    db.close();
+  }
+});
+
 test('a failure starts nothing more, lets the running task finish, and is thrown', async () => {
   const [a, b] = await twoConnections();
   try {

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../../compiler/builds/duckdb-database.ts';
 import { importLogs } from '../../corpus/templates/import.ts';
@@ -16,7 +16,7 @@ import { measureFidelity, shape } from '../../flighting/desensitize/fidelity.ts'
 import { describeMoves, parseStatistics } from '../../flighting/desensitize/fidelity-stats.ts';
 import { MaskingKey } from '../../flighting/desensitize/key.ts';
 import { parsePolicy, type Policy } from '../../flighting/desensitize/policy.ts';
-import { desensitize, inSourceOrder } from '../../flighting/desensitize/snapshot.ts';
+import { compressLogged, desensitize, inSourceOrder } from '../../flighting/desensitize/snapshot.ts';
 import { readSourceColumns, type SourceTable } from '../../flighting/desensitize/source.ts';
 import { suggestPolicy } from '../../flighting/desensitize/suggest.ts';
 import { plantedShop } from './shop-fixture.ts';
@@ -146,6 +146,30 @@ test('the order check tells a moved row, another row, and a lost row (an error) 
     await write('SELECT * FROM src WHERE id <> 4999');
     await assert.rejects(inSourceOrder(db, t, ['id']), /wrote 4999 of its 5000 rows/);
   } finally {
+    db.close();
+  }
+});
+
+test('rows an insert logged are compressed into the file at once; a checkpoint another connection refuses is left to the last one', async () => {
+  const file = join(dir, 'logged.duckdb');
+  const db = await openDatabase(':memory:');
+  const other = await db.connect();
+  try {
+    await db.run(`ATTACH '${file}' AS snap; CREATE TABLE snap.main.small AS SELECT i, 'value ' || i AS a FROM range(0) r(i)`);
+    // fewer rows than a row group: the insert goes to the log, not the file
+    await db.run(`INSERT INTO snap.main.small SELECT i, 'value ' || i FROM range(100000) r(i)`);
+    const logged = () => (existsSync(`${file}.wal`) ? statSync(`${file}.wal`).size : 0);
+    assert.ok(logged() > 1 << 20, `${logged()} bytes logged`);
+    // another connection changing the catalog: the checkpoint is refused, nothing thrown, the rows stay logged
+    await other.run('BEGIN; CREATE TABLE snap.main.pending (i INTEGER)');
+    await compressLogged(db, `${file}.wal`);
+    assert.ok(logged() > 1 << 20, 'still logged while the other connection writes');
+    await other.run('COMMIT');
+    await compressLogged(db, `${file}.wal`);
+    assert.equal(logged(), 0, 'compressed into the file');
+    assert.equal(Number((await db.all('SELECT count(*) AS n FROM snap.main.small'))[0]!.n), 100000);
+  } finally {
+    other.close();
     db.close();
   }
 });

@@ -9,7 +9,9 @@
  * gate the large tables start first and the last to finish are short. A
  * task waiting for several counts them all in its chain: a table that
  * reads six lookups starts only after the six, so each of them heads the
- * six's work plus the table's, not its own alone. After
+ * six's work plus the table's, not its own alone (among the six, the
+ * costliest first). Urgent tasks, and the tasks they wait for, are taken
+ * before the others whenever they are ready. After
  * a failure no task starts; the running ones finish, then the first error is
  * thrown.
  */
@@ -21,7 +23,7 @@ export interface Task {
   readonly after: readonly string[];
   /** the work it does, in any unit shared by the tasks of one run (default 0) */
   readonly cost?: number;
-  /** to start, with the tasks it waits for, before any task not urgent (ranked among themselves as the others are) */
+  /** preferred, with the tasks it waits for, to any ready task not urgent (ranked among themselves as the others are) */
   readonly urgent?: boolean;
   run(db: Database): Promise<void>;
 }
@@ -32,7 +34,8 @@ export async function runConcurrently(dbs: readonly Database[], tasks: readonly 
   const rank = chainCosts(tasks);
   const urgent = urgentTasks(tasks);
   const queue = tasks.map((t, i) => ({ t, i, u: urgent.has(t.id) ? 1 : 0 }))
-    .toSorted((a, b) => b.u - a.u || rank.get(b.t.id)! - rank.get(a.t.id)! || a.i - b.i).map(({ t }) => t);
+    .toSorted((a, b) => b.u - a.u || rank.get(b.t.id)!.joint - rank.get(a.t.id)!.joint || rank.get(b.t.id)!.own - rank.get(a.t.id)!.own || a.i - b.i)
+    .map(({ t }) => t);
   const started = new Set<string>();
   const done = new Set<string>();
   let running = 0;
@@ -70,23 +73,52 @@ export async function runConcurrently(dbs: readonly Database[], tasks: readonly 
 }
 
 /**
- * Each task's cost plus the costliest chain of tasks waiting for it, a
- * task's chain including the cost of the other tasks it waits for (a cycle
- * counts once: the run reports it)
+ * Two ranks per task (a cycle counts once: the run reports it):
+ * - `joint`: its cost plus the costliest chain of tasks waiting for it, a
+ *   task's chain including the cost of the other tasks it waits for (those
+ *   neither before nor after this one: an input reached through another is
+ *   counted there);
+ * - `own`: its cost plus the costliest chain waiting for it alone (the
+ *   classic critical path), which orders the inputs of one task among
+ *   themselves (their joint ranks are equal): the costliest first.
  */
-function chainCosts(tasks: readonly Task[]): Map<string, number> {
+function chainCosts(tasks: readonly Task[]): Map<string, { joint: number; own: number }> {
+  const byId = new Map(tasks.map((t) => [t.id, t]));
   const waitingFor = new Map<string, Task[]>();
   for (const t of tasks) for (const a of t.after) waitingFor.set(a, [...(waitingFor.get(a) ?? []), t]);
-  const costOf = new Map(tasks.map((t) => [t.id, t.cost ?? 0]));
-  const rank = new Map<string, number>();
+  const before = new Map<string, Set<string>>();
+  const inputs = (id: string, path = new Set<string>()): Set<string> => {
+    const known = before.get(id);
+    if (known) return known;
+    const all = new Set<string>();
+    path.add(id);
+    for (const a of byId.get(id)?.after ?? []) {
+      if (path.has(a)) continue;
+      all.add(a);
+      for (const x of inputs(a, path)) all.add(x);
+    }
+    path.delete(id);
+    before.set(id, all);
+    return all;
+  };
+  const related = (x: string, y: string) => inputs(x).has(y) || inputs(y).has(x);
+  const rank = new Map<string, { joint: number; own: number }>();
   const visiting = new Set<string>();
-  const chain = (t: Task): number => {
+  const chain = (t: Task): { joint: number; own: number } => {
     const known = rank.get(t.id);
     if (known !== undefined) return known;
-    if (visiting.has(t.id)) return 0;
+    if (visiting.has(t.id)) return { joint: 0, own: 0 };
     visiting.add(t.id);
-    const r = (t.cost ?? 0) + Math.max(0, ...(waitingFor.get(t.id) ?? []).map((d) => chain(d) + d.after.reduce((n, a) => n + (a === t.id ? 0 : costOf.get(a) ?? 0), 0)));
+    let joint = 0;
+    let own = 0;
+    for (const d of waitingFor.get(t.id) ?? []) {
+      const c = chain(d);
+      const others = d.after.reduce((n, a) => n + (a === t.id || related(a, t.id) ? 0 : byId.get(a)?.cost ?? 0), 0);
+      joint = Math.max(joint, c.joint + others);
+      own = Math.max(own, c.own);
+    }
     visiting.delete(t.id);
+    const r = { joint: (t.cost ?? 0) + joint, own: (t.cost ?? 0) + own };
     rank.set(t.id, r);
     return r;
   };

@@ -78,8 +78,9 @@ export async function desensitize(options: DesensitizeOptions): Promise<Desensit
     attached = true;
     await db.run(`ATTACH ':memory:' AS ${LOOKUPS.split('.')[0]}`);
     others.push(await db.connect());
-    // each connection's TEMP macros, defined at once (parsing them takes ~25 ms)
-    await Promise.all([db, ...others].map((conn) => conn.run(MASK_MACROS)));
+    // each connection's TEMP macros, defined at once (parsing them takes ~25 ms); both finish before a failure is thrown
+    const defined = await Promise.allSettled([db, ...others].map((conn) => conn.run(MASK_MACROS)));
+    for (const d of defined) if (d.status === 'rejected') throw d.reason;
     // one thread: the joins keep the rows' order by themselves (RowOrder); more: the rows are sorted back
     const order: RowOrder | undefined = source.kind !== 'duckdb' ? undefined : threads === 1 ? 'streamed' : { sortBy: ROW };
     const { tasks, values, resorted } = await writeTasks(db, source, options, order, `${tmp}.wal`);
@@ -224,10 +225,12 @@ async function writeTasks(db: Database, source: Source, options: DesensitizeOpti
  * file as it goes, but logs an insert of less than a row group (122,880
  * rows: the shop's customers), and compresses it when it checkpoints. A
  * checkpoint is refused while another connection changes the catalog (an
- * index's ALTER, a table written again): the last one takes those rows then.
+ * index's ALTER, a table written again) or checkpoints itself: a later one
+ * takes those rows then, the last one at the latest.
  */
 export async function compressLogged(conn: Database, wal: string): Promise<void> {
-  if (!existsSync(wal) || statSync(wal).size < LOGGED_BYTES) return;
+  // the other connection's checkpoint may remove the log at any moment: no log, nothing to compress
+  if ((statSync(wal, { throwIfNoEntry: false })?.size ?? 0) < LOGGED_BYTES) return;
   try {
     await conn.run('CHECKPOINT snap');
   } catch (err) {

@@ -74,6 +74,10 @@ test('a task waiting for several counts them all: its inputs outrank a longer si
     assert.deepEqual(await run([task('long', 90), task('a', 30), task('b', 30), task('c', 30), task('t', 10, ['a', 'b', 'c'])]), ['a', 'b', 'c', 'long', 't']);
     // alone, an input would head 30 + 10 = 40 and wait behind long
     assert.deepEqual(await run([task('long', 90), task('a', 30), task('t', 10, ['a'])]), ['long', 'a', 't']);
+    // among the inputs of one task, the costliest first
+    assert.deepEqual(await run([task('a', 10), task('b', 10), task('c', 100), task('t', 5, ['a', 'b', 'c'])]), ['c', 'a', 'b', 't']);
+    // an input reached through another is counted once: p → t → d and p → d is a chain of 60, behind long (100)
+    assert.deepEqual(await run([task('long', 100), task('p', 10), task('t', 10, ['p']), task('d', 40, ['t', 'p'])]), ['long', 'p', 't', 'd']);
     // an urgent task (a small table whose rows are logged) and the lookup it reads start before the costlier chains
     assert.deepEqual(await run([task('big', 100), task('lookup', 5), task('small', 10, ['lookup'], true), task('mid', 50)]), ['lookup', 'small', 'big', 'mid']);
   } finally {

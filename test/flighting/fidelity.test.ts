@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../../compiler/builds/duckdb-database.ts';
 import { importLogs } from '../../corpus/templates/import.ts';
@@ -171,6 +171,31 @@ test('rows an insert logged are compressed into the file at once; a checkpoint a
   } finally {
     other.close();
     db.close();
+  }
+});
+
+test('a snapshot table of less than a row group is compressed into the file by its own task, not left logged for the end', async () => {
+  const source = join(dir, 'logged-source.duckdb');
+  const db = await openDatabase(source);
+  try {
+    await db.run(`CREATE TABLE notes AS SELECT i AS id, md5(i::VARCHAR) AS a, md5((i + 1)::VARCHAR) AS b, md5((i + 2)::VARCHAR) AS c, md5((i + 3)::VARCHAR) AS d
+      FROM range(120000) r(i); CHECKPOINT`);
+  } finally {
+    db.close();
+  }
+  const out = join(dir, 'logged-snap.duckdb');
+  const logs: number[] = [];
+  const logged = () => readdirSync(dir).filter((f) => f.startsWith('.logged-snap.duckdb.') && f.endsWith('.tmp.wal')).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+  const p = (await suggestPolicy({ source })).policy;
+  await desensitize({ source, policy: p, key, out, maskOnly: true, onProgress: (step) => { if (step === 'notes') logs.push(logged()); } });
+  assert.equal(logs.length, 1);
+  // its 120,000 rows (fewer than a row group) take ~2 MB in the log; compressed, the log is gone
+  assert.ok(logs[0]! < 1 << 20, `${logs[0]} bytes still logged when the table was reported`);
+  const snap = await openDatabase(out, { readOnly: true });
+  try {
+    assert.equal(Number((await snap.all('SELECT count(*) AS n FROM notes'))[0]!.n), 120000);
+  } finally {
+    snap.close();
   }
 });
 

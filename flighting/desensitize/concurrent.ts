@@ -11,9 +11,8 @@
  * reads six lookups starts only after the six, so each of them heads the
  * six's work plus the table's, not its own alone (among the six, the
  * costliest first). Urgent tasks, and the tasks they wait for, are taken
- * before the others whenever they are ready. After
- * a failure no task starts; the running ones finish, then the first error is
- * thrown.
+ * before the others whenever they are ready. After a failure no task
+ * starts; the running ones finish, then the first error is thrown.
  */
 import type { Database } from '../../compiler/builds/duckdb-database.ts';
 

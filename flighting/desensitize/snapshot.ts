@@ -180,15 +180,16 @@ async function writeTasks(db: Database, source: Source, options: DesensitizeOpti
     const stream = order === 'streamed' && joined.length > 0 && pkWhere((kind) => kind === 'keep');
     const pkKept = pkWhere((kind) => kind !== 'null');
     const n = rows.get(t.name) ?? 0;
-    // fewer rows than a row group: logged, then compressed (compressLogged), each cell written twice
-    const width = (n < ROW_GROUP_ROWS ? 2 : 1) * kept.reduce((w, c) => w + (/CHAR|TEXT|STRING|BLOB|JSON/i.test(maskedType(c)) ? COST.stringCell : 1), 0)
+    // fewer rows than a row group: logged, then compressed (compressLogged), each cell written twice (a folder's: unknown)
+    const logged = n > 0 && n < ROW_GROUP_ROWS;
+    const width = (logged ? 2 : 1) * kept.reduce((w, c) => w + (/CHAR|TEXT|STRING|BLOB|JSON/i.test(maskedType(c)) ? COST.stringCell : 1), 0)
       + (joined.length ? (stream ? 0 : COST.sort) + joined.length * COST.join : 0);
+    // the key, when the statement uses it: a ranged key's values outside its range are hashed in place
     const insert = (conn: Database, select: string) => masking(t, conn.run(`INSERT INTO snap.main.${q(t.name)} ${select}`, keyParams(select, keyHex)));
     writes.push({
       // a logged table (and its lookups) first: its checkpoint then overlaps the large inserts, not a key's ALTER
-      id: `table ${t.name}`, after: reads, cost: n * width, urgent: n < ROW_GROUP_ROWS,
+      id: `table ${t.name}`, after: reads, cost: n * width, urgent: logged,
       run: async (conn) => {
-        // the key: a ranged key's values outside its range are hashed in place
         if (!stream || !(await streams(conn, t, joined, options.streamLookupRows ?? STREAM_LOOKUP_ROWS))) {
           await insert(conn, sorted);
         } else {
@@ -231,11 +232,8 @@ async function writeTasks(db: Database, source: Source, options: DesensitizeOpti
 export async function compressLogged(conn: Database, wal: string): Promise<void> {
   // the other connection's checkpoint may remove the log at any moment: no log, nothing to compress
   if ((statSync(wal, { throwIfNoEntry: false })?.size ?? 0) < LOGGED_BYTES) return;
-  try {
-    await conn.run('CHECKPOINT snap');
-  } catch (err) {
-    if (!/other write transactions active/.test((err as Error).message)) throw new FlightdeckError('build-error', `writing the snapshot failed: ${blankValues((err as Error).message)}`);
-  }
+  const refused = (err: Error) => (/other write transactions active/.test(err.message) ? undefined : Promise.reject(err));
+  await masking('the snapshot', conn.run('CHECKPOINT snap').catch(refused));
 }
 
 /** DuckDB's rows per row group: an insert of fewer is logged */
